@@ -1,0 +1,270 @@
+/// One configuration key: its JSON name, its command-line flag, how to set it from text, and its range.
+///
+/// The table `RunConfig.keys` is the single source for JSON decoding, command-line overrides, help text and
+/// validation, so the three can never disagree about which keys exist.
+public struct ConfigKey: Sendable {
+    /// The JSON key, e.g. `timeSteps`.
+    public let name: String
+    /// The command-line flag without dashes, e.g. `time-steps`.
+    public let flag: String
+    /// Placeholder for help, e.g. `N`.
+    public let valueName: String
+    /// One line of help.
+    public let summary: String
+    /// Whether the JSON value is a string (otherwise a number or null).
+    let isText: Bool
+    /// Sets the key from command-line text or a JSON scalar rendered as text; throws `ConfigError`.
+    let assign: @Sendable (inout RunConfig, _ text: String, _ source: String) throws(ConfigError) -> Void
+    /// The key's current value rendered as JSON.
+    let render: @Sendable (RunConfig) -> String
+    /// Checks the key's range; returns the allowed range text on failure.
+    let check: @Sendable (RunConfig) -> String?
+
+    /// The key's value in `config` as JSON text.
+    public func jsonValue(in config: RunConfig) -> String { render(config) }
+}
+
+extension RunConfig {
+    /// Every key, in the order they are written to `config.json` and listed in help.
+    public static let keys: [ConfigKey] = [
+        .string("name", "name", "NAME", "run name (run directory runs/<name>-h<H>-s<seed>)", \.name),
+        .int("hidden", "hidden", "hidden LIF neurons H", \.hidden, 1...1_000_000),
+        .int("batch", "batch", "minibatch (patch) size B", \.batch, 1...100_000),
+        .int("epochs", "epochs", "passes over the training set", \.epochs, 1...100_000),
+        .int("timeSteps", "time-steps", "spiking time steps T per sample", \.timeSteps, 1...10_000),
+        .float("theta", "theta", "firing threshold θ", \.theta, positive: true),
+        .optionalFloat("tauM", "tau-m", "membrane time constant τ_m (null: no leak)", \.tauM),
+        .float("dt", "dt", "time step dt in λ = exp(−dt/τ_m)", \.dt, positive: true),
+        .int("kFree", "k-free", "free relaxation steps K_free", \.kFree, 0...100_000),
+        .int("kPos", "k-pos", "teaching relaxation steps K_pos", \.kPos, 1...100_000),
+        .unitFloat("eps", "eps", "relaxation Euler step ε", \.eps, allowZero: false),
+        .choice("nudge", "nudge", "teaching signal: beta | direct", \.nudge),
+        .nonZeroFloat("beta", "beta", "nudge strength β (nudge = beta); negative nudges away", \.beta),
+        .unitFloat("etaC", "eta-c", "direct teaching rate η_c (nudge = direct)", \.etaC, allowZero: false),
+        .choice("rule", "rule", "synaptic rule: stdp | eqprop", \.rule),
+        .float("lr1", "lr1", "learning rate η1 of W1, b1", \.lr1, positive: false),
+        .float("lr2", "lr2", "learning rate η2 of W2, b2", \.lr2, positive: false),
+        .unitFloat("alpha", "alpha", "Eq. 11 mix α of V^FF and V^ES", \.alpha, allowZero: true),
+        .seed("seed", "seed", "seed of everything random", \.seed),
+        .int("shards", "shards", "logical hidden shards (0: automatic)", \.shards, 0...65_536),
+        .optionalInt("trainLimit", "train-limit", "use only the first N training images", \.trainLimit),
+        .optionalInt("testLimit", "test-limit", "use only the first N test images", \.testLimit),
+    ]
+
+    /// The key with this JSON name or flag, if any.
+    public static func key(named name: String) -> ConfigKey? {
+        keys.first { $0.name == name || $0.flag == name }
+    }
+
+    /// Checks every key's range; throws the first violation, naming the key and `source`.
+    public func validate(source: String) throws(ConfigError) {
+        for key in RunConfig.keys {
+            if let allowed = key.check(self) {
+                throw .outOfRange(path: source, key: key.name, value: key.render(self), allowed: allowed)
+            }
+        }
+    }
+
+    /// The configuration as pretty JSON with keys in table order (what `config.json` holds).
+    public func jsonText() -> String {
+        let lines = RunConfig.keys.map { "  \"\($0.name)\": \($0.render(self))" }
+        return "{\n" + lines.joined(separator: ",\n") + "\n}\n"
+    }
+}
+
+// MARK: - Key constructors
+
+extension ConfigKey {
+    static func int(
+        _ name: String, _ flag: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Int> & Sendable,
+        _ range: ClosedRange<Int>
+    ) -> ConfigKey {
+        ConfigKey(
+            name: name, flag: flag, valueName: "N", summary: summary, isText: false,
+            assign: { config, text, source throws(ConfigError) in
+                guard let value = Int(text) else {
+                    throw .wrongType(path: source, key: name, expected: "an integer")
+                }
+                config[keyPath: path] = value
+            },
+            render: { String($0[keyPath: path]) },
+            check: { range.contains($0[keyPath: path]) ? nil : "\(range.lowerBound)...\(range.upperBound)" })
+    }
+
+    static func optionalInt(
+        _ name: String, _ flag: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Int?> & Sendable
+    ) -> ConfigKey {
+        ConfigKey(
+            name: name, flag: flag, valueName: "N", summary: summary, isText: false,
+            assign: { config, text, source throws(ConfigError) in
+                if text == "null" || text == "all" {
+                    config[keyPath: path] = nil
+                    return
+                }
+                guard let value = Int(text) else {
+                    throw .wrongType(path: source, key: name, expected: "an integer or null")
+                }
+                config[keyPath: path] = value
+            },
+            render: { $0[keyPath: path].map(String.init) ?? "null" },
+            check: { config in
+                guard let value = config[keyPath: path] else { return nil }
+                return value >= 1 ? nil : "1 or more, or null"
+            })
+    }
+
+    static func float(
+        _ name: String, _ flag: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Float> & Sendable,
+        positive: Bool
+    ) -> ConfigKey {
+        ConfigKey(
+            name: name, flag: flag, valueName: "X", summary: summary, isText: false,
+            assign: { config, text, source throws(ConfigError) in
+                config[keyPath: path] = try parseFloat(text, key: name, source: source)
+            },
+            render: { renderFloat($0[keyPath: path]) },
+            check: { config in
+                let value = config[keyPath: path]
+                if positive { return value.isFinite && value > 0 ? nil : "a finite number > 0" }
+                return value.isFinite && value >= 0 ? nil : "a finite number >= 0"
+            })
+    }
+
+    static func nonZeroFloat(
+        _ name: String, _ flag: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Float> & Sendable
+    ) -> ConfigKey {
+        ConfigKey(
+            name: name, flag: flag, valueName: "X", summary: summary, isText: false,
+            assign: { config, text, source throws(ConfigError) in
+                config[keyPath: path] = try parseFloat(text, key: name, source: source)
+            },
+            render: { renderFloat($0[keyPath: path]) },
+            check: { config in
+                let value = config[keyPath: path]
+                return value.isFinite && value != 0 && abs(value) <= 100 ? nil : "a finite non-zero number in -100...100"
+            })
+    }
+
+    static func unitFloat(
+        _ name: String, _ flag: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Float> & Sendable,
+        allowZero: Bool
+    ) -> ConfigKey {
+        ConfigKey(
+            name: name, flag: flag, valueName: "X", summary: summary, isText: false,
+            assign: { config, text, source throws(ConfigError) in
+                config[keyPath: path] = try parseFloat(text, key: name, source: source)
+            },
+            render: { renderFloat($0[keyPath: path]) },
+            check: { config in
+                let value = config[keyPath: path]
+                let ok = allowZero ? (value >= 0 && value <= 1) : (value > 0 && value <= 1)
+                return ok ? nil : (allowZero ? "0...1" : "greater than 0, at most 1")
+            })
+    }
+
+    static func optionalFloat(
+        _ name: String, _ flag: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Float?> & Sendable
+    ) -> ConfigKey {
+        ConfigKey(
+            name: name, flag: flag, valueName: "X", summary: summary, isText: false,
+            assign: { config, text, source throws(ConfigError) in
+                if text == "null" || text == "none" {
+                    config[keyPath: path] = nil
+                    return
+                }
+                config[keyPath: path] = try parseFloat(text, key: name, source: source)
+            },
+            render: { $0[keyPath: path].map(renderFloat) ?? "null" },
+            check: { config in
+                guard let value = config[keyPath: path] else { return nil }
+                return value.isFinite && value > 0 ? nil : "a finite number > 0, or null"
+            })
+    }
+
+    static func string(
+        _ name: String, _ flag: String, _ valueName: String, _ summary: String,
+        _ path: WritableKeyPath<RunConfig, String> & Sendable
+    ) -> ConfigKey {
+        ConfigKey(
+            name: name, flag: flag, valueName: valueName, summary: summary, isText: true,
+            assign: { config, text, _ in config[keyPath: path] = text },
+            render: { jsonString($0[keyPath: path]) },
+            check: { config in
+                let value = config[keyPath: path]
+                let allowed = value.unicodeScalars.allSatisfy(isNameCharacter)
+                return !value.isEmpty && value.count <= 100 && allowed ? nil : "1-100 characters of A-Z a-z 0-9 - _ ."
+            })
+    }
+
+    static func choice<Choice: RawRepresentable & CaseIterable & Sendable>(
+        _ name: String, _ flag: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Choice> & Sendable
+    ) -> ConfigKey where Choice.RawValue == String {
+        let names = Choice.allCases.map(\.rawValue).joined(separator: " | ")
+        return ConfigKey(
+            name: name, flag: flag, valueName: "NAME", summary: summary, isText: true,
+            assign: { config, text, source throws(ConfigError) in
+                guard let value = Choice(rawValue: text) else {
+                    throw .outOfRange(path: source, key: name, value: jsonString(text), allowed: names)
+                }
+                config[keyPath: path] = value
+            },
+            render: { jsonString($0[keyPath: path].rawValue) },
+            check: { _ in nil })
+    }
+
+    static func seed(
+        _ name: String, _ flag: String, _ summary: String, _ path: WritableKeyPath<RunConfig, UInt64> & Sendable
+    ) -> ConfigKey {
+        ConfigKey(
+            name: name, flag: flag, valueName: "N", summary: summary, isText: false,
+            assign: { config, text, source throws(ConfigError) in
+                guard let value = UInt64(text) else {
+                    throw .wrongType(path: source, key: name, expected: "a non-negative integer")
+                }
+                config[keyPath: path] = value
+            },
+            render: { String($0[keyPath: path]) },
+            check: { _ in nil })
+    }
+}
+
+private func parseFloat(_ text: String, key: String, source: String) throws(ConfigError) -> Float {
+    guard let value = Float(text), value.isFinite else {
+        throw .wrongType(path: source, key: key, expected: "a finite number")
+    }
+    return value
+}
+
+/// Shortest text that reads back as the same Float (Swift's description is round-trip exact).
+private func renderFloat(_ value: Float) -> String { value.description }
+
+/// A JSON string literal with the characters JSON requires escaped.
+func jsonString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\t": out += "\\t"
+        case "\r": out += "\\r"
+        default:
+            if scalar.value < 0x20 {
+                let hex = String(scalar.value, radix: 16)
+                let padding = String(repeating: "0", count: 4 - hex.count)
+                out += "\\u" + padding + hex
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return out + "\""
+}
+
+/// Characters allowed in a run name: it becomes part of a directory name.
+private func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar {
+    case "a"..."z", "A"..."Z", "0"..."9", "-", "_", ".": return true
+    default: return false
+    }
+}

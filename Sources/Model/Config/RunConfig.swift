@@ -1,0 +1,93 @@
+import Foundation
+
+/// Every setting of a training run (spec: "Defaults in one table").
+///
+/// One `RunConfig` plus the dataset determines a run bit for bit: the thread count is deliberately not part
+/// of it. JSON files in `configs/` are decoded with `Codable` (`RunConfig+Decoding.swift`), every key can be
+/// overridden from the command line (`RunConfig+Keys.swift`), and `validate()` rejects out-of-range values
+/// naming the key.
+public struct RunConfig: Equatable, Sendable {
+    /// How the teaching signal enters the output layer (spec step 4, Eqs. 12–14).
+    public enum Nudge: String, Codable, Sendable, CaseIterable {
+        /// Nudged relaxation with the extra term β(V_T − V_y) in dV_y.
+        case beta
+        /// V_y¹ = clamp(V_y + η_c(V_T − V_y)), then only V_h relaxes with V_y¹ held (closer to Eq. 13).
+        case direct
+    }
+
+    /// The synaptic rule (spec step 5).
+    public enum Rule: String, Codable, Sendable, CaseIterable {
+        /// Eq. 15: presynaptic activity × change of postsynaptic potential.
+        case stdp
+        /// Symmetric Equilibrium-Propagation update, for comparison.
+        case eqprop
+    }
+
+    /// Run name, used for the default run directory `runs/<name>-h<H>-s<seed>`.
+    public var name: String = "mnist-800"
+    /// Hidden LIF neurons H.
+    public var hidden: Int = 800
+    /// Minibatch ("patch") size B.
+    public var batch: Int = 10
+    /// Passes over the training set ("iterations").
+    public var epochs: Int = 100
+    /// Spiking time steps T per sample (Eq. 5).
+    public var timeSteps: Int = 20
+    /// Firing threshold θ.
+    public var theta: Float = 1
+    /// Membrane time constant τ_m; `nil` means no leak (λ = 1).
+    public var tauM: Float? = nil
+    /// Simulation time step dt used in λ = exp(−dt/τ_m).
+    public var dt: Float = 1
+    /// Free relaxation steps K_free (Eqs. 6–10).
+    public var kFree: Int = 5
+    /// Teaching-phase relaxation steps K_pos (Eqs. 12–14).
+    public var kPos: Int = 4
+    /// Euler step ε of the relaxation (Eq. 10).
+    public var eps: Float = 0.5
+    /// Teaching-signal variant.
+    public var nudge: Nudge = .beta
+    /// Nudge strength β (`nudge = beta`); negative values nudge away from the target.
+    public var beta: Float = 0.5
+    /// Direct teaching rate η_c (`nudge = direct`).
+    public var etaC: Float = 0.5
+    /// Synaptic update rule.
+    public var rule: Rule = .stdp
+    /// Learning rate η1 of W1 and b1.
+    public var lr1: Float = 0.05
+    /// Learning rate η2 of W2 and b2.
+    public var lr2: Float = 0.05
+    /// Eq. 11 mix: V = α·V^FF + (1 − α)·V^ES.
+    public var alpha: Float = 0
+    /// The one seed that determines initialisation, shuffling and spike trains.
+    public var seed: UInt64 = 1
+    /// Logical shards of the hidden layer; 0 picks `automaticShardCount(hidden:)`. Part of the mathematics
+    /// (it fixes the order of partial sums), never derived from the thread count.
+    public var shards: Int = 0
+    /// Use only the first N training images (`nil`: all 60,000).
+    public var trainLimit: Int? = nil
+    /// Use only the first N test images (`nil`: all 10,000).
+    public var testLimit: Int? = nil
+
+    public init() {}
+
+    /// The leak factor λ = exp(−dt/τ_m), or 1 without leak.
+    public var leak: Float {
+        guard let tauM else { return 1 }
+        return Float(exp(Double(-dt / tauM)))
+    }
+
+    /// Shard count actually used: `shards`, or about one shard per 64 hidden neurons (at most 64).
+    public var resolvedShards: Int {
+        shards > 0 ? min(shards, hidden) : RunConfig.automaticShardCount(hidden: hidden)
+    }
+
+    /// About one shard per 64 hidden neurons, between 1 and 64: wide enough for SIMD panels, enough to
+    /// keep 16 threads busy at the paper's size.
+    public static func automaticShardCount(hidden: Int) -> Int {
+        max(1, min(64, hidden / 64))
+    }
+
+    /// Default run directory name: `<name>-h<H>-s<seed>`.
+    public var runDirectoryName: String { "\(name)-h\(hidden)-s\(seed)" }
+}
