@@ -1,0 +1,40 @@
+/// One epoch's line of `metrics.csv`.
+public struct EpochRecord: Sendable, Equatable {
+    /// 1-based epoch number.
+    public var epoch: Int
+    /// Fraction of training samples classified correctly by the spike readout before their update.
+    public var trainAccuracy: Double
+    /// Test accuracy, argmax of output spike counts (the paper's readout).
+    public var testSpikeAccuracy: Double
+    /// Test accuracy, argmax of relaxed output potentials.
+    public var testRelaxedAccuracy: Double
+    /// Wall seconds of the epoch's training (evaluation excluded).
+    public var seconds: Double
+    /// Training samples per second.
+    public var samplesPerSecond: Double
+
+    public init(
+        epoch: Int, trainAccuracy: Double, testSpikeAccuracy: Double, testRelaxedAccuracy: Double,
+        seconds: Double, samplesPerSecond: Double
+    ) {
+        self.epoch = epoch
+        self.trainAccuracy = trainAccuracy
+        self.testSpikeAccuracy = testSpikeAccuracy
+        self.testRelaxedAccuracy = testRelaxedAccuracy
+        self.seconds = seconds
+        self.samplesPerSecond = samplesPerSecond
+    }
+}
+
+/// Receives progress from a training session, on the thread that runs it (the command line draws the
+/// progress line from these calls; `Model` knows nothing about terminals).
+public protocol TrainingObserver: AnyObject {
+    /// Called once before the first epoch.
+    func runStarted(config: RunConfig, threads: Int, runDirectory: String, trainSamples: Int, testSamples: Int)
+    /// Called after every batch (cheap: the observer decides how often to draw).
+    func batchFinished(epoch: Int, samplesDone: Int, samplesTotal: Int, correct: Int, elapsedSeconds: Double)
+    /// Called when the epoch's training is done and the test set is being evaluated.
+    func evaluationStarted(epoch: Int)
+    /// Called with the epoch's metrics after they were written to `metrics.csv`.
+    func epochFinished(_ record: EpochRecord)
+}
