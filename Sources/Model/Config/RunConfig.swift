@@ -1,4 +1,5 @@
 import Foundation
+import Parallel
 
 /// Every setting of a training run (spec: "Defaults in one table").
 ///
@@ -79,7 +80,7 @@ public struct RunConfig: Equatable, Sendable {
 
     /// Shard count actually used: `shards`, or about one shard per 64 hidden neurons (at most 64).
     public var resolvedShards: Int {
-        shards > 0 ? min(shards, hidden) : RunConfig.automaticShardCount(hidden: hidden)
+        shards > 0 ? min(shards, ShardPlan.maximumCount(total: hidden)) : RunConfig.automaticShardCount(hidden: hidden)
     }
 
     /// About one shard per 64 hidden neurons, between 1 and 64: wide enough for SIMD panels, enough to

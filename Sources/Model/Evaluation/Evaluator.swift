@@ -1,0 +1,144 @@
+import Parallel
+
+/// Classifies a dataset with a trained network by both readouts, spreading samples over the pool.
+///
+/// Spike readout (the paper's test rule): step 1 only, argmax of output spike counts, ties by V^FF_y.
+/// Relaxed readout: steps 1–2 (K_free relaxation steps from V^FF), argmax V_y. Each sample is computed
+/// by one thread, shard after shard, with the same per-shard functions as training, so results do not
+/// depend on the thread count.
+public struct Evaluator {
+    public let config: RunConfig
+    public let network: Network
+    public let pool: WorkerPool
+
+    public init(config: RunConfig, network: Network, pool: WorkerPool) {
+        self.config = config
+        self.network = network
+        self.pool = pool
+    }
+
+    /// Predictions of both readouts for every sample of `dataset`.
+    public func predictions(on dataset: Dataset) -> (spike: [Int], relaxed: [Int]) {
+        precondition(dataset.pixelsPerImage == network.inputs, "dataset and network disagree on the input size")
+        let count = dataset.count
+        let spike = AlignedBuffer<Int32>(count: count)
+        let relaxed = AlignedBuffer<Int32>(count: count)
+        let scratches = (0..<pool.threadCount).map { _ in EvaluationScratch(network: network, timeSteps: config.timeSteps) }
+        let chunk = 64
+        let tasks = (count + chunk - 1) / chunk
+        dataset.pixels.withUnsafeBufferPointer { pixels in
+            pool.run(tasks: tasks) { task, worker in
+                let scratch = scratches[worker]
+                for sample in (task * chunk)..<min(count, (task + 1) * chunk) {
+                    // This is safe because each sample index belongs to exactly one task.
+                    let result = classify(
+                        pixels: pixels.baseAddress! + sample * network.inputs, sample: sample, scratch: scratch)
+                    spike.pointer[sample] = Int32(result.spike)
+                    relaxed.pointer[sample] = Int32(result.relaxed)
+                }
+            }
+        }
+        return (spike.array.map(Int.init), relaxed.array.map(Int.init))
+    }
+
+    /// Accuracy of both readouts and the spike readout's confusion matrix.
+    public func evaluate(_ dataset: Dataset) -> Evaluation {
+        let (spike, relaxed) = predictions(on: dataset)
+        var confusion = [[Int]](repeating: [Int](repeating: 0, count: network.outputs), count: network.outputs)
+        var spikeCorrect = 0
+        var relaxedCorrect = 0
+        for index in 0..<dataset.count {
+            let label = Int(dataset.labels[index])
+            if spike[index] == label { spikeCorrect += 1 }
+            if relaxed[index] == label { relaxedCorrect += 1 }
+            if label < network.outputs { confusion[label][spike[index]] += 1 }
+        }
+        let total = Double(max(dataset.count, 1))
+        return Evaluation(
+            count: dataset.count, spikeAccuracy: Double(spikeCorrect) / total,
+            relaxedAccuracy: Double(relaxedCorrect) / total, confusion: confusion)
+    }
+
+    private func classify(pixels: UnsafePointer<UInt8>, sample: Int, scratch: EvaluationScratch) -> (spike: Int, relaxed: Int) {
+        let steps = config.timeSteps
+        let shards = network.shards
+        let outputs = network.outputs
+        SpikeEncoder(seed: config.seed, timeSteps: steps, inputs: network.inputs).encode(
+            pixels: pixels, stream: .testSpikes, epoch: 0, sample: UInt64(sample),
+            active: scratch.active.pointer, activeCounts: scratch.activeCounts.pointer,
+            rates: scratch.rates.pointer, counts: scratch.rateCounters.pointer)
+        for (s, shard) in shards.enumerated() {
+            let drive = scratch.drive.pointer + scratch.offsets[s]
+            Dynamics.hiddenFeedForward(
+                shard: shard, active: scratch.active.pointer, activeCounts: scratch.activeCounts.pointer,
+                timeSteps: steps, leak: config.leak, threshold: config.theta, scratch: scratch.neurons,
+                drive: drive, partial: scratch.feedForwardPartials.pointer + s * steps * 16)
+            let potential = scratch.potential.pointer + scratch.offsets[s]
+            for j in 0..<shard.width { potential[j] = Dynamics.rho(drive[j]) }
+        }
+        _ = Dynamics.outputFeedForward(
+            partials: scratch.feedForwardPartials.pointer, shardCount: shards.count, shardStride: steps * 16,
+            bias: network.outputBias.pointer, outputs: outputs, timeSteps: steps, leak: config.leak,
+            threshold: config.theta, feedForward: scratch.output.pointer, spikeCounts: scratch.spikeCounts.pointer)
+        let spikePrediction = Dynamics.spikePrediction(
+            spikeCounts: scratch.spikeCounts.pointer, feedForward: scratch.output.pointer, outputs: outputs)
+        for _ in 0..<config.kFree {
+            Dynamics.rhoOutputs(scratch.output.pointer, outputs: outputs, into: scratch.outputRho.pointer)
+            for (s, shard) in shards.enumerated() {
+                let potential = scratch.potential.pointer + scratch.offsets[s]
+                Kernels.clampedRowDots(
+                    potential: potential, weights: shard.outputWeightsTransposed.pointer, rows: outputs,
+                    width: shard.width, out: scratch.relaxPartials.pointer + s * 16)
+                Kernels.relaxStep(
+                    potential: potential, drive: scratch.drive.pointer + scratch.offsets[s],
+                    feedback: shard.outputWeightsTransposed.pointer, feedbackRows: outputs,
+                    feedbackScale: scratch.outputRho.pointer, eps: config.eps, width: shard.width)
+            }
+            Dynamics.relaxOutput(
+                potential: scratch.output.pointer, partials: scratch.relaxPartials.pointer, shardCount: shards.count,
+                shardStride: 16, bias: network.outputBias.pointer, outputs: outputs, eps: config.eps, beta: 0,
+                target: -1)
+        }
+        return (spikePrediction, Dynamics.argmax(scratch.output.pointer, count: outputs))
+    }
+}
+
+/// One thread's buffers for classifying one sample at a time.
+final class EvaluationScratch: @unchecked Sendable {
+    let active: AlignedBuffer<UInt16>
+    let activeCounts: AlignedBuffer<Int32>
+    let rates: AlignedBuffer<Float>
+    let rateCounters: AlignedBuffer<Int32>
+    /// Start of each shard's neurons in `drive` and `potential`.
+    let offsets: [Int]
+    let drive: AlignedBuffer<Float>
+    let potential: AlignedBuffer<Float>
+    let neurons: NeuronScratch
+    let feedForwardPartials: AlignedBuffer<Float>
+    let relaxPartials: AlignedBuffer<Float>
+    let output: AlignedBuffer<Float>
+    let outputRho: AlignedBuffer<Float>
+    let spikeCounts: AlignedBuffer<Int32>
+
+    init(network: Network, timeSteps: Int) {
+        active = AlignedBuffer(count: timeSteps * network.inputs)
+        activeCounts = AlignedBuffer(count: timeSteps)
+        rates = AlignedBuffer(count: network.inputs)
+        rateCounters = AlignedBuffer(count: network.inputs)
+        var offsets: [Int] = []
+        var total = 0
+        for shard in network.shards {
+            offsets.append(total)
+            total += shard.width
+        }
+        self.offsets = offsets
+        drive = AlignedBuffer(count: total)
+        potential = AlignedBuffer(count: total)
+        neurons = NeuronScratch(capacity: network.shards.map(\.width).max() ?? 16)
+        feedForwardPartials = AlignedBuffer(count: network.shards.count * timeSteps * 16)
+        relaxPartials = AlignedBuffer(count: network.shards.count * 16)
+        output = AlignedBuffer(count: 16)
+        outputRho = AlignedBuffer(count: 16)
+        spikeCounts = AlignedBuffer(count: 16)
+    }
+}

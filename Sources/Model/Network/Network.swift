@@ -1,0 +1,54 @@
+import Parallel
+
+/// The three-layer network of the spec: inputs → H hidden LIF neurons → 10 outputs, with weights W1 [inputs×H],
+/// b1 [H], W2 [H×outputs], b2 [outputs], stored shard by shard (`HiddenShard`).
+public final class Network: @unchecked Sendable {
+    public let inputs: Int
+    public let hidden: Int
+    public let outputs: Int
+    /// The fixed split of the hidden layer.
+    public let plan: ShardPlan
+    public let shards: [HiddenShard]
+    /// b2, padded to 16 with zeros.
+    public let outputBias: AlignedBuffer<Float>
+
+    /// A network with zero weights.
+    public init(inputs: Int, hidden: Int, outputs: Int = 10, shards: Int) {
+        precondition(inputs >= 1 && inputs <= 65_536, "inputs must be in 1...65536")
+        precondition(outputs >= 1 && outputs <= 16, "outputs must be in 1...16")
+        self.inputs = inputs
+        self.hidden = hidden
+        self.outputs = outputs
+        plan = ShardPlan(total: hidden, count: shards)
+        self.shards = plan.ranges.map { HiddenShard(neurons: $0, inputs: inputs, outputs: outputs) }
+        outputBias = AlignedBuffer(count: 16)
+    }
+
+    /// Glorot-uniform initialisation, W ~ U(±√(6/(n_in+n_out))), biases 0. Weight (i, j) of each layer is
+    /// drawn from `CounterRNG` by its canonical index, so the initial network does not depend on the shards.
+    public convenience init(inputs: Int, hidden: Int, outputs: Int = 10, shards: Int, seed: UInt64) {
+        self.init(inputs: inputs, hidden: hidden, outputs: outputs, shards: shards)
+        let inputKey = CounterRNG.key(seed: seed, stream: .initialWeightsInput)
+        let outputKey = CounterRNG.key(seed: seed, stream: .initialWeightsOutput)
+        let inputLimit = Float((6.0 / Double(inputs + hidden)).squareRoot())
+        let outputLimit = Float((6.0 / Double(hidden + outputs)).squareRoot())
+        for shard in self.shards {
+            let w1 = shard.inputWeights.pointer
+            let w2t = shard.outputWeightsTransposed.pointer
+            for (local, j) in shard.neurons.enumerated() {
+                for i in 0..<inputs {
+                    let u = CounterRNG.unitFloat(key: inputKey, counter: UInt64(i * hidden + j))
+                    w1[i * shard.width + local] = inputLimit * (2 * u - 1)
+                }
+                for k in 0..<outputs {
+                    let u = CounterRNG.unitFloat(key: outputKey, counter: UInt64(j * outputs + k))
+                    w2t[k * shard.width + local] = outputLimit * (2 * u - 1)
+                }
+            }
+            shard.refreshOutputWeightRows()
+        }
+    }
+
+    /// Number of trainable parameters.
+    public var parameterCount: Int { inputs * hidden + hidden + hidden * outputs + outputs }
+}

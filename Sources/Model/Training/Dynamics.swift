@@ -1,0 +1,142 @@
+import Parallel
+
+/// Per-sample neuron dynamics shared by training and evaluation, so both compute bit-identical states.
+///
+/// Hidden-layer functions work on one shard; output-layer functions combine the shards' partial sums in
+/// ascending shard order (the fixed-order reduction that makes results independent of threads).
+enum Dynamics {
+    /// ρ(v) = clamp(v, 0, 1), the hard sigmoid of the spec.
+    @inline(__always)
+    static func rho(_ v: Float) -> Float { min(max(v, 0), 1) }
+
+    /// ρ'(v) = 1 on [0, 1], else 0.
+    @inline(__always)
+    static func rhoDerivative(_ v: Float) -> Float { v >= 0 && v <= 1 ? 1 : 0 }
+
+    /// Eq. 5, hidden layer, one shard, one sample: T LIF steps driven by I_h(t) = s_x(t)·W1 + b1.
+    ///
+    /// Writes `drive` = Σ_t I_h(t) / T (= r_x·W1 + b1, the time-averaged drive; V^FF_h = ρ(drive)) and the
+    /// shard's partial output drive `partial[t · 16 + k]` = Σ_{j spiking at t} W2[j, k] for every t.
+    static func hiddenFeedForward(
+        shard: HiddenShard, active: UnsafePointer<UInt16>, activeCounts: UnsafePointer<Int32>,
+        timeSteps: Int, leak: Float, threshold: Float, scratch: NeuronScratch,
+        drive: UnsafeMutablePointer<Float>, partial: UnsafeMutablePointer<Float>
+    ) {
+        let width = shard.width
+        precondition(scratch.capacity >= width, "scratch smaller than shard")
+        let potential = scratch.potential.pointer
+        let input = scratch.input.pointer
+        let spikes = scratch.spikes.pointer
+        potential.update(repeating: 0, count: width)
+        drive.update(repeating: 0, count: width)
+        partial.update(repeating: 0, count: timeSteps * 16)
+        for t in 0..<timeSteps {
+            Kernels.gatherRowSum(
+                matrix: shard.inputWeights.pointer, rowStride: width, width: width,
+                rows: active + t * shard.inputs, rowCount: Int(activeCounts[t]),
+                bias: shard.hiddenBias.pointer, out: input)
+            let fired = Kernels.integrateAndFire(
+                potential: potential, input: input, inputSum: drive, width: width,
+                leak: leak, threshold: threshold, spikes: spikes)
+            Kernels.gatherVectors16(
+                rows: shard.outputWeightRows.pointer, indices: spikes, count: fired, accumulator: partial + t * 16)
+        }
+        let steps = Float(timeSteps)
+        for j in 0..<width { drive[j] /= steps }
+    }
+
+    /// Eq. 5, output layer, one sample: T LIF steps driven by I_y(t) = Σ_s partial_s(t) + b2.
+    ///
+    /// `partials` points at shard 0's `T × 16` block of this sample; shard s's block starts `shardStride`
+    /// floats further. Writes V^FF_y = ρ(Σ_t I_y / T) to `feedForward` and spike counts to `spikeCounts`
+    /// (16 entries each; entries ≥ `outputs` are zero). Returns false if a drive was not finite.
+    static func outputFeedForward(
+        partials: UnsafePointer<Float>, shardCount: Int, shardStride: Int, bias: UnsafePointer<Float>,
+        outputs: Int, timeSteps: Int, leak: Float, threshold: Float,
+        feedForward: UnsafeMutablePointer<Float>, spikeCounts: UnsafeMutablePointer<Int32>
+    ) -> Bool {
+        var potential = SIMD16<Float>()
+        var driveSum = SIMD16<Float>()
+        var counts = SIMD16<Int32>()
+        let b2 = SIMD16<Float>(UnsafeBufferPointer(start: bias, count: 16))
+        for t in 0..<timeSteps {
+            var total = SIMD16<Float>()
+            for s in 0..<shardCount {
+                total += SIMD16<Float>(UnsafeBufferPointer(start: partials + s * shardStride + t * 16, count: 16))
+            }
+            let drive = total + b2
+            potential = leak * potential + drive
+            driveSum += drive
+            let fired = potential .>= threshold
+            potential.replace(with: potential - threshold, where: fired)
+            counts &+= SIMD16<Int32>(repeating: 0).replacing(with: 1, where: fired)
+        }
+        let averaged = driveSum / Float(timeSteps)
+        var finite = true
+        for k in 0..<16 {
+            let real = k < outputs
+            feedForward[k] = real ? rho(averaged[k]) : 0
+            spikeCounts[k] = real ? counts[k] : 0
+            finite = finite && averaged[k].isFinite
+        }
+        return finite
+    }
+
+    /// The paper's readout: argmax of output spike counts, ties broken by V^FF_y, then by the lower class.
+    static func spikePrediction(spikeCounts: UnsafePointer<Int32>, feedForward: UnsafePointer<Float>, outputs: Int) -> Int {
+        var best = 0
+        for k in 1..<outputs {
+            if spikeCounts[k] > spikeCounts[best]
+                || (spikeCounts[k] == spikeCounts[best] && feedForward[k] > feedForward[best])
+            {
+                best = k
+            }
+        }
+        return best
+    }
+
+    /// Argmax of relaxed potentials (lower class on ties).
+    static func argmax(_ values: UnsafePointer<Float>, count: Int) -> Int {
+        var best = 0
+        for k in 1..<count where values[k] > values[best] { best = k }
+        return best
+    }
+
+    /// One Euler step of the output layer (Eqs. 6–10, plus the teaching term of Eq. 12–14 when `beta ≠ 0`):
+    /// A_y = Σ_s Q_s + b2, V_y ← clamp(V_y + ε(−V_y + ρ'(V_y)·A_y + β(V_T − V_y)), 0, 1), with V_T one-hot
+    /// of `target`. `partials` points at shard 0's 16 floats; shard s's are `shardStride` further.
+    static func relaxOutput(
+        potential: UnsafeMutablePointer<Float>, partials: UnsafePointer<Float>, shardCount: Int, shardStride: Int,
+        bias: UnsafePointer<Float>, outputs: Int, eps: Float, beta: Float, target: Int
+    ) {
+        for k in 0..<outputs {
+            var total: Float = 0
+            for s in 0..<shardCount { total += partials[s * shardStride + k] }
+            let drive = total + bias[k]
+            let v = potential[k]
+            var derivative = -v + rhoDerivative(v) * drive
+            if beta != 0 { derivative += beta * ((k == target ? 1 : 0) - v) }
+            potential[k] = rho(v + eps * derivative)
+        }
+    }
+
+    /// ρ of the first `outputs` entries of `potential` into `out` (16 entries, rest zero).
+    static func rhoOutputs(_ potential: UnsafePointer<Float>, outputs: Int, into out: UnsafeMutablePointer<Float>) {
+        for k in 0..<16 { out[k] = k < outputs ? rho(potential[k]) : 0 }
+    }
+}
+
+/// Per-thread scratch for one shard's LIF simulation (potentials, input drive, spike indices).
+final class NeuronScratch: @unchecked Sendable {
+    let capacity: Int
+    let potential: AlignedBuffer<Float>
+    let input: AlignedBuffer<Float>
+    let spikes: AlignedBuffer<Int32>
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        potential = AlignedBuffer(count: capacity)
+        input = AlignedBuffer(count: capacity)
+        spikes = AlignedBuffer(count: capacity)
+    }
+}

@@ -1,0 +1,25 @@
+import Parallel
+
+/// The per-batch state of one hidden shard: the drive and potentials of its neurons for every sample of the
+/// batch, and its partial sums for the output layer. Only the task running the shard writes it.
+final class ShardState: @unchecked Sendable {
+    let shard: HiddenShard
+    /// Σ_t I_h / T per sample, `batch × width` (Eq. 5; V^FF_h = ρ(drive)).
+    let drive: AlignedBuffer<Float>
+    /// Free-phase potentials V_h (relaxation, then the free continuation V_h⁰), `batch × width`.
+    let free: AlignedBuffer<Float>
+    /// Nudged potentials V_h¹, `batch × width`.
+    let nudged: AlignedBuffer<Float>
+    /// Update operands, `2·batch × width` (Eq. 15).
+    let deltas: AlignedBuffer<Float>
+    let scratch: NeuronScratch
+
+    init(shard: HiddenShard, batch: Int) {
+        self.shard = shard
+        drive = AlignedBuffer(count: batch * shard.width)
+        free = AlignedBuffer(count: batch * shard.width)
+        nudged = AlignedBuffer(count: batch * shard.width)
+        deltas = AlignedBuffer(count: 2 * batch * shard.width)
+        scratch = NeuronScratch(capacity: shard.width)
+    }
+}

@@ -1,0 +1,334 @@
+import Parallel
+
+/// Trains a `Network` one minibatch at a time by the five steps of the spec, spread over a `WorkerPool`.
+///
+/// Each parallel step runs one task per hidden shard (or per sample, for encoding); between steps the
+/// calling thread does the output layer's few operations, summing shard partials in shard order. The
+/// result depends only on the configuration and the data, never on the pool's thread count.
+public final class Trainer: @unchecked Sendable {
+    public let config: RunConfig
+    public let network: Network
+    let pool: WorkerPool
+    let batchCapacity: Int
+    let encoder: SpikeEncoder
+    let shardStates: [ShardState]
+
+    // Input encoding of the batch.
+    let active: AlignedBuffer<UInt16>
+    let activeCounts: AlignedBuffer<Int32>
+    let rates: AlignedBuffer<Float>
+    let rateCounters: AlignedBuffer<Int32>
+    // Rows of W1 with non-zero presynaptic activity in the batch, and their coefficients (Eq. 15).
+    let activeRows: AlignedBuffer<UInt16>
+    let rowCoefficients: AlignedBuffer<Float>
+    var activeRowCount = 0
+    // Output-layer partial sums from every shard: feed-forward [S][B][T][16], relaxation [S][B][16].
+    let feedForwardPartials: AlignedBuffer<Float>
+    let freePartials: AlignedBuffer<Float>
+    let nudgedPartials: AlignedBuffer<Float>
+    // Output-layer state, [B][16] each.
+    let outputFeedForward: AlignedBuffer<Float>
+    let outputFree: AlignedBuffer<Float>
+    let outputNudged: AlignedBuffer<Float>
+    let outputFreeRho: AlignedBuffer<Float>
+    let outputNudgedRho: AlignedBuffer<Float>
+    let outputSpikeCounts: AlignedBuffer<Int32>
+    let outputCoefficients: AlignedBuffer<Float>
+    let outputRows: AlignedBuffer<UInt16>
+
+    public init(config: RunConfig, network: Network, pool: WorkerPool) {
+        precondition(network.hidden == config.hidden, "network and configuration disagree on the hidden size")
+        self.config = config
+        self.network = network
+        self.pool = pool
+        let batch = config.batch
+        let steps = config.timeSteps
+        let inputs = network.inputs
+        let shardCount = network.shards.count
+        batchCapacity = batch
+        encoder = SpikeEncoder(seed: config.seed, timeSteps: steps, inputs: inputs)
+        shardStates = network.shards.map { ShardState(shard: $0, batch: batch) }
+        active = AlignedBuffer(count: batch * steps * inputs)
+        activeCounts = AlignedBuffer(count: batch * steps)
+        rates = AlignedBuffer(count: batch * inputs)
+        rateCounters = AlignedBuffer(count: batch * inputs)
+        activeRows = AlignedBuffer(count: inputs)
+        rowCoefficients = AlignedBuffer(count: inputs * batch)
+        feedForwardPartials = AlignedBuffer(count: shardCount * batch * steps * 16)
+        freePartials = AlignedBuffer(count: shardCount * batch * 16)
+        nudgedPartials = AlignedBuffer(count: shardCount * batch * 16)
+        outputFeedForward = AlignedBuffer(count: batch * 16)
+        outputFree = AlignedBuffer(count: batch * 16)
+        outputNudged = AlignedBuffer(count: batch * 16)
+        outputFreeRho = AlignedBuffer(count: batch * 16)
+        outputNudgedRho = AlignedBuffer(count: batch * 16)
+        outputSpikeCounts = AlignedBuffer(count: batch * 16)
+        outputCoefficients = AlignedBuffer(count: 16 * 2 * batch)
+        outputRows = AlignedBuffer(count: 16)
+        for k in 0..<16 { outputRows[k] = UInt16(k) }
+    }
+
+    /// Trains on one minibatch: `samples` are indices into `dataset`. Returns how many samples the spike
+    /// readout (step 1, before the update) classified correctly.
+    /// - Throws: `TrainingError.diverged` when a drive becomes NaN or infinite.
+    public func trainBatch(samples: ArraySlice<Int>, dataset: Dataset, epoch: Int) throws(TrainingError) -> Int {
+        let batch = samples.count
+        precondition(batch >= 1 && batch <= batchCapacity, "batch of \(batch) exceeds capacity \(batchCapacity)")
+        let sampleIndices = Array(samples)
+        encode(sampleIndices, dataset: dataset, epoch: epoch)
+        collectActiveRows(batch: batch)
+        feedForwardHidden(batch: batch)
+        let correct = try feedForwardOutput(sampleIndices, dataset: dataset, batch: batch)
+        for _ in 0..<config.kFree { relaxStep(batch: batch, labels: sampleIndices.map { Int(dataset.labels[$0]) }, phase: .free) }
+        let labels = sampleIndices.map { Int(dataset.labels[$0]) }
+        integrateAndStartTeaching(batch: batch, labels: labels)
+        for _ in 0..<config.kPos { relaxStep(batch: batch, labels: labels, phase: .teaching) }
+        updateWeights(batch: batch)
+        return correct
+    }
+
+    // MARK: Step 1 — encoding and spiking feed-forward (Eq. 5)
+
+    private func encode(_ samples: [Int], dataset: Dataset, epoch: Int) {
+        let steps = config.timeSteps
+        let inputs = network.inputs
+        precondition(dataset.pixelsPerImage == inputs, "dataset has \(dataset.pixelsPerImage) pixels per image, network \(inputs) inputs")
+        dataset.pixels.withUnsafeBufferPointer { pixels in
+            pool.run(tasks: samples.count) { b, _ in
+                // This is safe because each task writes only sample b's slices of the encoding buffers.
+                encoder.encode(
+                    pixels: pixels.baseAddress! + samples[b] * inputs, stream: .trainingSpikes,
+                    epoch: UInt64(epoch), sample: UInt64(samples[b]),
+                    active: active.pointer + b * steps * inputs, activeCounts: activeCounts.pointer + b * steps,
+                    rates: rates.pointer + b * inputs, counts: rateCounters.pointer + b * inputs)
+            }
+        }
+    }
+
+    /// Lists the inputs with non-zero rate in any sample of the batch and gathers their rates as the
+    /// coefficients of the W1 update (Eq. 15: presynaptic activity r_x).
+    private func collectActiveRows(batch: Int) {
+        let inputs = network.inputs
+        var count = 0
+        for i in 0..<inputs {
+            var any = false
+            for b in 0..<batch where rates.pointer[b * inputs + i] != 0 { any = true }
+            guard any else { continue }
+            activeRows.pointer[count] = UInt16(i)
+            for b in 0..<batch { rowCoefficients.pointer[count * batch + b] = rates.pointer[b * inputs + i] }
+            count += 1
+        }
+        activeRowCount = count
+    }
+
+    private func feedForwardHidden(batch: Int) {
+        let steps = config.timeSteps
+        let inputs = network.inputs
+        let leak = config.leak
+        let threshold = config.theta
+        pool.run(tasks: shardStates.count) { s, _ in
+            let state = shardStates[s]
+            let width = state.shard.width
+            for b in 0..<batch {
+                Dynamics.hiddenFeedForward(
+                    shard: state.shard, active: active.pointer + b * steps * inputs,
+                    activeCounts: activeCounts.pointer + b * steps, timeSteps: steps, leak: leak,
+                    threshold: threshold, scratch: state.scratch, drive: state.drive.pointer + b * width,
+                    partial: feedForwardPartials.pointer + (s * batchCapacity + b) * steps * 16)
+                // V_h starts from V^FF_h = ρ(drive) (step 2 starts from the feed-forward state).
+                for j in 0..<width { state.free.pointer[b * width + j] = Dynamics.rho(state.drive.pointer[b * width + j]) }
+            }
+        }
+    }
+
+    private func feedForwardOutput(_ samples: [Int], dataset: Dataset, batch: Int) throws(TrainingError) -> Int {
+        let steps = config.timeSteps
+        let outputs = network.outputs
+        var correct = 0
+        for b in 0..<batch {
+            let finite = Dynamics.outputFeedForward(
+                partials: feedForwardPartials.pointer + b * steps * 16, shardCount: shardStates.count,
+                shardStride: batchCapacity * steps * 16, bias: network.outputBias.pointer, outputs: outputs,
+                timeSteps: steps, leak: config.leak, threshold: config.theta,
+                feedForward: outputFeedForward.pointer + b * 16, spikeCounts: outputSpikeCounts.pointer + b * 16)
+            guard finite else { throw .diverged(quantity: "output feed-forward drive (sample \(samples[b]))") }
+            let predicted = Dynamics.spikePrediction(
+                spikeCounts: outputSpikeCounts.pointer + b * 16, feedForward: outputFeedForward.pointer + b * 16,
+                outputs: outputs)
+            if predicted == Int(dataset.labels[samples[b]]) { correct += 1 }
+            (outputFree.pointer + b * 16).update(from: outputFeedForward.pointer + b * 16, count: 16)
+        }
+        return correct
+    }
+
+    // MARK: Steps 2–4 — relaxation, integration, teaching (Eqs. 6–14)
+
+    enum Phase { case free, teaching }
+
+    /// One synchronous relaxation step. `.free`: the free state only (step 2). `.teaching`: the free
+    /// continuation and the nudged state together (step 4).
+    private func relaxStep(batch: Int, labels: [Int], phase: Phase) {
+        let outputs = network.outputs
+        let eps = config.eps
+        let teaching = phase == .teaching
+        let direct = config.nudge == .direct
+        for b in 0..<batch {
+            Dynamics.rhoOutputs(outputFree.pointer + b * 16, outputs: outputs, into: outputFreeRho.pointer + b * 16)
+            if teaching {
+                Dynamics.rhoOutputs(outputNudged.pointer + b * 16, outputs: outputs, into: outputNudgedRho.pointer + b * 16)
+            }
+        }
+        pool.run(tasks: shardStates.count) { s, _ in
+            let state = shardStates[s]
+            let shard = state.shard
+            let width = shard.width
+            for b in 0..<batch {
+                let free = state.free.pointer + b * width
+                // Partial A_y from the old V_h, then the V_h step from the old V_y (synchronous update).
+                Kernels.clampedRowDots(
+                    potential: free, weights: shard.outputWeightsTransposed.pointer, rows: outputs, width: width,
+                    out: freePartials.pointer + (s * batchCapacity + b) * 16)
+                Kernels.relaxStep(
+                    potential: free, drive: state.drive.pointer + b * width,
+                    feedback: shard.outputWeightsTransposed.pointer, feedbackRows: outputs,
+                    feedbackScale: outputFreeRho.pointer + b * 16, eps: eps, width: width)
+                guard teaching else { continue }
+                let nudged = state.nudged.pointer + b * width
+                if !direct {
+                    Kernels.clampedRowDots(
+                        potential: nudged, weights: shard.outputWeightsTransposed.pointer, rows: outputs,
+                        width: width, out: nudgedPartials.pointer + (s * batchCapacity + b) * 16)
+                }
+                Kernels.relaxStep(
+                    potential: nudged, drive: state.drive.pointer + b * width,
+                    feedback: shard.outputWeightsTransposed.pointer, feedbackRows: outputs,
+                    feedbackScale: outputNudgedRho.pointer + b * 16, eps: eps, width: width)
+            }
+        }
+        let stride = batchCapacity * 16
+        for b in 0..<batch {
+            Dynamics.relaxOutput(
+                potential: outputFree.pointer + b * 16, partials: freePartials.pointer + b * 16,
+                shardCount: shardStates.count, shardStride: stride, bias: network.outputBias.pointer,
+                outputs: outputs, eps: eps, beta: 0, target: labels[b])
+            if teaching && !direct {
+                Dynamics.relaxOutput(
+                    potential: outputNudged.pointer + b * 16, partials: nudgedPartials.pointer + b * 16,
+                    shardCount: shardStates.count, shardStride: stride, bias: network.outputBias.pointer,
+                    outputs: outputs, eps: eps, beta: config.beta, target: labels[b])
+            }
+        }
+    }
+
+    /// Step 3 (Eq. 11): V = α·V^FF + (1 − α)·V^ES, for both layers; then the starting states of step 4:
+    /// the free continuation and the nudged state both start from V; with `nudge = direct` the nudged
+    /// output is set once to clamp(V_y + η_c(V_T − V_y)) and held.
+    private func integrateAndStartTeaching(batch: Int, labels: [Int]) {
+        let alpha = config.alpha
+        let outputs = network.outputs
+        pool.run(tasks: shardStates.count) { s, _ in
+            let state = shardStates[s]
+            let width = state.shard.width
+            for index in 0..<(batch * width) {
+                let feedForward = Dynamics.rho(state.drive.pointer[index])
+                let mixed = alpha * feedForward + (1 - alpha) * state.free.pointer[index]
+                state.free.pointer[index] = mixed
+                state.nudged.pointer[index] = mixed
+            }
+        }
+        for b in 0..<batch {
+            for k in 0..<16 {
+                let index = b * 16 + k
+                let mixed = k < outputs ? alpha * outputFeedForward.pointer[index] + (1 - alpha) * outputFree.pointer[index] : 0
+                outputFree.pointer[index] = mixed
+                if config.nudge == .direct && k < outputs {
+                    let target: Float = k == labels[b] ? 1 : 0
+                    outputNudged.pointer[index] = Dynamics.rho(mixed + config.etaC * (target - mixed))
+                } else {
+                    outputNudged.pointer[index] = mixed
+                }
+            }
+        }
+    }
+
+    // MARK: Step 5 — passive STDP update (Eq. 15)
+
+    private func updateWeights(batch: Int) {
+        let outputs = network.outputs
+        let strength = config.nudge == .direct ? config.etaC : config.beta
+        let scale = 1 / (strength * Float(batch))
+        let inputRate = config.lr1 * scale
+        let outputRate = config.lr2 * scale
+        let eqprop = config.rule == .eqprop
+        // Coefficients of the W2 update, [k][2B]: stdp uses ρ(V_h⁰) as presynaptic activity and
+        // ΔV_y = V_y¹ − V_y⁰; eqprop uses ρ(V_h¹)ρ(V_y¹) − ρ(V_h⁰)ρ(V_y⁰).
+        let columns = eqprop ? 2 * batch : batch
+        for k in 0..<outputs {
+            for b in 0..<batch {
+                let nudged = outputNudged.pointer[b * 16 + k]
+                let free = outputFree.pointer[b * 16 + k]
+                if eqprop {
+                    outputCoefficients.pointer[k * columns + b] = outputRate * Dynamics.rho(nudged)
+                    outputCoefficients.pointer[k * columns + batch + b] = -outputRate * Dynamics.rho(free)
+                } else {
+                    outputCoefficients.pointer[k * columns + b] = outputRate * (nudged - free)
+                }
+            }
+        }
+        let rowCount = activeRowCount
+        pool.run(tasks: shardStates.count) { s, _ in
+            let state = shardStates[s]
+            let shard = state.shard
+            let width = shard.width
+            let deltas = state.deltas.pointer
+            // W1 and b1: Δ = η1·s·(ρ(V_h¹) − ρ(V_h⁰)) per sample (V_h is clamped, so ρ(V) = V: the stdp and
+            // eqprop rules coincide for W1).
+            for index in 0..<(batch * width) {
+                deltas[index] = inputRate * (Dynamics.rho(state.nudged.pointer[index]) - Dynamics.rho(state.free.pointer[index]))
+            }
+            Kernels.rankUpdate(
+                matrix: shard.inputWeights.pointer, rowStride: width, width: width,
+                rows: activeRows.pointer, rowCount: rowCount, coefficients: rowCoefficients.pointer,
+                deltas: deltas, batch: batch)
+            for j in 0..<width {
+                var sum: Float = 0
+                for b in 0..<batch { sum += deltas[b * width + j] }
+                shard.hiddenBias.pointer[j] += sum
+            }
+            // W2 (transposed block): rows k, presynaptic operands ρ(V_h) per sample.
+            for index in 0..<(batch * width) {
+                deltas[index] = Dynamics.rho(eqprop ? state.nudged.pointer[index] : state.free.pointer[index])
+            }
+            if eqprop {
+                for index in 0..<(batch * width) {
+                    deltas[batch * width + index] = Dynamics.rho(state.free.pointer[index])
+                }
+            }
+            Kernels.rankUpdate(
+                matrix: shard.outputWeightsTransposed.pointer, rowStride: width, width: width,
+                rows: outputRows.pointer, rowCount: outputs, coefficients: outputCoefficients.pointer,
+                deltas: deltas, batch: columns)
+            shard.refreshOutputWeightRows()
+        }
+        for k in 0..<outputs {
+            var sum: Float = 0
+            for b in 0..<batch {
+                sum += outputRate * (Dynamics.rho(outputNudged.pointer[b * 16 + k]) - Dynamics.rho(outputFree.pointer[b * 16 + k]))
+            }
+            network.outputBias.pointer[k] += sum
+        }
+    }
+}
+
+/// Why training stopped.
+public enum TrainingError: Error, Equatable, CustomStringConvertible {
+    /// A quantity became NaN or infinite.
+    case diverged(quantity: String)
+
+    public var description: String {
+        switch self {
+        case .diverged(let quantity):
+            return "training diverged: \(quantity) is not finite (try smaller learning rates)"
+        }
+    }
+}
