@@ -86,9 +86,9 @@ public struct Evaluator {
             Dynamics.rhoOutputs(scratch.output.pointer, outputs: outputs, into: scratch.outputRho.pointer)
             for (s, shard) in shards.enumerated() {
                 let potential = scratch.potential.pointer + scratch.offsets[s]
-                Kernels.clampedRowDots(
-                    potential: potential, weights: shard.outputWeightsTransposed.pointer, rows: outputs,
-                    width: shard.width, out: scratch.relaxPartials.pointer + s * 16)
+                Kernels.rowDots(
+                    potential, weights: shard.outputWeightsTransposed.pointer, rows: outputs,
+                    width: shard.width, clampInput: true, out: scratch.relaxPartials.pointer + s * 16)
                 Kernels.relaxStep(
                     potential: potential, drive: scratch.drive.pointer + scratch.offsets[s],
                     feedback: shard.outputWeightsTransposed.pointer, feedbackRows: outputs,

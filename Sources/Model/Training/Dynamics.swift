@@ -29,17 +29,17 @@ enum Dynamics {
         let spikes = scratch.spikes.pointer
         potential.update(repeating: 0, count: width)
         drive.update(repeating: 0, count: width)
-        partial.update(repeating: 0, count: timeSteps * 16)
         for t in 0..<timeSteps {
             Kernels.gatherRowSum(
                 matrix: shard.inputWeights.pointer, rowStride: width, width: width,
                 rows: active + t * shard.inputs, rowCount: Int(activeCounts[t]),
                 bias: shard.hiddenBias.pointer, out: input)
-            let fired = Kernels.integrateAndFire(
+            _ = Kernels.integrateAndFire(
                 potential: potential, input: input, inputSum: drive, width: width,
                 leak: leak, threshold: threshold, spikes: spikes)
-            Kernels.gatherVectors16(
-                rows: shard.outputWeightRows.pointer, indices: spikes, count: fired, accumulator: partial + t * 16)
+            Kernels.rowDots(
+                spikes, weights: shard.outputWeightsTransposed.pointer, rows: shard.outputs, width: width,
+                clampInput: false, out: partial + t * 16)
         }
         let steps = Float(timeSteps)
         for j in 0..<width { drive[j] /= steps }
@@ -131,7 +131,7 @@ final class NeuronScratch: @unchecked Sendable {
     let capacity: Int
     let potential: AlignedBuffer<Float>
     let input: AlignedBuffer<Float>
-    let spikes: AlignedBuffer<Int32>
+    let spikes: AlignedBuffer<Float>
 
     init(capacity: Int) {
         self.capacity = capacity

@@ -185,9 +185,9 @@ public final class Trainer: @unchecked Sendable {
             for b in 0..<batch {
                 let free = state.free.pointer + b * width
                 // Partial A_y from the old V_h, then the V_h step from the old V_y (synchronous update).
-                Kernels.clampedRowDots(
-                    potential: free, weights: shard.outputWeightsTransposed.pointer, rows: outputs, width: width,
-                    out: freePartials.pointer + (s * batchCapacity + b) * 16)
+                Kernels.rowDots(
+                    free, weights: shard.outputWeightsTransposed.pointer, rows: outputs, width: width,
+                    clampInput: true, out: freePartials.pointer + (s * batchCapacity + b) * 16)
                 Kernels.relaxStep(
                     potential: free, drive: state.drive.pointer + b * width,
                     feedback: shard.outputWeightsTransposed.pointer, feedbackRows: outputs,
@@ -195,9 +195,9 @@ public final class Trainer: @unchecked Sendable {
                 guard teaching else { continue }
                 let nudged = state.nudged.pointer + b * width
                 if !direct {
-                    Kernels.clampedRowDots(
-                        potential: nudged, weights: shard.outputWeightsTransposed.pointer, rows: outputs,
-                        width: width, out: nudgedPartials.pointer + (s * batchCapacity + b) * 16)
+                    Kernels.rowDots(
+                        nudged, weights: shard.outputWeightsTransposed.pointer, rows: outputs,
+                        width: width, clampInput: true, out: nudgedPartials.pointer + (s * batchCapacity + b) * 16)
                 }
                 Kernels.relaxStep(
                     potential: nudged, drive: state.drive.pointer + b * width,
