@@ -134,7 +134,7 @@ final class EvaluationScratch: @unchecked Sendable {
         self.offsets = offsets
         drive = AlignedBuffer(count: total)
         potential = AlignedBuffer(count: total)
-        neurons = NeuronScratch(capacity: network.shards.map(\.width).max() ?? 16)
+        neurons = NeuronScratch(capacity: network.shards.map(\.width).max() ?? 16, timeSteps: timeSteps)
         feedForwardPartials = AlignedBuffer(count: network.shards.count * timeSteps * 16)
         relaxPartials = AlignedBuffer(count: network.shards.count * 16)
         output = AlignedBuffer(count: 16)

@@ -14,12 +14,12 @@ final class ShardState: @unchecked Sendable {
     let deltas: AlignedBuffer<Float>
     let scratch: NeuronScratch
 
-    init(shard: HiddenShard, batch: Int) {
+    init(shard: HiddenShard, batch: Int, timeSteps: Int) {
         self.shard = shard
         drive = AlignedBuffer(count: batch * shard.width)
         free = AlignedBuffer(count: batch * shard.width)
         nudged = AlignedBuffer(count: batch * shard.width)
         deltas = AlignedBuffer(count: 2 * batch * shard.width)
-        scratch = NeuronScratch(capacity: shard.width)
+        scratch = NeuronScratch(capacity: shard.width, timeSteps: timeSteps)
     }
 }

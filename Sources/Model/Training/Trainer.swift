@@ -47,7 +47,7 @@ public final class Trainer: @unchecked Sendable {
         let shardCount = network.shards.count
         batchCapacity = batch
         encoder = SpikeEncoder(seed: config.seed, timeSteps: steps, inputs: inputs)
-        shardStates = network.shards.map { ShardState(shard: $0, batch: batch) }
+        shardStates = network.shards.map { ShardState(shard: $0, batch: batch, timeSteps: steps) }
         active = AlignedBuffer(count: batch * steps * inputs)
         activeCounts = AlignedBuffer(count: batch * steps)
         rates = AlignedBuffer(count: batch * inputs)
