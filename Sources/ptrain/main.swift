@@ -1,2 +1,3 @@
-import Model
-print("ptrain")
+import Foundation
+
+exit(Ptrain.main(arguments: Array(CommandLine.arguments.dropFirst())).rawValue)
