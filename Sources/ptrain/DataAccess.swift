@@ -1,43 +1,30 @@
-// Adapter: replaced when the data branch lands.
-//
-// The data branch adds `DataLocator`, `MNIST.load(directory:)`, `MNISTFetcher` and `DataError` to Model. Until
-// then these stand-ins keep the command line compiling and failing cleanly. When it lands: delete the
-// `DataError` stand-in and make each function below the one call written in its comment.
 import Foundation
 import Model
 
+/// The command line's three data operations, each one call into `Model`.
 enum DataAccess {
-    /// `DataLocator.locate(explicit:environment:workingDirectory:)`: `--data`, `$PTRAIN_DATA`,
-    /// `../shared/data/mnist`, `./data/mnist`, the first that exists.
+    /// `--data`, `$PTRAIN_DATA`, `../shared/data/mnist`, `./data/mnist`: the first that holds MNIST.
     static func locate(explicit: String?) throws(DataError) -> String {
-        let environment = ProcessInfo.processInfo.environment
-        let candidates =
-            explicit.map { [$0] }
-            ?? [environment["PTRAIN_DATA"], "../shared/data/mnist", "data/mnist"].compactMap { $0 }
-        var isDirectory: ObjCBool = false
-        if let found = candidates.first(where: {
-            FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && isDirectory.boolValue
-        }) {
-            return found
-        }
-        throw DataError(description: "no MNIST directory at \(candidates.joined(separator: ", "))")
+        try DataLocator.locate(
+            explicit: explicit, environment: ProcessInfo.processInfo.environment,
+            workingDirectory: FileManager.default.currentDirectoryPath)
     }
 
-    /// `MNIST.load(directory:)`.
+    /// Reads and validates the four MNIST files in `directory`.
     static func load(directory: String) throws(DataError) -> MNIST {
-        throw DataError(description: "\(directory): reading MNIST is not in this build yet")
+        try MNIST.load(directory: directory)
     }
 
-    /// `MNISTFetcher(...).fetch(to:progress:)`; `mirror` is a base URL holding the four `.gz` files.
+    /// Downloads MNIST into `directory`. A `--mirror` may serve recompressed files, so with a mirror the
+    /// files are validated by parsing them (60,000 / 10,000 images of 28×28) rather than by the original sizes.
     static func fetch(
         to directory: String, mirror: String?,
         progress: @escaping @Sendable (_ file: String, _ bytesDone: Int64, _ bytesTotal: Int64?) -> Void
-    ) throws(DataError) {
-        throw DataError(description: "downloading MNIST is not in this build yet")
+    ) throws(FetchError) {
+        var fetcher = MNISTFetcher()
+        if let mirror, let url = URL(string: mirror.hasSuffix("/") ? mirror : mirror + "/") {
+            fetcher = MNISTFetcher(mirrors: [url], expectedSizes: [:])
+        }
+        try fetcher.fetch(to: directory, progress: progress)
     }
-}
-
-/// Stand-in for Model's `DataError` (delete when the data branch lands).
-struct DataError: Error, CustomStringConvertible {
-    let description: String
 }

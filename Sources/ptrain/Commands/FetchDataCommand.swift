@@ -45,7 +45,7 @@ struct FetchDataCommand: Command {
             try DataAccess.fetch(to: directory, mirror: mirror, progress: progress.report)
         } catch {
             progress.finish()  // the last file's line before the error
-            throw .data(error)
+            throw .fetch(error)
         }
         progress.finish()
         Console.out("MNIST is in \(directory)\n")
