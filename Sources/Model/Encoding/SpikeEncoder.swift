@@ -1,8 +1,10 @@
 /// Bernoulli rate coding of one image (spec, step 1): at each time step t, input i spikes with probability
 /// x_i = pixel_i / 255, drawn from `CounterRNG` keyed by (seed, stream, epoch, sample, t).
 ///
-/// The spike trains are written as lists of active input indices per time step (what the event-driven
-/// drive kernel consumes), plus the rate r_x = Σ_t s_x / T per input (the presynaptic activity of Eq. 15).
+/// The spike trains are written as changes per time step — the inputs that start spiking (`added`) and
+/// those that stop (`removed`) relative to the step before (at t = 0: all active inputs) — which is what the
+/// event-driven drive kernel consumes, plus the rate r_x = Σ_t s_x / T per input (the presynaptic
+/// activity of Eq. 15).
 public struct SpikeEncoder: Sendable {
     public let seed: UInt64
     public let timeSteps: Int
@@ -15,47 +17,71 @@ public struct SpikeEncoder: Sendable {
         self.inputs = inputs
     }
 
-    /// Encodes `pixels` (`inputs` bytes).
+    /// Where one sample's encoding goes; every buffer is owned by the caller.
+    public struct Output {
+        /// `timeSteps` lists of `inputs` slots: inputs that spike at t but not at t − 1 (list t at `t · inputs`).
+        public var added: UnsafeMutablePointer<UInt16>
+        /// Inputs that spiked at t − 1 but not at t, same layout.
+        public var removed: UnsafeMutablePointer<UInt16>
+        /// Lengths of the lists: `addedCounts[t]`, `removedCounts[t]`.
+        public var addedCounts: UnsafeMutablePointer<Int32>
+        public var removedCounts: UnsafeMutablePointer<Int32>
+        /// r_x, `inputs` floats.
+        public var rates: UnsafeMutablePointer<Float>
+        /// Scratch: `inputs` spike counters and `inputs` bytes of previous-step state.
+        public var counts: UnsafeMutablePointer<Int32>
+        public var previous: UnsafeMutablePointer<UInt8>
+
+        public init(
+            added: UnsafeMutablePointer<UInt16>, removed: UnsafeMutablePointer<UInt16>,
+            addedCounts: UnsafeMutablePointer<Int32>, removedCounts: UnsafeMutablePointer<Int32>,
+            rates: UnsafeMutablePointer<Float>, counts: UnsafeMutablePointer<Int32>, previous: UnsafeMutablePointer<UInt8>
+        ) {
+            self.added = added
+            self.removed = removed
+            self.addedCounts = addedCounts
+            self.removedCounts = removedCounts
+            self.rates = rates
+            self.counts = counts
+            self.previous = previous
+        }
+    }
+
+    /// Encodes `pixels` (`inputs` bytes) into `output`.
     ///
-    /// - Parameters:
-    ///   - active: receives `timeSteps` lists of `inputs` slots; list t starts at `active + t · inputs`.
-    ///   - activeCounts: receives the length of each list.
-    ///   - rates: receives r_x, `inputs` floats.
-    ///   - counts: scratch of `inputs` spike counters.
-    /// Spike i at step t iff u < p/255 for u = (32 random bits)/2³², tested exactly in integers as
-    /// u32 · 255 < p · 2³².
+    /// Input i spikes at step t iff u < p/255 for u = (32 random bits)/2³², tested exactly in integers as
+    /// u32 · 255 < p · 2³². Pixels that are 0 never spike and are skipped (MNIST: ~150 of 784 are not 0).
     public func encode(
-        pixels: UnsafePointer<UInt8>, stream: CounterRNG.Stream, epoch: UInt64, sample: UInt64,
-        active: UnsafeMutablePointer<UInt16>, activeCounts: UnsafeMutablePointer<Int32>,
-        rates: UnsafeMutablePointer<Float>, counts: UnsafeMutablePointer<Int32>
+        pixels: UnsafePointer<UInt8>, stream: CounterRNG.Stream, epoch: UInt64, sample: UInt64, into output: Output
     ) {
         let key = CounterRNG.key(seed: seed, stream: stream, epoch: epoch, index: sample)
-        counts.update(repeating: 0, count: inputs)
-        // Pixels that are 0 never spike: list the others once (MNIST: ~150 of 784), in ascending order.
-        let candidates = UnsafeMutablePointer<UInt16>.allocate(capacity: inputs)
-        defer { candidates.deallocate() }
-        var candidateCount = 0
-        for i in 0..<inputs {
-            candidates[candidateCount] = UInt16(truncatingIfNeeded: i)
-            candidateCount &+= pixels[i] == 0 ? 0 : 1
-        }
+        output.counts.update(repeating: 0, count: inputs)
+        output.previous.update(repeating: 0, count: inputs)
         for t in 0..<timeSteps {
             let stepKey = CounterRNG.mix(key ^ UInt64(t + 1) &* 0xA076_1D64_78BD_642F)
-            let list = active + t * inputs
-            var n = 0
+            let added = output.added + t * inputs
+            let removed = output.removed + t * inputs
+            var addedCount = 0
+            var removedCount = 0
             // Branch-free: the spike test is a coin flip for grey pixels, so a branch mispredicts half the
             // time (measured: encoding was 21% of training time with branches).
-            for c in 0..<candidateCount {
-                let i = Int(candidates[c])
+            for i in 0..<inputs {
+                let p = pixels[i]
+                if p == 0 { continue }
                 let u = CounterRNG.value(key: stepKey, counter: UInt64(i)) >> 32
-                let spike: Int32 = u &* 255 < UInt64(pixels[i]) << 32 ? 1 : 0
-                list[n] = UInt16(truncatingIfNeeded: i)
-                n &+= Int(spike)
-                counts[i] &+= spike
+                let spike: UInt8 = u &* 255 < UInt64(p) << 32 ? 1 : 0
+                let before = output.previous[i]
+                added[addedCount] = UInt16(truncatingIfNeeded: i)
+                addedCount &+= Int(spike & ~before)
+                removed[removedCount] = UInt16(truncatingIfNeeded: i)
+                removedCount &+= Int(before & ~spike)
+                output.previous[i] = spike
+                output.counts[i] &+= Int32(spike)
             }
-            activeCounts[t] = Int32(n)
+            output.addedCounts[t] = Int32(addedCount)
+            output.removedCounts[t] = Int32(removedCount)
         }
         let steps = Float(timeSteps)
-        for i in 0..<inputs { rates[i] = Float(counts[i]) / steps }
+        for i in 0..<inputs { output.rates[i] = Float(output.counts[i]) / steps }
     }
 }

@@ -18,8 +18,7 @@ enum Dynamics {
     /// Writes `drive` = Σ_t I_h(t) / T (= r_x·W1 + b1, the time-averaged drive; V^FF_h = ρ(drive)) and the
     /// shard's partial output drive `partial[t · 16 + k]` = Σ_{j spiking at t} W2[j, k] for every t.
     static func hiddenFeedForward(
-        shard: HiddenShard, active: UnsafePointer<UInt16>, activeCounts: UnsafePointer<Int32>,
-        timeSteps: Int, leak: Float, threshold: Float, scratch: NeuronScratch,
+        shard: HiddenShard, spikes trains: SpikeEncoder.Output, timeSteps: Int, leak: Float, threshold: Float, scratch: NeuronScratch,
         drive: UnsafeMutablePointer<Float>, partial: UnsafeMutablePointer<Float>
     ) {
         let width = shard.width
@@ -36,10 +35,13 @@ enum Dynamics {
         while column < width {
             let block = min(Self.columnBlock, width - column)
             for t in 0..<timeSteps {
-                Kernels.gatherRowSum(
+                // I_h(0) = b1 + Σ active rows; I_h(t) = I_h(t − 1) + Σ rows switched on − Σ rows switched off.
+                Kernels.accumulateRowChanges(
                     matrix: shard.inputWeights.pointer + column, rowStride: width, width: block,
-                    rows: active + t * shard.inputs, rowCount: Int(activeCounts[t]),
-                    bias: shard.hiddenBias.pointer + column, out: input + column)
+                    added: trains.added + t * shard.inputs, addedCount: Int(trains.addedCounts[t]),
+                    removed: trains.removed + t * shard.inputs, removedCount: Int(trains.removedCounts[t]),
+                    base: t == 0 ? UnsafePointer(shard.hiddenBias.pointer + column) : UnsafePointer(input + column),
+                    out: input + column)
                 _ = Kernels.integrateAndFire(
                     potential: potential + column, input: input + column, inputSum: drive + column, width: block,
                     leak: leak, threshold: threshold, spikes: spikes + t * width + column)

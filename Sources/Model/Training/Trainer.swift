@@ -14,10 +14,7 @@ public final class Trainer: @unchecked Sendable {
     let shardStates: [ShardState]
 
     // Input encoding of the batch.
-    let active: AlignedBuffer<UInt16>
-    let activeCounts: AlignedBuffer<Int32>
-    let rates: AlignedBuffer<Float>
-    let rateCounters: AlignedBuffer<Int32>
+    let trains: SpikeTrainBuffers
     // Rows of W1 with non-zero presynaptic activity in the batch, and their coefficients (Eq. 15).
     let activeRows: AlignedBuffer<UInt16>
     let rowCoefficients: AlignedBuffer<Float>
@@ -48,10 +45,7 @@ public final class Trainer: @unchecked Sendable {
         batchCapacity = batch
         encoder = SpikeEncoder(seed: config.seed, timeSteps: steps, inputs: inputs)
         shardStates = network.shards.map { ShardState(shard: $0, batch: batch, timeSteps: steps) }
-        active = AlignedBuffer(count: batch * steps * inputs)
-        activeCounts = AlignedBuffer(count: batch * steps)
-        rates = AlignedBuffer(count: batch * inputs)
-        rateCounters = AlignedBuffer(count: batch * inputs)
+        trains = SpikeTrainBuffers(capacity: batch, timeSteps: steps, inputs: inputs)
         activeRows = AlignedBuffer(count: inputs)
         rowCoefficients = AlignedBuffer(count: inputs * batch)
         feedForwardPartials = AlignedBuffer(count: shardCount * batch * steps * 16)
@@ -90,7 +84,6 @@ public final class Trainer: @unchecked Sendable {
     // MARK: Step 1 — encoding and spiking feed-forward (Eq. 5)
 
     private func encode(_ samples: [Int], dataset: Dataset, epoch: Int) {
-        let steps = config.timeSteps
         let inputs = network.inputs
         precondition(dataset.pixelsPerImage == inputs, "dataset has \(dataset.pixelsPerImage) pixels per image, network \(inputs) inputs")
         dataset.pixels.withUnsafeBufferPointer { pixels in
@@ -98,9 +91,7 @@ public final class Trainer: @unchecked Sendable {
                 // This is safe because each task writes only sample b's slices of the encoding buffers.
                 encoder.encode(
                     pixels: pixels.baseAddress! + samples[b] * inputs, stream: .trainingSpikes,
-                    epoch: UInt64(epoch), sample: UInt64(samples[b]),
-                    active: active.pointer + b * steps * inputs, activeCounts: activeCounts.pointer + b * steps,
-                    rates: rates.pointer + b * inputs, counts: rateCounters.pointer + b * inputs)
+                    epoch: UInt64(epoch), sample: UInt64(samples[b]), into: trains.output(b))
             }
         }
     }
@@ -112,10 +103,10 @@ public final class Trainer: @unchecked Sendable {
         var count = 0
         for i in 0..<inputs {
             var any = false
-            for b in 0..<batch where rates.pointer[b * inputs + i] != 0 { any = true }
+            for b in 0..<batch where trains.rates.pointer[b * inputs + i] != 0 { any = true }
             guard any else { continue }
             activeRows.pointer[count] = UInt16(i)
-            for b in 0..<batch { rowCoefficients.pointer[count * batch + b] = rates.pointer[b * inputs + i] }
+            for b in 0..<batch { rowCoefficients.pointer[count * batch + b] = trains.rates.pointer[b * inputs + i] }
             count += 1
         }
         activeRowCount = count
@@ -123,7 +114,6 @@ public final class Trainer: @unchecked Sendable {
 
     private func feedForwardHidden(batch: Int) {
         let steps = config.timeSteps
-        let inputs = network.inputs
         let leak = config.leak
         let threshold = config.theta
         pool.run(tasks: shardStates.count) { s, _ in
@@ -131,8 +121,7 @@ public final class Trainer: @unchecked Sendable {
             let width = state.shard.width
             for b in 0..<batch {
                 Dynamics.hiddenFeedForward(
-                    shard: state.shard, active: active.pointer + b * steps * inputs,
-                    activeCounts: activeCounts.pointer + b * steps, timeSteps: steps, leak: leak,
+                    shard: state.shard, spikes: trains.output(b), timeSteps: steps, leak: leak,
                     threshold: threshold, scratch: state.scratch, drive: state.drive.pointer + b * width,
                     partial: feedForwardPartials.pointer + (s * batchCapacity + b) * steps * 16)
                 // V_h starts from V^FF_h = ρ(drive) (step 2 starts from the feed-forward state).
