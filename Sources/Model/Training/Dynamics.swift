@@ -110,6 +110,13 @@ enum Dynamics {
         return best
     }
 
+    /// True when none of `count` floats is NaN or ±∞: Σ (x − x) is 0 for finite x and NaN otherwise.
+    static func allFinite(_ values: UnsafePointer<Float>, count: Int) -> Bool {
+        var sum: Float = 0
+        for i in 0..<count { sum += values[i] - values[i] }
+        return sum == 0
+    }
+
     /// Argmax of relaxed potentials (lower class on ties).
     static func argmax(_ values: UnsafePointer<Float>, count: Int) -> Int {
         var best = 0

@@ -13,6 +13,8 @@ final class ShardState: @unchecked Sendable {
     /// Update operands, `2·batch × width` (Eq. 15).
     let deltas: AlignedBuffer<Float>
     let scratch: NeuronScratch
+    /// Set by the shard's task: false when its drive or weight update held NaN or ±∞ (divergence check).
+    var finite = true
 
     init(shard: HiddenShard, batch: Int, timeSteps: Int) {
         self.shard = shard

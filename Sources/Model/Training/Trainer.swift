@@ -72,12 +72,17 @@ public final class Trainer: @unchecked Sendable {
         encode(sampleIndices, dataset: dataset, epoch: epoch)
         collectActiveRows(batch: batch)
         feedForwardHidden(batch: batch)
+        try checkFinite("hidden feed-forward drive", samples: sampleIndices)
         let correct = try feedForwardOutput(sampleIndices, dataset: dataset, batch: batch)
         for _ in 0..<config.kFree { relaxStep(batch: batch, labels: sampleIndices.map { Int(dataset.labels[$0]) }, phase: .free) }
         let labels = sampleIndices.map { Int(dataset.labels[$0]) }
         integrateAndStartTeaching(batch: batch, labels: labels)
         for _ in 0..<config.kPos { relaxStep(batch: batch, labels: labels, phase: .teaching) }
         updateWeights(batch: batch)
+        try checkFinite("hidden-layer weight update", samples: sampleIndices)
+        guard Dynamics.allFinite(network.outputBias.pointer, count: 16) else {
+            throw .diverged(quantity: "output bias b2")
+        }
         return correct
     }
 
@@ -112,6 +117,13 @@ public final class Trainer: @unchecked Sendable {
         activeRowCount = count
     }
 
+    /// Throws if any shard's task flagged a non-finite value (one flag per shard, read after the join).
+    private func checkFinite(_ quantity: String, samples: [Int]) throws(TrainingError) {
+        guard let bad = shardStates.firstIndex(where: { !$0.finite }) else { return }
+        let neurons = shardStates[bad].shard.neurons
+        throw .diverged(quantity: "\(quantity) (hidden neurons \(neurons.lowerBound)..<\(neurons.upperBound), samples \(samples.first!)…)")
+    }
+
     private func feedForwardHidden(batch: Int) {
         let steps = config.timeSteps
         let leak = config.leak
@@ -127,6 +139,7 @@ public final class Trainer: @unchecked Sendable {
                 // V_h starts from V^FF_h = ρ(drive) (step 2 starts from the feed-forward state).
                 for j in 0..<width { state.free.pointer[b * width + j] = Dynamics.rho(state.drive.pointer[b * width + j]) }
             }
+            state.finite = Dynamics.allFinite(state.drive.pointer, count: batch * width)
         }
     }
 
@@ -298,6 +311,8 @@ public final class Trainer: @unchecked Sendable {
                 rows: outputRows.pointer, rowCount: outputs, coefficients: outputCoefficients.pointer,
                 deltas: deltas, batch: columns)
             shard.refreshOutputWeightRows()
+            state.finite = Dynamics.allFinite(shard.hiddenBias.pointer, count: width)
+                && Dynamics.allFinite(deltas, count: columns * width)
         }
         for k in 0..<outputs {
             var sum: Float = 0
