@@ -12,6 +12,8 @@ enum RuntimeError: Error, CustomStringConvertible {
     case missingFile(path: String, role: String)
     /// The training engine stopped with an error (divergence, I/O).
     case training(any Error)
+    /// A result file could not be written.
+    case output(String)
     /// Evaluating a weights file failed.
     case evaluation(path: String, any Error)
 
@@ -22,6 +24,7 @@ enum RuntimeError: Error, CustomStringConvertible {
         case .fetch(let error): return error.description
         case .missingFile(let path, let role): return "\(path): no such \(role) file"
         case .training(let error): return "training stopped: \(error)"
+        case .output(let message): return message
         case .evaluation(let path, let error): return "\(path): evaluation failed: \(error)"
         }
     }

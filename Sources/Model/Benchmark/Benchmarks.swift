@@ -1,0 +1,228 @@
+import Dispatch
+import Parallel
+
+/// The measurements behind `ptrain bench`: the machine's single-core FMA peak, each kernel's speed at the
+/// shapes training uses, and end-to-end training throughput at 1 and N threads.
+public enum Benchmarks {
+    /// One kernel measurement.
+    public struct KernelResult: Sendable, Equatable, Codable {
+        public var kernel: String
+        public var hidden: Int
+        /// Floating-point operations actually executed per second (an add or a multiply counts 1, an FMA 2).
+        public var gflops: Double
+        /// `gflops` / the measured single-core FMA peak.
+        public var fractionOfPeak: Double
+        /// What one call does, for the table.
+        public var note: String
+    }
+
+    /// One end-to-end training measurement.
+    public struct TrainingResult: Sendable, Equatable, Codable {
+        public var hidden: Int
+        public var threads: Int
+        public var samples: Int
+        /// Training samples per second, one value per repetition.
+        public var samplesPerSecond: [Double]
+    }
+
+    /// Seconds of `body`, repeated until at least `minimum` seconds have passed; returns seconds per call.
+    static func time(minimum: Double = 0.25, _ body: () -> Void) -> Double {
+        body()  // warm caches and page in buffers
+        var calls = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        var elapsed = 0.0
+        repeat {
+            body()
+            calls += 1
+            elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        } while elapsed < minimum
+        return elapsed / Double(calls)
+    }
+
+    /// Single-core fp32 FMA peak in GFLOP/s: 16 independent `SIMD16<Float>` FMA chains (enough to cover the
+    /// FMA latency on two FMA ports), all results kept alive.
+    public static func fmaPeak() -> Double {
+        let iterations = 2_000_000
+        var sink: Float = 0
+        let seconds = time {
+            var a = (0..<16).map { SIMD16<Float>(repeating: Float($0) * 1e-3) }
+            let x = SIMD16<Float>(repeating: 0.999_9)
+            let y = SIMD16<Float>(repeating: 1e-4)
+            a.withUnsafeMutableBufferPointer { acc in
+                var a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], a4 = acc[4], a5 = acc[5], a6 = acc[6]
+                var a7 = acc[7], a8 = acc[8], a9 = acc[9], a10 = acc[10], a11 = acc[11], a12 = acc[12]
+                var a13 = acc[13], a14 = acc[14], a15 = acc[15]
+                for _ in 0..<iterations {
+                    a0 = a0.addingProduct(a0, x); a1 = a1.addingProduct(a1, x); a2 = a2.addingProduct(a2, x)
+                    a3 = a3.addingProduct(a3, x); a4 = a4.addingProduct(a4, x); a5 = a5.addingProduct(a5, x)
+                    a6 = a6.addingProduct(a6, x); a7 = a7.addingProduct(a7, x); a8 = a8.addingProduct(a8, x)
+                    a9 = a9.addingProduct(a9, x); a10 = a10.addingProduct(a10, x); a11 = a11.addingProduct(a11, x)
+                    a12 = a12.addingProduct(a12, y); a13 = a13.addingProduct(a13, y)
+                    a14 = a14.addingProduct(a14, y); a15 = a15.addingProduct(a15, y)
+                }
+                acc[0] = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11 + a12 + a13 + a14 + a15
+            }
+            sink += a[0].sum()
+        }
+        blackHole(sink)
+        return Double(iterations) * 16 * 16 * 2 / seconds / 1e9
+    }
+
+    /// Each training kernel at hidden size `hidden`, batch 10, on spike trains of real images from `dataset`,
+    /// over the shard layout training uses.
+    public static func kernels(hidden: Int, dataset: Dataset, peak: Double) -> [KernelResult] {
+        var config = RunConfig()
+        config.hidden = hidden
+        let network = Network(inputs: dataset.pixelsPerImage, hidden: hidden, shards: config.resolvedShards, seed: 1)
+        let steps = config.timeSteps
+        let inputs = network.inputs
+        let batch = 10
+        let trains = SpikeTrainBuffers(capacity: batch, timeSteps: steps, inputs: inputs)
+        let encoder = SpikeEncoder(seed: 1, timeSteps: steps, inputs: inputs)
+        dataset.pixels.withUnsafeBufferPointer { pixels in
+            for b in 0..<batch {
+                encoder.encode(
+                    pixels: pixels.baseAddress! + b * inputs, stream: .trainingSpikes, epoch: 1, sample: UInt64(b),
+                    into: trains.output(b))
+            }
+        }
+        let widest = network.shards.map(\.width).max()!
+        let scratch = NeuronScratch(capacity: widest, timeSteps: steps)
+        let totalWidth = network.shards.map(\.width).reduce(0, +)
+        var results: [KernelResult] = []
+        func record(_ name: String, flops: Double, seconds: Double, note: String) {
+            let gflops = flops / seconds / 1e9
+            results.append(KernelResult(kernel: name, hidden: hidden, gflops: gflops, fractionOfPeak: gflops / peak, note: note))
+        }
+
+        // Hidden drive (Eq. 5): the event-driven sums of switched-on/off rows, 64-column blocks, T steps.
+        var rowsTouched = 0
+        for b in 0..<batch {
+            for t in 0..<steps { rowsTouched += Int(trains.addedCounts[b * steps + t] + trains.removedCounts[b * steps + t]) }
+        }
+        let driveSeconds = time {
+            for shard in network.shards {
+                let input = scratch.input.pointer
+                for b in 0..<batch {
+                    let spikes = trains.output(b)
+                    var column = 0
+                    while column < shard.width {
+                        let block = min(64, shard.width - column)
+                        for t in 0..<steps {
+                            Kernels.accumulateRowChanges(
+                                matrix: shard.inputWeights.pointer + column, rowStride: shard.width, width: block,
+                                added: spikes.added + t * inputs, addedCount: Int(spikes.addedCounts[t]),
+                                removed: spikes.removed + t * inputs, removedCount: Int(spikes.removedCounts[t]),
+                                base: t == 0 ? UnsafePointer(shard.hiddenBias.pointer + column) : UnsafePointer(input + column),
+                                out: input + column)
+                        }
+                        column += block
+                    }
+                }
+            }
+        }
+        let driveFlops = Double((rowsTouched + batch * steps) * totalWidth)
+        record("hidden drive (event-driven)", flops: driveFlops, seconds: driveSeconds,
+               note: "\(rowsTouched / (batch * steps)) rows change per step; a dense x·W1 per step does "
+                   + "\(MetricsTable.fixed(2 * Double(inputs * totalWidth * batch * steps) / driveFlops, 0))× the flops")
+
+        // Output drive / relaxation feedback: 10 dot products per shard and sample.
+        let spikeVector = AlignedBuffer<Float>(count: widest)
+        for j in 0..<widest { spikeVector[j] = Float(j % 3 == 0 ? 1 : 0) }
+        let out = AlignedBuffer<Float>(count: 16)
+        let dotSeconds = time {
+            for _ in 0..<(batch * steps) {
+                for shard in network.shards {
+                    Kernels.rowDots(
+                        spikeVector.pointer, weights: shard.outputWeightsTransposed.pointer, rows: 10, width: shard.width,
+                        clampInput: false, out: out.pointer)
+                }
+            }
+        }
+        record("output drive rowDots", flops: Double(2 * 10 * totalWidth * batch * steps), seconds: dotSeconds,
+               note: "10 dot products per shard, T×B calls")
+
+        // Rank-10 update of W1, dense (every row, every coefficient non-zero).
+        let rows = AlignedBuffer<UInt16>(count: inputs)
+        for i in 0..<inputs { rows[i] = UInt16(i) }
+        let coefficients = AlignedBuffer<Float>(count: inputs * batch)
+        coefficients.fill(1e-6)
+        let deltas = AlignedBuffer<Float>(count: batch * widest)
+        deltas.fill(1e-6)
+        let updateSeconds = time {
+            for shard in network.shards {
+                Kernels.rankUpdate(
+                    matrix: shard.inputWeights.pointer, rowStride: shard.width, width: shard.width, rows: rows.pointer,
+                    rowCount: inputs, coefficients: coefficients.pointer, deltas: deltas.pointer, batch: batch)
+            }
+        }
+        record("W1 rank-10 update (dense)", flops: Double(2 * batch * inputs * totalWidth), seconds: updateSeconds,
+               note: "784×10 · 10×H, in place")
+
+        // LIF step: leak, integrate, threshold, reset, drive sum (4 flops per neuron).
+        let potential = AlignedBuffer<Float>(count: totalWidth)
+        let drive = AlignedBuffer<Float>(count: totalWidth)
+        let sums = AlignedBuffer<Float>(count: totalWidth)
+        let fired = AlignedBuffer<Float>(count: totalWidth)
+        for j in 0..<totalWidth { drive[j] = Float(j % 7) * 0.2 }
+        let lifSeconds = time {
+            for _ in 0..<(batch * steps) {
+                _ = Kernels.integrateAndFire(
+                    potential: potential.pointer, input: drive.pointer, inputSum: sums.pointer, width: totalWidth,
+                    leak: 1, threshold: 1, spikes: fired.pointer)
+            }
+        }
+        record("LIF step (Euler, threshold, reset)", flops: Double(4 * totalWidth * batch * steps), seconds: lifSeconds,
+               note: "\(MetricsTable.fixed(lifSeconds / Double(batch * steps) * 1e6, 2)) µs per step of \(hidden) neurons")
+
+        // Relaxation step of the hidden layer (Eq. 10): 10 feedback FMAs + 5 flops per neuron.
+        let scale = AlignedBuffer<Float>(count: 16)
+        scale.fill(0.3)
+        let relaxSeconds = time {
+            for _ in 0..<batch {
+                for shard in network.shards {
+                    Kernels.relaxStep(
+                        potential: potential.pointer, drive: drive.pointer, feedback: shard.outputWeightsTransposed.pointer,
+                        feedbackRows: 10, feedbackScale: scale.pointer, eps: 0.5, width: shard.width)
+                }
+            }
+        }
+        record("relaxation step (Eq. 10)", flops: Double(25 * totalWidth * batch), seconds: relaxSeconds,
+               note: "per sample and shard")
+        return results
+    }
+
+    /// Training samples per second at `hidden` on the first `samples` images, for each thread count in
+    /// `threads`, alternating thread counts `repetitions` times so that each ratio is measured in one run.
+    public static func training(
+        hidden: Int, threads: [Int], samples: Int, repetitions: Int, dataset: Dataset
+    ) -> [TrainingResult] {
+        var config = RunConfig()
+        config.hidden = hidden
+        let subset = dataset.prefix(samples)
+        var results = threads.map { TrainingResult(hidden: hidden, threads: $0, samples: subset.count, samplesPerSecond: []) }
+        let pools = threads.map { WorkerPool(threadCount: $0) }
+        for _ in 0..<repetitions {
+            for (index, pool) in pools.enumerated() {
+                let network = Network(inputs: subset.pixelsPerImage, hidden: hidden, shards: config.resolvedShards, seed: 1)
+                let trainer = Trainer(config: config, network: network, pool: pool)
+                let order = EpochOrder.permutation(count: subset.count, seed: 1, epoch: 1)
+                let start = DispatchTime.now().uptimeNanoseconds
+                var done = 0
+                while done < order.count {
+                    _ = try? trainer.trainBatch(samples: order[done..<min(done + 10, order.count)], dataset: subset, epoch: 1)
+                    done += 10
+                }
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                results[index].samplesPerSecond.append(Double(subset.count) / seconds)
+            }
+        }
+        return results
+    }
+}
+
+/// Keeps a value alive so the optimiser cannot delete the work that produced it.
+@inline(never)
+func blackHole<T>(_ value: T) {
+    withExtendedLifetime(value) {}
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Model
+
+/// `ptrain bench`: the machine's FMA peak, each kernel's GFLOP/s as a fraction of it, and training
+/// throughput at 1 and N threads with their ratio; a table on stdout and `bench.json`.
+struct BenchCommand: Command {
+    static let spec = CommandSpec(
+        name: "bench",
+        abstract: "Measure kernel speed and training throughput on this machine",
+        discussion: """
+            Measures the single-core fp32 FMA peak, then each training kernel's GFLOP/s at 800 and 4500 hidden \
+            neurons (batch 10, real MNIST spike trains) as a fraction of that peak, then end-to-end training \
+            samples/s at 1000 and 4500 hidden neurons with 1 thread and with --threads threads, alternating \
+            so that every ratio is measured within one run. Writes the numbers to --out as JSON. Takes about \
+            a minute.
+            """,
+        synopsis: "[--threads N] [--data DIR] [--out FILE] [--repetitions N]",
+        groups: [
+            OptionGroup(
+                "OPTIONS",
+                [
+                    SharedOptions.threads,
+                    SharedOptions.data,
+                    OptionSpec("out", value: "FILE", "Where to write the results as JSON", default: "bench.json"),
+                    OptionSpec("repetitions", value: "N", "Alternating 1-thread / N-thread runs per size", default: "3"),
+                ])
+        ])
+
+    let threads: Int
+    let data: String?
+    let out: String
+    let repetitions: Int
+
+    init(options: ParsedOptions) throws(UsageError) {
+        threads = try SharedOptions.threads(options)
+        data = try options.nonEmptyString(SharedOptions.data.name)
+        out = try options.nonEmptyString("out") ?? "bench.json"
+        repetitions = try options.int("repetitions", in: 1...100) ?? 3
+    }
+
+    struct Report: Encodable {
+        var ptrainVersion: String
+        var processor: String
+        var activeCores: Int
+        var threads: Int
+        var fmaPeakGFLOPS: Double
+        var kernels: [Benchmarks.KernelResult]
+        var training: [Benchmarks.TrainingResult]
+        var speedups: [Speedup]
+    }
+
+    struct Speedup: Encodable {
+        var hidden: Int
+        var threads: Int
+        /// N-thread samples/s over 1-thread samples/s, one per alternating repetition.
+        var ratios: [Double]
+    }
+
+    func run() throws(RuntimeError) {
+        let directory = try wrapData { () throws(DataError) in try DataAccess.locate(explicit: data) }
+        let mnist = try wrapData { () throws(DataError) in try DataAccess.load(directory: directory) }
+        let processor = Self.processorName()
+        Console.out("ptrain bench on \(processor), \(ProcessInfo.processInfo.activeProcessorCount) active cores\n")
+
+        let peak = Benchmarks.fmaPeak()
+        Console.out("single-core fp32 FMA peak: \(MetricsTable.fixed(peak, 1)) GFLOP/s\n\n")
+
+        var kernels: [Benchmarks.KernelResult] = []
+        for hidden in [800, 4500] {
+            kernels += Benchmarks.kernels(hidden: hidden, dataset: mnist.train, peak: peak)
+        }
+        Console.out(Self.kernelTable(kernels) + "\n")
+
+        var training: [Benchmarks.TrainingResult] = []
+        var speedups: [Speedup] = []
+        let counts = threads == 1 ? [1] : [1, threads]
+        for (hidden, samples) in [(1000, 4000), (4500, 1500)] {
+            let results = Benchmarks.training(
+                hidden: hidden, threads: counts, samples: samples, repetitions: repetitions, dataset: mnist.train)
+            training += results
+            if results.count == 2 {
+                speedups.append(Speedup(
+                    hidden: hidden, threads: threads,
+                    ratios: zip(results[1].samplesPerSecond, results[0].samplesPerSecond).map { $0 / $1 }))
+            }
+        }
+        Console.out(Self.trainingTable(training, speedups: speedups))
+
+        let report = Report(
+            ptrainVersion: Ptrain.version, processor: processor,
+            activeCores: ProcessInfo.processInfo.activeProcessorCount, threads: threads, fmaPeakGFLOPS: peak,
+            kernels: kernels, training: training, speedups: speedups)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do {
+            let json = try encoder.encode(report)
+            try AtomicFile.write([UInt8](json) + [10], to: out)
+        } catch let error as FileWriteError {
+            throw .output(error.description)
+        } catch {
+            throw .output("\(out): \(error)")
+        }
+        Console.out("\nwrote \(out)\n")
+    }
+
+    static func kernelTable(_ kernels: [Benchmarks.KernelResult]) -> String {
+        var lines = ["kernel                               hidden   GFLOP/s  of peak  note"]
+        for k in kernels {
+            lines.append(
+                k.kernel.padding(toLength: 36, withPad: " ", startingAt: 0)
+                    + String(k.hidden).leftPadded(7) + MetricsTable.fixed(k.gflops, 1).leftPadded(10)
+                    + (MetricsTable.fixed(100 * k.fractionOfPeak, 0) + "%").leftPadded(9) + "  " + k.note)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func trainingTable(_ training: [Benchmarks.TrainingResult], speedups: [Speedup]) -> String {
+        var lines = ["training  hidden  threads  samples/s (each repetition)           s/epoch (60k, best)"]
+        for r in training {
+            let rates = r.samplesPerSecond.map { MetricsTable.fixed($0, 0) }.joined(separator: ", ")
+            let best = r.samplesPerSecond.max() ?? 0
+            lines.append(
+                "        " + String(r.hidden).leftPadded(8) + String(r.threads).leftPadded(9) + "  "
+                    + rates.padding(toLength: 36, withPad: " ", startingAt: 0)
+                    + MetricsTable.fixed(60_000 / max(best, 1e-9), 2).leftPadded(8))
+        }
+        for s in speedups {
+            let ratios = s.ratios.map { MetricsTable.fixed($0, 2) + "×" }.joined(separator: ", ")
+            lines.append("speed-up at H = \(s.hidden), \(s.threads) threads vs 1: \(ratios)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func processorName() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown CPU" }
+        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+            return line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        }
+        return "unknown CPU"
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}
