@@ -13,13 +13,17 @@ import Synchronization
 ///
 /// `DispatchQueue.concurrentPerform` costs tens of microseconds per call; a VPSNN batch needs about fifteen
 /// parallel steps (feed-forward, each relaxation step, the update), so per-call overhead would dominate at
-/// small hidden sizes. The pool keeps its workers alive and wakes them through an atomic generation counter:
-/// a call costs a few microseconds. The calling thread works too, so `threadCount == 1` runs everything
-/// inline with no synchronisation at all.
+/// small hidden sizes. The pool keeps its workers alive; a call publishes a job in one atomic word and
+/// costs a few microseconds. The calling thread works too, so `threadCount == 1` runs everything inline.
 ///
-/// Tasks are claimed dynamically from an atomic counter, so which thread runs which task varies — callers
-/// must make each task's result independent of that (tasks write disjoint memory; reductions happen after
-/// `run` returns, in task order). That is what makes results independent of the thread count.
+/// Tasks are claimed one at a time from the shared word, and `run` returns as soon as every task has
+/// *completed* — it never waits for a worker to wake up or check in. On hosts that time-slice vCPUs, a
+/// worker that is not running simply claims nothing and the caller does its share (waiting for check-ins
+/// made two threads three times slower than one whenever another process held the second core).
+///
+/// Which thread runs which task varies from call to call, so callers make each task's result independent of
+/// that (tasks write disjoint memory; reductions happen after `run` returns, in task order). That is what
+/// makes results independent of the thread count.
 public final class WorkerPool: @unchecked Sendable {
     /// Threads that execute tasks, including the caller of `run`.
     public let threadCount: Int
@@ -32,7 +36,7 @@ public final class WorkerPool: @unchecked Sendable {
     public init(threadCount: Int) {
         precondition(threadCount >= 1, "a worker pool needs at least one thread")
         self.threadCount = threadCount
-        shared = PoolState(workers: threadCount - 1)
+        shared = PoolState()
         for worker in 1..<max(threadCount, 1) {
             let state = shared
             let thread = Thread { state.workerLoop(worker: worker) }
@@ -50,70 +54,101 @@ public final class WorkerPool: @unchecked Sendable {
     /// Runs `body(task, worker)` for every task in `0..<tasks`, spread over the pool's threads, and returns
     /// when all are done. `worker` is in `0..<threadCount` and is unique among concurrently running tasks,
     /// so it can index per-thread scratch memory. Not reentrant.
+    /// - Precondition: `tasks <= PoolState.maximumTasks` (about a million).
     public func run(tasks: Int, _ body: (_ task: Int, _ worker: Int) -> Void) {
         guard tasks > 0 else { return }
         if threadCount == 1 || tasks == 1 {
             for task in 0..<tasks { body(task, 0) }
             return
         }
+        precondition(tasks <= PoolState.maximumTasks, "WorkerPool.run: at most \(PoolState.maximumTasks) tasks")
         let wasRunning = shared.running.exchange(true, ordering: .acquiring)
         precondition(!wasRunning, "WorkerPool.run is not reentrant")
         withoutActuallyEscaping(body) { escapable in
-            shared.job = escapable
-            shared.taskCount = tasks
-            shared.nextTask.store(0, ordering: .relaxed)
-            shared.finished.store(0, ordering: .relaxed)
-            shared.generation.add(1, ordering: .releasing)
-            shared.claimTasks(escapable, count: tasks, worker: 0)
-            var backoff = Backoff()
-            while shared.finished.load(ordering: .acquiring) < threadCount - 1 { backoff.pause() }
-            shared.job = nil
+            let job = PoolJob(body: escapable)
+            withUnsafePointer(to: job) { pointer in
+                // The job lives on this stack frame until every task has completed (below), and a worker can
+                // only dereference it after claiming a task of this generation, so it never dangles.
+                shared.completed.store(0, ordering: .relaxed)
+                shared.jobAddress.store(UInt(bitPattern: pointer), ordering: .relaxed)
+                shared.publish(tasks: tasks)
+                shared.work(worker: 0)
+                var backoff = Backoff()
+                while shared.completed.load(ordering: .acquiring) < tasks { backoff.pause() }
+            }
         }
         shared.running.store(false, ordering: .releasing)
     }
 }
 
+/// The closure of one `run` call.
+private struct PoolJob {
+    let body: (_ task: Int, _ worker: Int) -> Void
+}
+
 /// The state shared by a pool and its worker threads.
 ///
-/// Synchronisation: `job` and `taskCount` are written by the caller of `run` before `generation` is
-/// incremented with release ordering, and read by workers after they observe the new generation with acquire
-/// ordering. The caller does not touch them again until every worker has reported through `finished`
-/// (release / acquire), so no two threads ever access them concurrently.
+/// The job word packs (generation: 24 bits, task count: 20 bits, next task: 20 bits). A task is claimed by a
+/// compare-and-swap that increments the next-task field only if the generation is still the one the claimer
+/// saw, so a thread that slept through a whole call can never claim a task of a later call with an earlier
+/// call's closure. `jobAddress` is written before the word is published (release) and read only after a
+/// successful claim (acquire), when the calling `run` is still waiting for that task.
 private final class PoolState: @unchecked Sendable {
-    let workers: Int
-    let generation = Atomic<Int>(0)
-    let nextTask = Atomic<Int>(0)
-    let finished = Atomic<Int>(0)
+    static let taskBits: UInt64 = 20
+    static let maximumTasks = Int((1 << taskBits) - 1)
+    static let taskMask: UInt64 = (1 << taskBits) - 1
+
+    let word = Atomic<UInt64>(0)
+    let jobAddress = Atomic<UInt>(0)
+    let completed = Atomic<Int>(0)
     let stopping = Atomic<Bool>(false)
     let exited = Atomic<Int>(0)
     let running = Atomic<Bool>(false)
-    var job: ((_ task: Int, _ worker: Int) -> Void)?
-    var taskCount = 0
 
-    init(workers: Int) { self.workers = workers }
+    /// Starts a new generation of `tasks` tasks (next task 0).
+    func publish(tasks: Int) {
+        let generation = (word.load(ordering: .relaxed) >> (2 * Self.taskBits)) &+ 1
+        let packed = (generation << (2 * Self.taskBits)) | (UInt64(tasks) << Self.taskBits)
+        word.store(packed, ordering: .releasing)
+    }
 
-    func claimTasks(_ body: (Int, Int) -> Void, count: Int, worker: Int) {
+    /// Claims and runs tasks of the current generation until none is left.
+    func work(worker: Int) {
+        var current = word.load(ordering: .acquiring)
+        let generation = current >> (2 * Self.taskBits)
         while true {
-            let task = nextTask.add(1, ordering: .relaxed).oldValue
-            guard task < count else { return }
-            body(task, worker)
+            let count = (current >> Self.taskBits) & Self.taskMask
+            let next = current & Self.taskMask
+            guard current >> (2 * Self.taskBits) == generation, next < count else { return }
+            let (exchanged, original) = word.compareExchange(
+                expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
+            guard exchanged else {
+                current = original
+                continue
+            }
+            let job = UnsafePointer<PoolJob>(bitPattern: jobAddress.load(ordering: .acquiring))!
+            job.pointee.body(Int(next), worker)
+            completed.add(1, ordering: .releasing)
+            current = word.load(ordering: .acquiring)
         }
     }
 
     func workerLoop(worker: Int) {
-        var seen = 0
+        var seen = word.load(ordering: .acquiring) >> (2 * Self.taskBits)
+        var backoff = Backoff()
         while true {
-            var backoff = Backoff()
-            while generation.load(ordering: .acquiring) == seen {
-                if stopping.load(ordering: .acquiring) {
-                    exited.add(1, ordering: .releasing)
-                    return
-                }
-                backoff.pause()
+            if stopping.load(ordering: .acquiring) {
+                exited.add(1, ordering: .releasing)
+                return
             }
-            seen += 1
-            if let job { claimTasks(job, count: taskCount, worker: worker) }
-            finished.add(1, ordering: .releasing)
+            let generation = word.load(ordering: .acquiring) >> (2 * Self.taskBits)
+            if generation == seen {
+                backoff.pause()
+                continue
+            }
+            seen = generation
+            work(worker: worker)
+            backoff = Backoff()
         }
     }
 }
