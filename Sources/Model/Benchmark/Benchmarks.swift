@@ -192,6 +192,22 @@ public enum Benchmarks {
         return results
     }
 
+    /// Microseconds per parallel step with trivial tasks, for the persistent `WorkerPool` and for
+    /// `DispatchQueue.concurrentPerform`, both running `tasks` tasks on `threads` threads.
+    public static func dispatchOverhead(threads: Int, tasks: Int = 8) -> (pool: Double, concurrentPerform: Double) {
+        let pool = WorkerPool(threadCount: threads)
+        let sink = AlignedBuffer<Int>(count: tasks)
+        let calls = 2_000
+        let poolSeconds = time {
+            for _ in 0..<calls { pool.run(tasks: tasks) { task, _ in sink.pointer[task] &+= 1 } }
+        }
+        let dispatchSeconds = time {
+            for _ in 0..<calls { DispatchQueue.concurrentPerform(iterations: tasks) { task in sink.pointer[task] &+= 1 } }
+        }
+        blackHole(sink.array)
+        return (poolSeconds / Double(calls) * 1e6, dispatchSeconds / Double(calls) * 1e6)
+    }
+
     /// Training samples per second at `hidden` on the first `samples` images, for each thread count in
     /// `threads`, alternating thread counts `repetitions` times so that each ratio is measured in one run.
     public static func training(

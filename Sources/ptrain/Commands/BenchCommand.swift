@@ -44,6 +44,8 @@ struct BenchCommand: Command {
         var activeCores: Int
         var threads: Int
         var fmaPeakGFLOPS: Double
+        var poolStepMicroseconds: Double
+        var concurrentPerformStepMicroseconds: Double
         var kernels: [Benchmarks.KernelResult]
         var training: [Benchmarks.TrainingResult]
         var speedups: [Speedup]
@@ -67,6 +69,11 @@ struct BenchCommand: Command {
         // 16 lanes × 2 flops per FMA at ≥ 1 FMA per cycle is ≥ 32 flops/cycle, > 40 GFLOP/s on any current x86-64
         // core; a build without a target CPU runs one scalar `fmaf` call per lane (~1.5 GFLOP/s).
         Console.out(peak > 40 ? " (vector FMA code)\n\n" : " — scalar code: rebuild without PTRAIN_PORTABLE\n\n")
+
+        let overhead = Benchmarks.dispatchOverhead(threads: threads)
+        Console.out(
+            "parallel step with \(threads) threads, 8 trivial tasks: WorkerPool \(MetricsTable.fixed(overhead.pool, 2)) µs, "
+                + "DispatchQueue.concurrentPerform \(MetricsTable.fixed(overhead.concurrentPerform, 2)) µs\n\n")
 
         var kernels: [Benchmarks.KernelResult] = []
         for hidden in [800, 4500] {
@@ -92,6 +99,7 @@ struct BenchCommand: Command {
         let report = Report(
             ptrainVersion: Ptrain.version, processor: processor,
             activeCores: ProcessInfo.processInfo.activeProcessorCount, threads: threads, fmaPeakGFLOPS: peak,
+            poolStepMicroseconds: overhead.pool, concurrentPerformStepMicroseconds: overhead.concurrentPerform,
             kernels: kernels, training: training, speedups: speedups)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
