@@ -21,7 +21,8 @@ let package = Package(
         .target(name: "Model", dependencies: ["Parallel", "CZlib"], swiftSettings: targetCPU),
         .executableTarget(name: "ptrain", dependencies: ["Model", "Parallel"], swiftSettings: targetCPU),
         .testTarget(name: "ParallelTests", dependencies: ["Parallel"], swiftSettings: targetCPU),
-        .testTarget(name: "ModelTests", dependencies: ["Model", "Parallel"], swiftSettings: targetCPU),
+        .testTarget(
+            name: "ModelTests", dependencies: ["Model", "Parallel"], exclude: ["Reference"], swiftSettings: targetCPU),
         .testTarget(name: "ptrainTests", dependencies: ["ptrain", "Model"]),
     ]
 )

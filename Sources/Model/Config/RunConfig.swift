@@ -78,15 +78,17 @@ public struct RunConfig: Equatable, Sendable {
         return Float(exp(Double(-dt / tauM)))
     }
 
-    /// Shard count actually used: `shards`, or about one shard per 64 hidden neurons (at most 64).
+    /// Shard count actually used: `shards`, or `automaticShardCount(hidden:)`.
     public var resolvedShards: Int {
         shards > 0 ? min(shards, ShardPlan.maximumCount(total: hidden)) : RunConfig.automaticShardCount(hidden: hidden)
     }
 
-    /// About one shard per 64 hidden neurons, between 1 and 64: wide enough for SIMD panels, enough to
-    /// keep 16 threads busy at the paper's size.
+    /// About one shard per 128 hidden neurons, rounded to a multiple of 8 from H = 512 on (8 at H = 800 and
+    /// 1,000, 32 at 4,500), at most 64. Wide shards amortise the per-shard reductions; multiples of 8
+    /// divide evenly over 2, 4 or 8 threads.
     public static func automaticShardCount(hidden: Int) -> Int {
-        max(1, min(64, hidden / 64))
+        let count = hidden >= 512 ? 8 * ((hidden + 512) / 1024) : hidden / 128
+        return max(1, min(64, count, ShardPlan.maximumCount(total: hidden)))
     }
 
     /// Default run directory name: `<name>-h<H>-s<seed>`.

@@ -63,15 +63,13 @@ public struct Evaluator {
         let steps = config.timeSteps
         let shards = network.shards
         let outputs = network.outputs
+        let trains = scratch.trains.output(0)
         SpikeEncoder(seed: config.seed, timeSteps: steps, inputs: network.inputs).encode(
-            pixels: pixels, stream: .testSpikes, epoch: 0, sample: UInt64(sample),
-            active: scratch.active.pointer, activeCounts: scratch.activeCounts.pointer,
-            rates: scratch.rates.pointer, counts: scratch.rateCounters.pointer)
+            pixels: pixels, stream: .testSpikes, epoch: 0, sample: UInt64(sample), into: trains)
         for (s, shard) in shards.enumerated() {
             let drive = scratch.drive.pointer + scratch.offsets[s]
             Dynamics.hiddenFeedForward(
-                shard: shard, active: scratch.active.pointer, activeCounts: scratch.activeCounts.pointer,
-                timeSteps: steps, leak: config.leak, threshold: config.theta, scratch: scratch.neurons,
+                shard: shard, spikes: trains, timeSteps: steps, leak: config.leak, threshold: config.theta, scratch: scratch.neurons,
                 drive: drive, partial: scratch.feedForwardPartials.pointer + s * steps * 16)
             let potential = scratch.potential.pointer + scratch.offsets[s]
             for j in 0..<shard.width { potential[j] = Dynamics.rho(drive[j]) }
@@ -86,9 +84,9 @@ public struct Evaluator {
             Dynamics.rhoOutputs(scratch.output.pointer, outputs: outputs, into: scratch.outputRho.pointer)
             for (s, shard) in shards.enumerated() {
                 let potential = scratch.potential.pointer + scratch.offsets[s]
-                Kernels.clampedRowDots(
-                    potential: potential, weights: shard.outputWeightsTransposed.pointer, rows: outputs,
-                    width: shard.width, out: scratch.relaxPartials.pointer + s * 16)
+                Kernels.rowDots(
+                    potential, weights: shard.outputWeightsTransposed.pointer, rows: outputs,
+                    width: shard.width, clampInput: true, out: scratch.relaxPartials.pointer + s * 16)
                 Kernels.relaxStep(
                     potential: potential, drive: scratch.drive.pointer + scratch.offsets[s],
                     feedback: shard.outputWeightsTransposed.pointer, feedbackRows: outputs,
@@ -105,10 +103,7 @@ public struct Evaluator {
 
 /// One thread's buffers for classifying one sample at a time.
 final class EvaluationScratch: @unchecked Sendable {
-    let active: AlignedBuffer<UInt16>
-    let activeCounts: AlignedBuffer<Int32>
-    let rates: AlignedBuffer<Float>
-    let rateCounters: AlignedBuffer<Int32>
+    let trains: SpikeTrainBuffers
     /// Start of each shard's neurons in `drive` and `potential`.
     let offsets: [Int]
     let drive: AlignedBuffer<Float>
@@ -121,10 +116,7 @@ final class EvaluationScratch: @unchecked Sendable {
     let spikeCounts: AlignedBuffer<Int32>
 
     init(network: Network, timeSteps: Int) {
-        active = AlignedBuffer(count: timeSteps * network.inputs)
-        activeCounts = AlignedBuffer(count: timeSteps)
-        rates = AlignedBuffer(count: network.inputs)
-        rateCounters = AlignedBuffer(count: network.inputs)
+        trains = SpikeTrainBuffers(capacity: 1, timeSteps: timeSteps, inputs: network.inputs)
         var offsets: [Int] = []
         var total = 0
         for shard in network.shards {
@@ -134,7 +126,7 @@ final class EvaluationScratch: @unchecked Sendable {
         self.offsets = offsets
         drive = AlignedBuffer(count: total)
         potential = AlignedBuffer(count: total)
-        neurons = NeuronScratch(capacity: network.shards.map(\.width).max() ?? 16)
+        neurons = NeuronScratch(capacity: network.shards.map(\.width).max() ?? 16, timeSteps: timeSteps)
         feedForwardPartials = AlignedBuffer(count: network.shards.count * timeSteps * 16)
         relaxPartials = AlignedBuffer(count: network.shards.count * 16)
         output = AlignedBuffer(count: 16)

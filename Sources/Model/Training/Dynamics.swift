@@ -18,32 +18,47 @@ enum Dynamics {
     /// Writes `drive` = Σ_t I_h(t) / T (= r_x·W1 + b1, the time-averaged drive; V^FF_h = ρ(drive)) and the
     /// shard's partial output drive `partial[t · 16 + k]` = Σ_{j spiking at t} W2[j, k] for every t.
     static func hiddenFeedForward(
-        shard: HiddenShard, active: UnsafePointer<UInt16>, activeCounts: UnsafePointer<Int32>,
-        timeSteps: Int, leak: Float, threshold: Float, scratch: NeuronScratch,
+        shard: HiddenShard, spikes trains: SpikeEncoder.Output, timeSteps: Int, leak: Float, threshold: Float, scratch: NeuronScratch,
         drive: UnsafeMutablePointer<Float>, partial: UnsafeMutablePointer<Float>
     ) {
         let width = shard.width
-        precondition(scratch.capacity >= width, "scratch smaller than shard")
+        precondition(scratch.capacity >= width && scratch.timeSteps >= timeSteps, "scratch smaller than shard")
         let potential = scratch.potential.pointer
         let input = scratch.input.pointer
         let spikes = scratch.spikes.pointer
         potential.update(repeating: 0, count: width)
         drive.update(repeating: 0, count: width)
-        partial.update(repeating: 0, count: timeSteps * 16)
+        // Column blocks of 64 run all T steps before the next block: the ~150 rows of W1 a sample can touch
+        // then stay in L1 (150 × 256 B), instead of streaming the whole shard from L2 at every step.
+        // Neurons are independent during Eq. 5, so the order of blocks does not change any result.
+        var column = 0
+        while column < width {
+            let block = min(Self.columnBlock, width - column)
+            for t in 0..<timeSteps {
+                // I_h(0) = b1 + Σ active rows; I_h(t) = I_h(t − 1) + Σ rows switched on − Σ rows switched off.
+                Kernels.accumulateRowChanges(
+                    matrix: shard.inputWeights.pointer + column, rowStride: width, width: block,
+                    added: trains.added + t * shard.inputs, addedCount: Int(trains.addedCounts[t]),
+                    removed: trains.removed + t * shard.inputs, removedCount: Int(trains.removedCounts[t]),
+                    base: t == 0 ? UnsafePointer(shard.hiddenBias.pointer + column) : UnsafePointer(input + column),
+                    out: input + column)
+                _ = Kernels.integrateAndFire(
+                    potential: potential + column, input: input + column, inputSum: drive + column, width: block,
+                    leak: leak, threshold: threshold, spikes: spikes + t * width + column)
+            }
+            column += block
+        }
         for t in 0..<timeSteps {
-            Kernels.gatherRowSum(
-                matrix: shard.inputWeights.pointer, rowStride: width, width: width,
-                rows: active + t * shard.inputs, rowCount: Int(activeCounts[t]),
-                bias: shard.hiddenBias.pointer, out: input)
-            let fired = Kernels.integrateAndFire(
-                potential: potential, input: input, inputSum: drive, width: width,
-                leak: leak, threshold: threshold, spikes: spikes)
-            Kernels.gatherVectors16(
-                rows: shard.outputWeightRows.pointer, indices: spikes, count: fired, accumulator: partial + t * 16)
+            Kernels.rowDots(
+                spikes + t * width, weights: shard.outputWeightsTransposed.pointer, rows: shard.outputs,
+                width: width, clampInput: false, out: partial + t * 16)
         }
         let steps = Float(timeSteps)
         for j in 0..<width { drive[j] /= steps }
     }
+
+    /// Columns per cache block of the hidden feed-forward.
+    static let columnBlock = 64
 
     /// Eq. 5, output layer, one sample: T LIF steps driven by I_y(t) = Σ_s partial_s(t) + b2.
     ///
@@ -95,6 +110,13 @@ enum Dynamics {
         return best
     }
 
+    /// True when none of `count` floats is NaN or ±∞: Σ (x − x) is 0 for finite x and NaN otherwise.
+    static func allFinite(_ values: UnsafePointer<Float>, count: Int) -> Bool {
+        var sum: Float = 0
+        for i in 0..<count { sum += values[i] - values[i] }
+        return sum == 0
+    }
+
     /// Argmax of relaxed potentials (lower class on ties).
     static func argmax(_ values: UnsafePointer<Float>, count: Int) -> Int {
         var best = 0
@@ -126,17 +148,19 @@ enum Dynamics {
     }
 }
 
-/// Per-thread scratch for one shard's LIF simulation (potentials, input drive, spike indices).
+/// Per-thread scratch for one shard's LIF simulation (potentials, input drive, spikes of every step).
 final class NeuronScratch: @unchecked Sendable {
     let capacity: Int
+    let timeSteps: Int
     let potential: AlignedBuffer<Float>
     let input: AlignedBuffer<Float>
-    let spikes: AlignedBuffer<Int32>
+    let spikes: AlignedBuffer<Float>
 
-    init(capacity: Int) {
+    init(capacity: Int, timeSteps: Int) {
         self.capacity = capacity
+        self.timeSteps = timeSteps
         potential = AlignedBuffer(count: capacity)
         input = AlignedBuffer(count: capacity)
-        spikes = AlignedBuffer(count: capacity)
+        spikes = AlignedBuffer(count: capacity * timeSteps)
     }
 }

@@ -13,13 +13,15 @@ final class ShardState: @unchecked Sendable {
     /// Update operands, `2·batch × width` (Eq. 15).
     let deltas: AlignedBuffer<Float>
     let scratch: NeuronScratch
+    /// Set by the shard's task: false when its drive or weight update held NaN or ±∞ (divergence check).
+    var finite = true
 
-    init(shard: HiddenShard, batch: Int) {
+    init(shard: HiddenShard, batch: Int, timeSteps: Int) {
         self.shard = shard
         drive = AlignedBuffer(count: batch * shard.width)
         free = AlignedBuffer(count: batch * shard.width)
         nudged = AlignedBuffer(count: batch * shard.width)
         deltas = AlignedBuffer(count: 2 * batch * shard.width)
-        scratch = NeuronScratch(capacity: shard.width)
+        scratch = NeuronScratch(capacity: shard.width, timeSteps: timeSteps)
     }
 }

@@ -14,10 +14,7 @@ public final class Trainer: @unchecked Sendable {
     let shardStates: [ShardState]
 
     // Input encoding of the batch.
-    let active: AlignedBuffer<UInt16>
-    let activeCounts: AlignedBuffer<Int32>
-    let rates: AlignedBuffer<Float>
-    let rateCounters: AlignedBuffer<Int32>
+    let trains: SpikeTrainBuffers
     // Rows of W1 with non-zero presynaptic activity in the batch, and their coefficients (Eq. 15).
     let activeRows: AlignedBuffer<UInt16>
     let rowCoefficients: AlignedBuffer<Float>
@@ -47,11 +44,8 @@ public final class Trainer: @unchecked Sendable {
         let shardCount = network.shards.count
         batchCapacity = batch
         encoder = SpikeEncoder(seed: config.seed, timeSteps: steps, inputs: inputs)
-        shardStates = network.shards.map { ShardState(shard: $0, batch: batch) }
-        active = AlignedBuffer(count: batch * steps * inputs)
-        activeCounts = AlignedBuffer(count: batch * steps)
-        rates = AlignedBuffer(count: batch * inputs)
-        rateCounters = AlignedBuffer(count: batch * inputs)
+        shardStates = network.shards.map { ShardState(shard: $0, batch: batch, timeSteps: steps) }
+        trains = SpikeTrainBuffers(capacity: batch, timeSteps: steps, inputs: inputs)
         activeRows = AlignedBuffer(count: inputs)
         rowCoefficients = AlignedBuffer(count: inputs * batch)
         feedForwardPartials = AlignedBuffer(count: shardCount * batch * steps * 16)
@@ -78,19 +72,23 @@ public final class Trainer: @unchecked Sendable {
         encode(sampleIndices, dataset: dataset, epoch: epoch)
         collectActiveRows(batch: batch)
         feedForwardHidden(batch: batch)
+        try checkFinite("hidden feed-forward drive", samples: sampleIndices)
         let correct = try feedForwardOutput(sampleIndices, dataset: dataset, batch: batch)
         for _ in 0..<config.kFree { relaxStep(batch: batch, labels: sampleIndices.map { Int(dataset.labels[$0]) }, phase: .free) }
         let labels = sampleIndices.map { Int(dataset.labels[$0]) }
         integrateAndStartTeaching(batch: batch, labels: labels)
         for _ in 0..<config.kPos { relaxStep(batch: batch, labels: labels, phase: .teaching) }
         updateWeights(batch: batch)
+        try checkFinite("hidden-layer weight update", samples: sampleIndices)
+        guard Dynamics.allFinite(network.outputBias.pointer, count: 16) else {
+            throw .diverged(quantity: "output bias b2")
+        }
         return correct
     }
 
     // MARK: Step 1 — encoding and spiking feed-forward (Eq. 5)
 
     private func encode(_ samples: [Int], dataset: Dataset, epoch: Int) {
-        let steps = config.timeSteps
         let inputs = network.inputs
         precondition(dataset.pixelsPerImage == inputs, "dataset has \(dataset.pixelsPerImage) pixels per image, network \(inputs) inputs")
         dataset.pixels.withUnsafeBufferPointer { pixels in
@@ -98,9 +96,7 @@ public final class Trainer: @unchecked Sendable {
                 // This is safe because each task writes only sample b's slices of the encoding buffers.
                 encoder.encode(
                     pixels: pixels.baseAddress! + samples[b] * inputs, stream: .trainingSpikes,
-                    epoch: UInt64(epoch), sample: UInt64(samples[b]),
-                    active: active.pointer + b * steps * inputs, activeCounts: activeCounts.pointer + b * steps,
-                    rates: rates.pointer + b * inputs, counts: rateCounters.pointer + b * inputs)
+                    epoch: UInt64(epoch), sample: UInt64(samples[b]), into: trains.output(b))
             }
         }
     }
@@ -112,18 +108,24 @@ public final class Trainer: @unchecked Sendable {
         var count = 0
         for i in 0..<inputs {
             var any = false
-            for b in 0..<batch where rates.pointer[b * inputs + i] != 0 { any = true }
+            for b in 0..<batch where trains.rates.pointer[b * inputs + i] != 0 { any = true }
             guard any else { continue }
             activeRows.pointer[count] = UInt16(i)
-            for b in 0..<batch { rowCoefficients.pointer[count * batch + b] = rates.pointer[b * inputs + i] }
+            for b in 0..<batch { rowCoefficients.pointer[count * batch + b] = trains.rates.pointer[b * inputs + i] }
             count += 1
         }
         activeRowCount = count
     }
 
+    /// Throws if any shard's task flagged a non-finite value (one flag per shard, read after the join).
+    private func checkFinite(_ quantity: String, samples: [Int]) throws(TrainingError) {
+        guard let bad = shardStates.firstIndex(where: { !$0.finite }) else { return }
+        let neurons = shardStates[bad].shard.neurons
+        throw .diverged(quantity: "\(quantity) (hidden neurons \(neurons.lowerBound)..<\(neurons.upperBound), samples \(samples.first!)…)")
+    }
+
     private func feedForwardHidden(batch: Int) {
         let steps = config.timeSteps
-        let inputs = network.inputs
         let leak = config.leak
         let threshold = config.theta
         pool.run(tasks: shardStates.count) { s, _ in
@@ -131,13 +133,13 @@ public final class Trainer: @unchecked Sendable {
             let width = state.shard.width
             for b in 0..<batch {
                 Dynamics.hiddenFeedForward(
-                    shard: state.shard, active: active.pointer + b * steps * inputs,
-                    activeCounts: activeCounts.pointer + b * steps, timeSteps: steps, leak: leak,
+                    shard: state.shard, spikes: trains.output(b), timeSteps: steps, leak: leak,
                     threshold: threshold, scratch: state.scratch, drive: state.drive.pointer + b * width,
                     partial: feedForwardPartials.pointer + (s * batchCapacity + b) * steps * 16)
                 // V_h starts from V^FF_h = ρ(drive) (step 2 starts from the feed-forward state).
                 for j in 0..<width { state.free.pointer[b * width + j] = Dynamics.rho(state.drive.pointer[b * width + j]) }
             }
+            state.finite = Dynamics.allFinite(state.drive.pointer, count: batch * width)
         }
     }
 
@@ -185,9 +187,9 @@ public final class Trainer: @unchecked Sendable {
             for b in 0..<batch {
                 let free = state.free.pointer + b * width
                 // Partial A_y from the old V_h, then the V_h step from the old V_y (synchronous update).
-                Kernels.clampedRowDots(
-                    potential: free, weights: shard.outputWeightsTransposed.pointer, rows: outputs, width: width,
-                    out: freePartials.pointer + (s * batchCapacity + b) * 16)
+                Kernels.rowDots(
+                    free, weights: shard.outputWeightsTransposed.pointer, rows: outputs, width: width,
+                    clampInput: true, out: freePartials.pointer + (s * batchCapacity + b) * 16)
                 Kernels.relaxStep(
                     potential: free, drive: state.drive.pointer + b * width,
                     feedback: shard.outputWeightsTransposed.pointer, feedbackRows: outputs,
@@ -195,9 +197,9 @@ public final class Trainer: @unchecked Sendable {
                 guard teaching else { continue }
                 let nudged = state.nudged.pointer + b * width
                 if !direct {
-                    Kernels.clampedRowDots(
-                        potential: nudged, weights: shard.outputWeightsTransposed.pointer, rows: outputs,
-                        width: width, out: nudgedPartials.pointer + (s * batchCapacity + b) * 16)
+                    Kernels.rowDots(
+                        nudged, weights: shard.outputWeightsTransposed.pointer, rows: outputs,
+                        width: width, clampInput: true, out: nudgedPartials.pointer + (s * batchCapacity + b) * 16)
                 }
                 Kernels.relaxStep(
                     potential: nudged, drive: state.drive.pointer + b * width,
@@ -309,6 +311,8 @@ public final class Trainer: @unchecked Sendable {
                 rows: outputRows.pointer, rowCount: outputs, coefficients: outputCoefficients.pointer,
                 deltas: deltas, batch: columns)
             shard.refreshOutputWeightRows()
+            state.finite = Dynamics.allFinite(shard.hiddenBias.pointer, count: width)
+                && Dynamics.allFinite(deltas, count: columns * width)
         }
         for k in 0..<outputs {
             var sum: Float = 0

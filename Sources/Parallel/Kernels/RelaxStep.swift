@@ -35,28 +35,4 @@ extension Kernels {
             column += lanes
         }
     }
-
-    /// Partial output drive from one shard for one sample: `out[k] = Σ_j ρ(v[j]) · weights[k · width + j]`
-    /// for `k` in `0..<rows`, with ρ(v) = clamp(v, 0, 1) (spec: A_y = ρ(V_h)·W2 + b2, one shard's share).
-    ///
-    /// Order: per k, 16 lane-wise running sums over the columns, then the vector's `sum()`.
-    /// - Precondition: `width % 16 == 0`; `weights` holds `rows · width` floats, `out` `rows`.
-    public static func clampedRowDots(
-        potential: UnsafePointer<Float>, weights: UnsafePointer<Float>, rows: Int, width: Int,
-        out: UnsafeMutablePointer<Float>
-    ) {
-        precondition(width % lanes == 0, "clampedRowDots: width \(width) must be a multiple of 16")
-        // This is safe because k < rows and column + 16 <= width index inside the stated shapes.
-        for k in 0..<rows {
-            var sum = SIMD16<Float>()
-            var column = 0
-            let row = weights + k &* width
-            while column < width {
-                let rho = clampUnit(load16(potential + column))
-                sum = sum.addingProduct(rho, load16(row + column))
-                column += lanes
-            }
-            out[k] = sum.sum()
-        }
-    }
 }

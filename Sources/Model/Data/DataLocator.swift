@@ -1,0 +1,54 @@
+import Foundation
+
+/// Finds the directory that holds MNIST, so that `ptrain train` works without options in the usual layouts.
+public enum DataLocator {
+    /// The directory to load MNIST from, as an absolute path.
+    ///
+    /// Looks, in order, at:
+    /// 1. `explicit` (`--data DIR`): when given, it is the only place looked at — a wrong `--data` fails, naming
+    ///    the directory, rather than silently training on data from somewhere else;
+    /// 2. `$PTRAIN_DATA` (ignored when empty);
+    /// 3. `../shared/data/mnist`, then 4. `./data/mnist`.
+    ///
+    /// Relative paths are resolved against `workingDirectory`. A directory qualifies when all four MNIST files are
+    /// present in some accepted name form (`MNISTFile.candidateNames`); their contents are checked on loading.
+    ///
+    /// - Throws: `DataError.missingFile` when `explicit` is an existing directory that lacks a file (the message
+    ///   says which); otherwise `DataError.notFound(searched:)` listing every absolute path tried.
+    public static func locate(
+        explicit: String?, environment: [String: String], workingDirectory: String
+    ) throws(DataError) -> String {
+        if let explicit {
+            let directory = absolute(explicit, in: workingDirectory)
+            if MNISTFile.allPresent(in: directory) { return directory }
+            let missing = MNISTFile.allCases.first { $0.find(in: directory) == nil }
+            if isDirectory(directory), let missing {
+                throw .missingFile(directory: directory, file: missing.rawValue, tried: missing.candidateNames)
+            }
+            throw .notFound(searched: [directory])
+        }
+        var candidates: [String] = []
+        if let fromEnvironment = environment["PTRAIN_DATA"], !fromEnvironment.isEmpty {
+            candidates.append(fromEnvironment)
+        }
+        candidates += ["../shared/data/mnist", "data/mnist"]
+        var searched: [String] = []
+        for candidate in candidates {
+            let directory = absolute(candidate, in: workingDirectory)
+            if MNISTFile.allPresent(in: directory) { return directory }
+            if !searched.contains(directory) { searched.append(directory) }
+        }
+        throw .notFound(searched: searched)
+    }
+
+    /// `path` made absolute against `workingDirectory`, with `.` and `..` components removed.
+    static func absolute(_ path: String, in workingDirectory: String) -> String {
+        let base = URL(fileURLWithPath: workingDirectory, isDirectory: true)
+        return URL(fileURLWithPath: path, isDirectory: true, relativeTo: base).standardizedFileURL.path
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+}

@@ -1,0 +1,130 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The four files that make up MNIST, with the names they go by and what each must hold.
+public enum MNISTFile: String, CaseIterable, Sendable {
+    case trainImages = "train-images-idx3"
+    case trainLabels = "train-labels-idx1"
+    case testImages = "t10k-images-idx3"
+    case testLabels = "t10k-labels-idx1"
+
+    /// The name the usual mirrors serve, e.g. `train-images-idx3-ubyte.gz`; the fetcher saves under this name.
+    public var canonicalName: String { "\(rawValue)-ubyte.gz" }
+
+    /// Every accepted name, in the order they are looked for: `train-images-idx3-ubyte.gz`,
+    /// `train-images-idx3-ubyte`, `train-images.idx3-ubyte.gz`, `train-images.idx3-ubyte` (the dotted form is the
+    /// one some archives unpack to). The canonical `.gz` comes first, so that a fresh download is preferred over a
+    /// stale file in another form.
+    public var candidateNames: [String] {
+        let dashed = "\(rawValue)-ubyte"
+        let dotted = rawValue.replacingOccurrences(of: "-idx", with: ".idx") + "-ubyte"
+        return [dashed + ".gz", dashed, dotted + ".gz", dotted]
+    }
+
+    /// Images or labels.
+    public var kind: IDXKind { self == .trainImages || self == .testImages ? .images : .labels }
+
+    /// Samples in the file: 60,000 for training, 10,000 for test.
+    public var expectedCount: Int { self == .trainImages || self == .trainLabels ? 60_000 : 10_000 }
+
+    /// Size in bytes of the `.gz` served by the usual mirrors (the original 1998 files).
+    public var canonicalCompressedSize: Int64 {
+        switch self {
+        case .trainImages: return 9_912_422
+        case .trainLabels: return 28_881
+        case .testImages: return 1_648_877
+        case .testLabels: return 4_542
+        }
+    }
+
+    /// The path of the first accepted name form present as a regular file in `directory`, or nil.
+    public func find(in directory: String) -> String? {
+        for name in candidateNames {
+            let path = (directory as NSString).appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue {
+                return path
+            }
+        }
+        return nil
+    }
+
+    /// Whether `directory` holds all four files, each in some accepted name form (contents are not checked).
+    public static func allPresent(in directory: String) -> Bool {
+        allCases.allSatisfy { $0.find(in: directory) != nil }
+    }
+}
+
+extension MNIST {
+    /// Loads the four MNIST files from `directory`, each in any name form of `MNISTFile.candidateNames`, raw or
+    /// gzip-compressed.
+    ///
+    /// Checks each file (see `IDX`), that each image file and its label file agree in count, and that training
+    /// and test images have the same size. The files are read and decompressed concurrently, largest first.
+    ///
+    /// - Throws: `DataError.missingFile` when a file is absent, or the first error of the first failing file in
+    ///   the order train images, train labels, test images, test labels; then count and dimension mismatches.
+    public static func load(directory: String) throws(DataError) -> MNIST {
+        var paths: [MNISTFile: String] = [:]
+        for file in MNISTFile.allCases {
+            guard let path = file.find(in: directory) else {
+                throw .missingFile(directory: directory, file: file.rawValue, tried: file.candidateNames)
+            }
+            paths[file] = path
+        }
+        // Largest first, so that on two cores the two image files decompress side by side.
+        let order: [MNISTFile] = [.trainImages, .testImages, .trainLabels, .testLabels]
+        let results = Mutex<[MNISTFile: Result<Loaded, DataError>]>([:])
+        let jobs = order.map { ($0, paths[$0]!) }
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            let (file, path) = jobs[index]
+            let result: Result<Loaded, DataError>
+            switch file.kind {
+            case .images: result = Result { () throws(DataError) in .images(try IDX.readImages(path: path)) }
+            case .labels: result = Result { () throws(DataError) in .labels(try IDX.readLabels(path: path)) }
+            }
+            results.withLock { $0[file] = result }
+        }
+        let loaded = results.withLock { $0 }
+        func images(_ file: MNISTFile) throws(DataError) -> IDXImages {
+            guard case .images(let images) = try loaded[file]!.get() else { preconditionFailure("kind of \(file)") }
+            return images
+        }
+        func labels(_ file: MNISTFile) throws(DataError) -> [UInt8] {
+            guard case .labels(let labels) = try loaded[file]!.get() else { preconditionFailure("kind of \(file)") }
+            return labels
+        }
+        let train = try dataset(
+            images: images(.trainImages), labels: labels(.trainLabels),
+            imagesPath: paths[.trainImages]!, labelsPath: paths[.trainLabels]!)
+        let test = try dataset(
+            images: images(.testImages), labels: labels(.testLabels),
+            imagesPath: paths[.testImages]!, labelsPath: paths[.testLabels]!)
+        guard train.rows == test.rows && train.columns == test.columns else {
+            throw .dimensionMismatch(
+                train: paths[.trainImages]!, trainRows: train.rows, trainColumns: train.columns,
+                test: paths[.testImages]!, testRows: test.rows, testColumns: test.columns)
+        }
+        return MNIST(train: train, test: test)
+    }
+
+    /// One parsed file, images or labels.
+    private enum Loaded: Sendable {
+        case images(IDXImages)
+        case labels([UInt8])
+    }
+
+    /// Pairs an image file with its label file; the data set is named after the image file.
+    private static func dataset(
+        images: IDXImages, labels: [UInt8], imagesPath: String, labelsPath: String
+    ) throws(DataError) -> Dataset {
+        guard images.count == labels.count else {
+            throw .countMismatch(
+                images: imagesPath, imageCount: images.count, labels: labelsPath, labelCount: labels.count)
+        }
+        return Dataset(
+            name: (imagesPath as NSString).lastPathComponent, rows: images.rows, columns: images.columns,
+            pixels: images.pixels, labels: labels)
+    }
+}

@@ -1,0 +1,38 @@
+import Parallel
+
+/// Encoded spike trains of up to `capacity` samples (see `SpikeEncoder.Output` for the layout of each).
+final class SpikeTrainBuffers: @unchecked Sendable {
+    let capacity: Int
+    let timeSteps: Int
+    let inputs: Int
+    let added: AlignedBuffer<UInt16>
+    let removed: AlignedBuffer<UInt16>
+    let addedCounts: AlignedBuffer<Int32>
+    let removedCounts: AlignedBuffer<Int32>
+    let rates: AlignedBuffer<Float>
+    private let counts: AlignedBuffer<Int32>
+    private let previous: AlignedBuffer<UInt8>
+
+    init(capacity: Int, timeSteps: Int, inputs: Int) {
+        self.capacity = capacity
+        self.timeSteps = timeSteps
+        self.inputs = inputs
+        added = AlignedBuffer(count: capacity * timeSteps * inputs)
+        removed = AlignedBuffer(count: capacity * timeSteps * inputs)
+        addedCounts = AlignedBuffer(count: capacity * timeSteps)
+        removedCounts = AlignedBuffer(count: capacity * timeSteps)
+        rates = AlignedBuffer(count: capacity * inputs)
+        counts = AlignedBuffer(count: capacity * inputs)
+        previous = AlignedBuffer(count: capacity * inputs)
+    }
+
+    /// The encoder's output slots for sample slot `b`.
+    func output(_ b: Int) -> SpikeEncoder.Output {
+        precondition(b >= 0 && b < capacity, "sample slot \(b) out of 0..<\(capacity)")
+        let lists = b * timeSteps * inputs
+        return SpikeEncoder.Output(
+            added: added.pointer + lists, removed: removed.pointer + lists,
+            addedCounts: addedCounts.pointer + b * timeSteps, removedCounts: removedCounts.pointer + b * timeSteps,
+            rates: rates.pointer + b * inputs, counts: counts.pointer + b * inputs, previous: previous.pointer + b * inputs)
+    }
+}

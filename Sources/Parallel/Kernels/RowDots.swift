@@ -1,0 +1,92 @@
+extension Kernels {
+    /// Up to 16 dot products of one vector with the rows of a matrix:
+    /// `out[k] = Σ_j f(x[j]) · weights[k · width + j]` for `k < rows`, `out[k] = 0` for `rows ≤ k < 16`,
+    /// with f = ρ = clamp(·, 0, 1) when `clampInput`, else the identity.
+    ///
+    /// Used for the shard's share of the output drive: from binary hidden spikes (Eq. 5, I_y = s_h·W2) and
+    /// from relaxed potentials (Eqs. 6–10, A_y = ρ(V_h)·W2), with `weights` = the shard's W2ᵀ.
+    ///
+    /// Order: per k, 16 lane-wise FMA chains over the column blocks (lane = column mod 16), then all rows'
+    /// lane sums are reduced together by `transposedLaneSums` (a fixed pairwise tree).
+    /// - Precondition: `width % 16 == 0`, `0 <= rows <= 16`; `x` holds `width` floats, `weights`
+    ///   `rows · width`, `out` 16.
+    public static func rowDots(
+        _ x: UnsafePointer<Float>, weights: UnsafePointer<Float>, rows: Int, width: Int, clampInput: Bool,
+        out: UnsafeMutablePointer<Float>
+    ) {
+        precondition(width % lanes == 0, "rowDots: width \(width) must be a multiple of 16")
+        precondition(rows >= 0 && rows <= lanes, "rowDots: rows \(rows) must be in 0...16")
+        if rows == 10 {
+            tenRowDots(x, weights: weights, width: width, clampInput: clampInput, out: out)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: SIMD16<Float>.self, capacity: lanes) { sums in
+            // This is safe because the allocation holds 16 vectors, k < rows <= 16, and every column block
+            // lies inside the stated shapes.
+            let sums = sums.baseAddress!
+            for k in 0..<lanes { sums[k] = SIMD16<Float>() }
+            var column = 0
+            while column < width {
+                var value = load16(x + column)
+                if clampInput { value = clampUnit(value) }
+                for k in 0..<rows { sums[k] = sums[k].addingProduct(value, load16(weights + k &* width + column)) }
+                column += lanes
+            }
+            store16(transposedLaneSums(UnsafePointer(sums)), out)
+        }
+    }
+
+    /// `rowDots` for the 10 outputs of MNIST with the ten accumulators in registers: ten independent FMA
+    /// chains per column block (a loop over k kept them in memory and ran at a third of the speed).
+    /// Same order of operations as the general path.
+    @inline(__always)
+    private static func tenRowDots(
+        _ x: UnsafePointer<Float>, weights: UnsafePointer<Float>, width: Int, clampInput: Bool,
+        out: UnsafeMutablePointer<Float>
+    ) {
+        var s0 = SIMD16<Float>(), s1 = SIMD16<Float>(), s2 = SIMD16<Float>(), s3 = SIMD16<Float>()
+        var s4 = SIMD16<Float>(), s5 = SIMD16<Float>(), s6 = SIMD16<Float>(), s7 = SIMD16<Float>()
+        var s8 = SIMD16<Float>(), s9 = SIMD16<Float>()
+        var column = 0
+        // This is safe because the caller checked width % 16 == 0 and that weights holds 10 rows of width.
+        while column < width {
+            var value = load16(x + column)
+            if clampInput { value = clampUnit(value) }
+            let w = weights + column
+            s0 = s0.addingProduct(value, load16(w))
+            s1 = s1.addingProduct(value, load16(w + width))
+            s2 = s2.addingProduct(value, load16(w + 2 &* width))
+            s3 = s3.addingProduct(value, load16(w + 3 &* width))
+            s4 = s4.addingProduct(value, load16(w + 4 &* width))
+            s5 = s5.addingProduct(value, load16(w + 5 &* width))
+            s6 = s6.addingProduct(value, load16(w + 6 &* width))
+            s7 = s7.addingProduct(value, load16(w + 7 &* width))
+            s8 = s8.addingProduct(value, load16(w + 8 &* width))
+            s9 = s9.addingProduct(value, load16(w + 9 &* width))
+            column &+= lanes
+        }
+        let zero = SIMD16<Float>()
+        let sums = (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, zero, zero, zero, zero, zero, zero)
+        withUnsafePointer(to: sums) { pointer in
+            pointer.withMemoryRebound(to: SIMD16<Float>.self, capacity: 16) { store16(transposedLaneSums($0), out) }
+        }
+    }
+}
+
+/// Lane k of the result is the sum of the 16 lanes of `vectors[k]`, for 16 vectors at once: four rounds of
+/// pairwise even/odd lane additions (15 vector adds instead of 16 sequential horizontal sums).
+@inline(__always)
+func transposedLaneSums(_ vectors: UnsafePointer<SIMD16<Float>>) -> SIMD16<Float> {
+    @inline(__always)
+    func pairSum(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
+        SIMD16(lowHalf: a.evenHalf + a.oddHalf, highHalf: b.evenHalf + b.oddHalf)
+    }
+    let r1 = (
+        pairSum(vectors[0], vectors[1]), pairSum(vectors[2], vectors[3]), pairSum(vectors[4], vectors[5]),
+        pairSum(vectors[6], vectors[7]), pairSum(vectors[8], vectors[9]), pairSum(vectors[10], vectors[11]),
+        pairSum(vectors[12], vectors[13]), pairSum(vectors[14], vectors[15])
+    )
+    let r2 = (pairSum(r1.0, r1.1), pairSum(r1.2, r1.3), pairSum(r1.4, r1.5), pairSum(r1.6, r1.7))
+    let r3 = (pairSum(r2.0, r2.1), pairSum(r2.2, r2.3))
+    return pairSum(r3.0, r3.1)
+}

@@ -1,0 +1,11 @@
+/// The process exit status. Only `Ptrain.main` turns errors into one of these.
+///
+/// 64 is `EX_USAGE` from `<sysexits.h>`, what swift-argument-parser uses for validation errors.
+enum ExitCode: Int32, Sendable {
+    /// The command did what was asked (also `--help`, `--version`).
+    case success = 0
+    /// A runtime error: unreadable configuration, missing data, failed training.
+    case failure = 1
+    /// The command line itself is wrong: unknown option, missing or invalid value, unknown subcommand.
+    case usage = 64
+}

@@ -1,0 +1,37 @@
+import Model
+
+/// Why a well-formed command failed while running. Printed as `Error: <description>`, exit status 1.
+enum RuntimeError: Error, CustomStringConvertible {
+    /// The configuration file is unreadable, malformed or out of range (the message names the file and key).
+    case config(ConfigError)
+    /// MNIST could not be found or read.
+    case data(DataError)
+    /// MNIST could not be downloaded.
+    case fetch(FetchError)
+    /// A file the command needs does not exist; `role` says what it is (`checkpoint`).
+    case missingFile(path: String, role: String)
+    /// The training engine stopped with an error (divergence, I/O).
+    case training(any Error)
+    /// Evaluating a weights file failed.
+    case evaluation(path: String, any Error)
+
+    var description: String {
+        switch self {
+        case .config(let error): return error.description
+        case .data(let error): return error.description
+        case .fetch(let error): return error.description
+        case .missingFile(let path, let role): return "\(path): no such \(role) file"
+        case .training(let error): return "training stopped: \(error)"
+        case .evaluation(let path, let error): return "\(path): evaluation failed: \(error)"
+        }
+    }
+}
+
+/// Runs a data step, turning its `DataError` into a `RuntimeError`.
+func wrapData<T>(_ body: () throws(DataError) -> T) throws(RuntimeError) -> T {
+    do {
+        return try body()
+    } catch {
+        throw .data(error)
+    }
+}

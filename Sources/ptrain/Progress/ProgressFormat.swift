@@ -1,0 +1,121 @@
+import Foundation
+import Model
+
+/// The text of training progress, as pure functions of numbers (tested with exact strings). The observers
+/// decide when to print; these decide what.
+public enum ProgressFormat {
+    /// Width of the bar between the brackets.
+    public static let barWidth = 20
+
+    /// `[#########-----------]`: `done` of `total` filled, rounded down (full only when done).
+    public static func bar(done: Int, total: Int, width: Int = barWidth) -> String {
+        let filled = total > 0 ? min(width, max(0, done * width / total)) : 0
+        return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "]"
+    }
+
+    /// `0:27`, `12:05`, `1:02:03`; `-:--` when unknown (negative, infinite, NaN).
+    public static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "-:--" }
+        let total = Int(seconds.rounded())
+        let (hours, minutes, secs) = (total / 3600, total / 60 % 60, total % 60)
+        return hours > 0
+            ? String(format: "%d:%02d:%02d", hours, minutes, secs) : String(format: "%d:%02d", minutes, secs)
+    }
+
+    /// `fraction` as a percentage with `decimals` digits: `93.4`.
+    public static func percent(_ fraction: Double, decimals: Int) -> String {
+        String(format: "%.\(decimals)f", fraction * 100)
+    }
+
+    /// The live line of a terminal, redrawn during an epoch:
+    /// `epoch 3/20 [#########-----------]  45% 27000/60000  1234 samples/s  ETA 0:27  train 93.4%`.
+    /// The sample count is padded to the width of the total so the line does not jitter.
+    public static func liveLine(
+        epoch: Int, epochs: Int, samplesDone: Int, samplesTotal: Int, correct: Int, elapsedSeconds: Double
+    ) -> String {
+        let rate = elapsedSeconds > 0 ? Double(samplesDone) / elapsedSeconds : 0
+        let eta = rate > 0 ? Double(samplesTotal - samplesDone) / rate : .infinity
+        let percentDone = samplesTotal > 0 ? samplesDone * 100 / samplesTotal : 0
+        let train = samplesDone > 0 ? Double(correct) / Double(samplesDone) : 0
+        let count = TextLayout.padLeft(String(samplesDone), String(samplesTotal).count) + "/\(samplesTotal)"
+        return "epoch \(epoch)/\(epochs) \(bar(done: samplesDone, total: samplesTotal)) "
+            + TextLayout.padLeft("\(percentDone)%", 4) + " \(count)  \(Int(rate.rounded())) samples/s"
+            + "  ETA \(duration(eta))  train \(percent(train, decimals: 1))%"
+    }
+
+    /// The live line while the test set is evaluated after an epoch's training.
+    public static func evaluatingLine(epoch: Int, epochs: Int, testSamples: Int) -> String {
+        "epoch \(epoch)/\(epochs) \(bar(done: 1, total: 1)) evaluating \(testSamples) test images..."
+    }
+
+    /// The line printed when a run starts (terminal or not).
+    public static func runStartLine(
+        config: RunConfig, threads: Int, runDirectory: String, trainSamples: Int, testSamples: Int
+    ) -> String {
+        let leak = config.tauM.map { "tau-m \($0)" } ?? "no leak"
+        return "run \(config.name): hidden \(config.hidden), batch \(config.batch), \(config.epochs) epochs, "
+            + "T \(config.timeSteps), \(leak), rule \(config.rule.rawValue), nudge \(config.nudge.rawValue), "
+            + "seed \(config.seed); \(trainSamples) train / \(testSamples) test images; "
+            + "\(threads) \(threads == 1 ? "thread" : "threads"); writing \(runDirectory)"
+    }
+
+    /// The line printed after each epoch (terminal or not):
+    /// `epoch 3/20  train 93.41%  test spike 94.02%  relaxed 94.10%  48.6 s  1234 samples/s`.
+    public static func epochLine(_ record: EpochRecord, epochs: Int) -> String {
+        "epoch \(record.epoch)/\(epochs)  train \(percent(record.trainAccuracy, decimals: 2))%"
+            + "  test spike \(percent(record.testSpikeAccuracy, decimals: 2))%"
+            + "  relaxed \(percent(record.testRelaxedAccuracy, decimals: 2))%"
+            + "  \(String(format: "%.1f", record.seconds)) s  \(Int(record.samplesPerSecond.rounded())) samples/s"
+    }
+
+    /// The table printed when a run ends: one row per epoch, right-aligned under the headings, the row with
+    /// the best test spike accuracy (the paper's readout; the first such epoch on a tie) marked `*` and
+    /// named in a last line. Empty when there are no records.
+    public static func summaryTable(_ records: [EpochRecord]) -> [String] {
+        guard !records.isEmpty else { return [] }
+        var best = 0
+        for index in records.indices where records[index].testSpikeAccuracy > records[best].testSpikeAccuracy {
+            best = index
+        }
+        let headings = ["epoch", "train %", "test spike %", "test relaxed %", "seconds", "samples/s"]
+        let rows = records.map { record in
+            [
+                String(record.epoch), percent(record.trainAccuracy, decimals: 2),
+                percent(record.testSpikeAccuracy, decimals: 2), percent(record.testRelaxedAccuracy, decimals: 2),
+                String(format: "%.1f", record.seconds), String(Int(record.samplesPerSecond.rounded())),
+            ]
+        }
+        let widths = headings.indices.map { column in
+            rows.reduce(headings[column].count) { max($0, $1[column].count) }
+        }
+        func line(_ cells: [String], mark: String) -> String {
+            let aligned = cells.indices.map { TextLayout.padLeft(cells[$0], widths[$0]) }
+            return aligned.joined(separator: "  ") + mark
+        }
+        var lines = [line(headings, mark: "")]
+        for (index, row) in rows.enumerated() {
+            lines.append(line(row, mark: index == best ? "  *" : ""))
+        }
+        let record = records[best]
+        lines.append(
+            "* best test spike accuracy \(percent(record.testSpikeAccuracy, decimals: 2))% (epoch \(record.epoch))")
+        return lines
+    }
+
+    /// A byte count for download progress: `512 B`, `28.9 kB`, `9.9 MB` (decimal units).
+    public static func bytes(_ count: Int64) -> String {
+        switch count {
+        case ..<1000: return "\(count) B"
+        case ..<1_000_000: return String(format: "%.1f kB", Double(count) / 1e3)
+        default: return String(format: "%.1f MB", Double(count) / 1e6)
+        }
+    }
+
+    /// One download's progress: `train-images-idx3-ubyte.gz  4.2 MB / 9.9 MB  42%`, or without a known
+    /// total `train-images-idx3-ubyte.gz  4.2 MB`.
+    public static func downloadLine(file: String, bytesDone: Int64, bytesTotal: Int64?) -> String {
+        guard let bytesTotal, bytesTotal > 0 else { return "\(file)  \(bytes(bytesDone))" }
+        let percentDone = min(100, bytesDone * 100 / bytesTotal)
+        return "\(file)  \(bytes(bytesDone)) / \(bytes(bytesTotal))  \(percentDone)%"
+    }
+}

@@ -1,0 +1,66 @@
+import Model
+import Testing
+
+/// `--version` and help: stdout, exit status 0.
+@Suite("help and version, end to end")
+struct CLIHelpTests {
+    @Test func version() throws {
+        #expect(try PtrainProcess.run("--version") == ProcessResult(status: 0, stdout: "ptrain 0.1.0\n", stderr: ""))
+    }
+
+    @Test func topLevelHelp() throws {
+        let expected = """
+            USAGE: ptrain <subcommand> [options]
+
+            ptrain trains a two-layer spiking neural network of leaky integrate-and-fire neurons on MNIST with a
+            voltage-based, STDP-like plasticity rule, on every core of one machine. One seed determines a run:
+            the thread count never changes a number.
+
+            SUBCOMMANDS:
+              train                 Train a network on MNIST and write a run directory
+              eval                  Evaluate a weights file on the MNIST test set
+              fetch-data            Download the MNIST files
+              help [SUBCOMMAND]     Show the help of a subcommand, or this help
+
+            OPTIONS:
+              --version             Print the version and exit
+              -h, --help            Show this help and exit
+
+            See 'ptrain <subcommand> --help' for the options of a subcommand.
+
+            """
+        #expect(try PtrainProcess.run("--help") == ProcessResult(status: 0, stdout: expected, stderr: ""))
+        #expect(try PtrainProcess.run("-h").stdout == expected)
+        #expect(try PtrainProcess.run("help").stdout == expected)
+    }
+
+    @Test func trainHelpListsEveryConfigurationKey() throws {
+        let result = try PtrainProcess.run("train", "--help")
+        #expect(result.status == 0 && result.stderr == "")
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(
+            lines.first
+                == "USAGE: ptrain train [--config FILE] [--KEY VALUE ...] [--threads N] [--out DIR] [--data DIR]")
+        for key in RunConfig.keys {
+            let entry = "  --\(key.flag) \(key.valueName)"
+            let line = lines.first { $0.hasPrefix(entry + " ") }
+            #expect(line != nil, "no help line for --\(key.flag)")
+            #expect(line?.hasSuffix("(default: \(key.jsonValue(in: RunConfig())))") == true, "\(line ?? "")")
+        }
+        for option in ["--config FILE", "--threads N", "--out DIR", "--data DIR", "-h, --help"] {
+            #expect(lines.contains { $0.hasPrefix("  \(option) ") }, "no help line for \(option)")
+        }
+        #expect(lines.allSatisfy { $0.count <= 100 }, "a line is wider than 100 columns")
+    }
+
+    @Test func everySpellingOfSubcommandHelpIsTheSame() throws {
+        for command in ["train", "eval", "fetch-data"] {
+            let help = try PtrainProcess.run(command, "--help")
+            #expect(help.status == 0 && help.stdout.hasPrefix("USAGE: ptrain \(command) "))
+            #expect(try PtrainProcess.run(command, "-h") == help)
+            #expect(try PtrainProcess.run("help", command) == help)
+            // Help wins over anything else on the line, as in swift-argument-parser.
+            #expect(try PtrainProcess.run(command, "--bogus", "--help") == help)
+        }
+    }
+}

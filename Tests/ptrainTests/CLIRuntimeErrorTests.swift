@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+/// Runtime errors: `Error: <description>` on stderr, exit status 1. None of these reach training.
+@Suite("runtime errors, end to end")
+struct CLIRuntimeErrorTests {
+    @Test func missingConfigFileIsNamed() throws {
+        let result = try PtrainProcess.run("train", "--config", "/nonexistent.json")
+        #expect(
+            result
+                == ProcessResult(
+                    status: 1, stdout: "", stderr: "Error: /nonexistent.json: cannot read configuration: no such file\n"
+                ))
+    }
+
+    /// Writes `json` to a temporary file and runs `train --config <file>`; returns the file's path and result.
+    func trainWithConfig(_ json: String) throws -> (path: String, result: ProcessResult) {
+        let directory = try PtrainProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("bad.json")
+        try Data(json.utf8).write(to: file)
+        return (file.path, try PtrainProcess.run("train", "--config", file.path, "--data", "/tmp/nonexistent-dir"))
+    }
+
+    @Test func unknownConfigKeySuggestsTheClosest() throws {
+        let (path, result) = try trainWithConfig(#"{ "hiden": 800 }"#)
+        #expect(
+            result
+                == ProcessResult(
+                    status: 1, stdout: "", stderr: "Error: \(path): unknown key 'hiden'. Did you mean 'hidden'?\n"))
+    }
+
+    @Test func outOfRangeConfigValueIsNamed() throws {
+        let (path, result) = try trainWithConfig(#"{ "eps": 2 }"#)
+        #expect(
+            result
+                == ProcessResult(
+                    status: 1, stdout: "",
+                    stderr: "Error: \(path): key 'eps' = 2.0 is out of range (allowed: greater than 0, at most 1)\n"))
+    }
+
+    /// The data layer's wording is its own; the command line's part is the `Error: ` line naming the
+    /// directory, and exit status 1.
+    @Test func missingDataDirectoryIsNamed() throws {
+        let result = try PtrainProcess.run("train", "--data", "/tmp/nonexistent-dir")
+        #expect(result.status == 1)
+        #expect(result.stdout == "")
+        #expect(result.stderr.hasPrefix("Error: "))
+        #expect(result.stderr.contains("/tmp/nonexistent-dir"))
+        #expect(result.stderr.hasSuffix("\n") && result.stderr.dropLast().contains("\n") == false, "one line")
+    }
+
+    /// `--threads=8` and a negative number as a value parse: the run gets as far as the data.
+    @Test func equalsFormAndNegativeValuesParse() throws {
+        let result = try PtrainProcess.run(
+            "train", "--threads=8", "--beta", "-0.5", "--tau-m", "null", "--data", "/tmp/nonexistent-dir")
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stderr.contains("/tmp/nonexistent-dir"))
+    }
+
+    @Test func missingCheckpointIsNamedBeforeDataIsRead() throws {
+        let result = try PtrainProcess.run("eval", "--checkpoint", "/nonexistent/weights.bin")
+        #expect(
+            result
+                == ProcessResult(
+                    status: 1, stdout: "", stderr: "Error: /nonexistent/weights.bin: no such checkpoint file\n"))
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// What one run of the built `ptrain` binary printed and returned.
+struct ProcessResult: Equatable, CustomStringConvertible {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    var description: String { "exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+}
+
+/// Runs the built `ptrain` binary end to end.
+enum PtrainProcess {
+    /// The `ptrain` executable of this build. SwiftPM puts it in the same products directory as the test
+    /// executable (`.build/<config>/ptrainPackageTests.xctest` on Linux; on macOS the test bundle's binary is
+    /// three levels further down, inside `ptrainPackageTests.xctest/Contents/MacOS/`), so walk up from the
+    /// test executable until a `ptrain` file is found. `PTRAIN_BINARY` overrides the search.
+    static let binary: URL? = {
+        if let explicit = ProcessInfo.processInfo.environment["PTRAIN_BINARY"] {
+            return URL(fileURLWithPath: explicit)
+        }
+        let starts = [Bundle.main.executableURL, URL(fileURLWithPath: CommandLine.arguments[0])].compactMap { $0 }
+        for start in starts {
+            var directory = start.standardizedFileURL.deletingLastPathComponent()
+            for _ in 0..<5 {
+                let candidate = directory.appendingPathComponent("ptrain")
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory),
+                    !isDirectory.boolValue,
+                    FileManager.default.isExecutableFile(atPath: candidate.path)
+                {
+                    return candidate
+                }
+                directory.deleteLastPathComponent()
+            }
+        }
+        return nil
+    }()
+
+    struct BinaryNotFound: Error, CustomStringConvertible {
+        var description: String {
+            "no ptrain executable next to the test executable \(Bundle.main.executableURL?.path ?? CommandLine.arguments[0]); "
+                + "build it (swift build) or set PTRAIN_BINARY"
+        }
+    }
+
+    /// Runs `ptrain arguments…` in a fresh empty directory (so no `configs/` is found) with `PTRAIN_DATA`
+    /// removed from the environment unless given in `environment`. Output goes to files, not pipes, so a long
+    /// output cannot block the child.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
+        guard let binary else { throw BinaryNotFound() }
+        let scratch = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let outURL = scratch.appendingPathComponent(".stdout")
+        let errURL = scratch.appendingPathComponent(".stderr")
+        try Data().write(to: outURL)
+        try Data().write(to: errURL)
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
+
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = scratch
+        var childEnvironment = ProcessInfo.processInfo.environment
+        childEnvironment["PTRAIN_DATA"] = nil
+        childEnvironment.merge(environment) { $1 }
+        process.environment = childEnvironment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        return ProcessResult(
+            status: process.terminationStatus,
+            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+
+    static func run(_ arguments: String...) throws -> ProcessResult {
+        try run(arguments)
+    }
+
+    /// A new empty directory under the system's temporary directory; the caller removes it.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ptrain-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
