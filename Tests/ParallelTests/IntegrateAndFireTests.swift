@@ -2,18 +2,18 @@ import Parallel
 import Testing
 
 /// One LIF step as documented, scalar: `v = leak·v + input` (a rounded product, then a rounded sum: not fused),
-/// spike where `v >= threshold` and subtract the threshold once, `inputSum += input`. Returns the spiking
-/// columns in ascending order.
+/// spike where `v >= threshold` (before the reset) and subtract the threshold once, `inputSum += input`.
+/// Returns the spikes as floats: 1 where the neuron fired, +0 elsewhere.
 private func referenceIntegrateAndFire(
     potential: inout [Float], input: [Float], inputSum: inout [Float], width: Int, leak: Float, threshold: Float
-) -> [Int32] {
-    var spikes = [Int32]()
+) -> [Float] {
+    var spikes = [Float](repeating: 0, count: width)
     for column in 0..<width {
         let leaked = leak * potential[column]
         var v = leaked + input[column]
         if v >= threshold {
             v = v - threshold
-            spikes.append(Int32(column))
+            spikes[column] = 1
         }
         potential[column] = v
         inputSum[column] = inputSum[column] + input[column]
@@ -21,15 +21,17 @@ private func referenceIntegrateAndFire(
     return spikes
 }
 
-/// One call of the kernel. `potential` and `inputSum` hold `width` values (updated in place); guards after
-/// them and after the spike buffer are checked here.
+/// One call of the kernel. `potential` and `inputSum` hold `width` values (updated in place); the spike floats are
+/// returned. Checked here: the guards after all three buffers, that every spike float is exactly +0 or 1 (the
+/// spike buffer starts as sentinels, so a column left unwritten shows), and that the returned count is the
+/// number of ones.
 private func kernelIntegrateAndFire(
     potential: inout [Float], input: [Float], inputSum: inout [Float], width: Int, leak: Float, threshold: Float,
     sourceLocation: SourceLocation = #_sourceLocation
-) -> [Int32] {
+) -> [Float] {
     var potentialBuffer = potential + [Float](repeating: sentinel, count: guardCount)
     var inputSumBuffer = inputSum + [Float](repeating: sentinel, count: guardCount)
-    var spikeBuffer = [Int32](repeating: -1, count: width + guardCount)
+    var spikeBuffer = [Float](repeating: sentinel, count: width + guardCount)
     let count = withMutablePointer(&potentialBuffer) { potential in
         withPointer(input) { input in
             withMutablePointer(&inputSumBuffer) { inputSum in
@@ -43,12 +45,19 @@ private func kernelIntegrateAndFire(
     }
     expectSentinels(potentialBuffer[width...], "potential guard", sourceLocation: sourceLocation)
     expectSentinels(inputSumBuffer[width...], "inputSum guard", sourceLocation: sourceLocation)
-    #expect(spikeBuffer[width...].allSatisfy { $0 == -1 }, "spike buffer guard", sourceLocation: sourceLocation)
+    expectSentinels(spikeBuffer[width...], "spike buffer guard", sourceLocation: sourceLocation)
     potential = Array(potentialBuffer[..<width])
     inputSum = Array(inputSumBuffer[..<width])
-    #expect((0...width).contains(count), "spike count \(count)", sourceLocation: sourceLocation)
-    return Array(spikeBuffer[..<min(max(count, 0), width)])
+    let spikes = Array(spikeBuffer[..<width])
+    let odd = spikes.indices.filter { spikes[$0].bitPattern != Float(0).bitPattern && spikes[$0] != 1 }
+    #expect(odd.isEmpty, "spike floats other than +0 and 1 at \(odd.prefix(10))", sourceLocation: sourceLocation)
+    let ones = spikes.filter { $0 == 1 }.count
+    #expect(count == ones, "returned spike count \(count), \(ones) ones written", sourceLocation: sourceLocation)
+    return spikes
 }
+
+/// The columns that fired.
+private func firing(_ spikes: [Float]) -> [Int] { spikes.indices.filter { spikes[$0] == 1 } }
 
 @Suite("Kernels.integrateAndFire")
 struct IntegrateAndFireTests {
@@ -74,8 +83,7 @@ struct IntegrateAndFireTests {
                     let expectedSpikes = referenceIntegrateAndFire(
                         potential: &expectedPotential, input: input, inputSum: &expectedInputSum, width: width,
                         leak: leak, threshold: threshold)
-                    #expect(spikes == expectedSpikes, "\(context)")
-                    #expect(zip(spikes, spikes.dropFirst()).allSatisfy { $0 < $1 }, "\(context): not ascending")
+                    expectBitIdentical(spikes, expectedSpikes, "\(context): spikes")
                     expectBitIdentical(potential, expectedPotential, "\(context): potential")
                     expectBitIdentical(inputSum, expectedInputSum, "\(context): inputSum")
                     // Keep the two in lock step even after a reported difference.
@@ -94,22 +102,22 @@ struct IntegrateAndFireTests {
         var spikes = kernelIntegrateAndFire(
             potential: &potential, input: [Float](repeating: -0.25, count: width), inputSum: &inputSum, width: width,
             leak: 1, threshold: 1)
-        #expect(spikes.isEmpty)
-        #expect(potential == [Float](repeating: 0.25, count: width))
-        // All: the spike buffer is filled completely, 0..<width in order.
+        expectBitIdentical(spikes, [Float](repeating: 0, count: width), "none fires")
+        expectBitIdentical(potential, [Float](repeating: 0.25, count: width), "potential, none fires")
+        // All: every spike float is 1.
         spikes = kernelIntegrateAndFire(
             potential: &potential, input: [Float](repeating: 1.5, count: width), inputSum: &inputSum, width: width,
             leak: 1, threshold: 1)
-        #expect(spikes == (0..<Int32(width)).map { $0 })
-        #expect(potential == [Float](repeating: 0.75, count: width))
-        #expect(inputSum == [Float](repeating: 1.25, count: width))
+        expectBitIdentical(spikes, [Float](repeating: 1, count: width), "all fire")
+        expectBitIdentical(potential, [Float](repeating: 0.75, count: width), "potential, all fire")
+        expectBitIdentical(inputSum, [Float](repeating: 1.25, count: width), "inputSum")
         // Every other: even columns get enough drive to cross the threshold, odd ones do not.
         potential = [Float](repeating: 0, count: width)
         let input = (0..<width).map { $0 % 2 == 0 ? Float(1) : 0.5 }
         spikes = kernelIntegrateAndFire(
             potential: &potential, input: input, inputSum: &inputSum, width: width, leak: 0.5, threshold: 1)
-        #expect(spikes == stride(from: 0, to: Int32(width), by: 2).map { $0 })
-        #expect(potential == (0..<width).map { $0 % 2 == 0 ? Float(0) : 0.5 })
+        expectBitIdentical(spikes, (0..<width).map { $0 % 2 == 0 ? 1 : 0 }, "every other fires")
+        expectBitIdentical(potential, (0..<width).map { $0 % 2 == 0 ? 0 : 0.5 }, "potential, every other fires")
     }
 
     @Test("threshold crossing and reset by subtraction (hand-computed)")
@@ -133,7 +141,7 @@ struct IntegrateAndFireTests {
         var inputSum = [Float](repeating: 0.5, count: width)
         let spikes = kernelIntegrateAndFire(
             potential: &potential, input: input, inputSum: &inputSum, width: width, leak: 1, threshold: 1)
-        #expect(spikes == cases.indices.filter { cases[$0].3 }.map { Int32($0) })
+        #expect(firing(spikes) == cases.indices.filter { cases[$0].3 })
         expectBitIdentical(
             potential, cases.map(\.2) + [Float](repeating: 0, count: width - cases.count), "potential after reset")
         expectBitIdentical(inputSum, input.map { 0.5 + $0 }, "inputSum")
@@ -147,7 +155,7 @@ struct IntegrateAndFireTests {
         let spikes = kernelIntegrateAndFire(
             potential: &potential, input: input, inputSum: &inputSum, width: 16, leak: 0.5, threshold: 1)
         // 0.5·1 + 0.5 = 1 → fires → 0; 0.5·0.5 + 0.5 = 0.75; 0.5·3 = 1.5 → 0.5; 0.5·(−2) + 0.25 = −0.75.
-        #expect(spikes == [0, 2])
+        #expect(firing(spikes) == [0, 2])
         #expect(Array(potential[..<4]) == [0, 0.75, 0.5, -0.75])
     }
 
@@ -160,7 +168,7 @@ struct IntegrateAndFireTests {
         let spikes = kernelIntegrateAndFire(
             potential: &potential, input: [Float](repeating: -onePlusTwoToMinus11, count: 16), inputSum: &inputSum,
             width: 16, leak: onePlusTwoToMinus12, threshold: 0x1p-25)
-        #expect(spikes.isEmpty)
+        #expect(firing(spikes).isEmpty)
         expectBitIdentical(potential, [Float](repeating: 0, count: 16), "leak·v + input")
     }
 
@@ -173,7 +181,7 @@ struct IntegrateAndFireTests {
                 potential: &potential, input: [Float](repeating: input, count: 32), inputSum: &inputSum, width: 32,
                 leak: 0.5, threshold: 1)
         }
-        #expect(inputSum == [Float](repeating: 2, count: 32))
+        expectBitIdentical(inputSum, [Float](repeating: 2, count: 32), "inputSum after 4 steps")
     }
 
     @Test("zero padding neurons stay at zero and never spike")
@@ -187,9 +195,22 @@ struct IntegrateAndFireTests {
             let input = rng.floats(dataWidth, in: 0..<0.8) + [Float](repeating: 0, count: width - dataWidth)
             let spikes = kernelIntegrateAndFire(
                 potential: &potential, input: input, inputSum: &inputSum, width: width, leak: 0.9, threshold: 1)
-            #expect(spikes.allSatisfy { $0 < dataWidth }, "step \(step)")
+            expectBitIdentical(Array(spikes[dataWidth...]), [Float](repeating: 0, count: 8), "step \(step): spikes")
             expectBitIdentical(Array(potential[dataWidth...]), [Float](repeating: 0, count: 8), "potential padding")
             expectBitIdentical(Array(inputSum[dataWidth...]), [Float](repeating: 0, count: 8), "inputSum padding")
+        }
+    }
+
+    @Test("rejects a width that is not a multiple of 16")
+    func preconditions() async {
+        await #expect(processExitsWith: .failure) {
+            var potential = [Float](repeating: 0, count: 64)
+            let input = [Float](repeating: 0, count: 64)
+            var inputSum = [Float](repeating: 0, count: 64)
+            var spikes = [Float](repeating: 0, count: 64)
+            _ = Kernels.integrateAndFire(
+                potential: &potential, input: input, inputSum: &inputSum, width: 40, leak: 1, threshold: 1,
+                spikes: &spikes)
         }
     }
 }

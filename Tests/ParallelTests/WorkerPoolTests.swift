@@ -70,8 +70,57 @@ private func finishes(within seconds: Double, _ work: @escaping @Sendable () -> 
     return done.wait(timeout: .now() + seconds) == .success
 }
 
-/// One pool per thread count, shared by the suite (the suite is serialized: `run` is not reentrant). Worker
-/// threads spin between calls, so the tests do not create a pool per case.
+/// The thread id (as in /proc/self/task) of the calling thread.
+private func currentThreadID() -> Int {
+    var buffer = [UInt8](repeating: 0, count: 128)
+    let length = buffer.withUnsafeMutableBufferPointer { buffer in
+        buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+            readlink("/proc/thread-self", $0, buffer.count - 1)
+        }
+    }
+    // "PID/task/TID"
+    precondition(length > 0, "readlink /proc/thread-self failed")
+    return Int(String(decoding: buffer[..<length], as: UTF8.self).split(separator: "/").last!)!
+}
+
+/// Whether thread `id` of this process still exists.
+private func threadExists(_ id: Int) -> Bool { access("/proc/self/task/\(id)", F_OK) == 0 }
+
+/// CPU time in seconds of the thread behind `clock` (from `pthread_getcpuclockid`).
+private func cpuTime(_ clock: clockid_t) -> Double {
+    var time = timespec()
+    guard clock_gettime(clock, &time) == 0 else { return .nan }
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+
+/// The pool's threads, indexed by worker: their thread ids and CPU clocks. Runs one task per thread, each
+/// waiting until all have started, so every thread takes exactly one task (a thread cannot claim a second task
+/// while it waits in its first). Nil if they did not all start within 10 s.
+private func poolThreads(_ pool: WorkerPool) -> [(id: Int, clock: clockid_t)]? {
+    let count = pool.threadCount
+    let ids = UnsafeMutablePointer<Int>.allocate(capacity: count)
+    let clocks = UnsafeMutablePointer<clockid_t>.allocate(capacity: count)
+    defer {
+        ids.deallocate()
+        clocks.deallocate()
+    }
+    ids.initialize(repeating: -1, count: count)
+    clocks.initialize(repeating: 0, count: count)
+    let arrived = Atomic<Int>(0)
+    let deadline = ContinuousClock.now + .seconds(10)
+    pool.run(tasks: count) { _, worker in
+        ids[worker] = currentThreadID()
+        var clock = clockid_t()
+        if pthread_getcpuclockid(pthread_self(), &clock) == 0 { clocks[worker] = clock }
+        arrived.add(1, ordering: .relaxed)
+        while arrived.load(ordering: .relaxed) < count && ContinuousClock.now < deadline { sched_yield() }
+    }
+    guard arrived.load(ordering: .relaxed) == count, (0..<count).allSatisfy({ ids[$0] >= 0 }) else { return nil }
+    return (0..<count).map { (ids[$0], clocks[$0]) }
+}
+
+/// One pool per thread count, shared by the suite (the suite is serialized: `run` is not reentrant), so the
+/// tests do not start and stop threads per case. They live as long as the test process.
 private let pools: [Int: WorkerPool] = Dictionary(
     uniqueKeysWithValues: [1, 2, 3, 8].map { ($0, WorkerPool(threadCount: $0)) })
 
@@ -182,7 +231,7 @@ struct WorkerPoolTests {
 
     @Test("kernels over ShardPlan shards summed in shard order give the same bits at any thread count")
     func shardedKernelIsIndependentOfThreadCount() {
-        // The Model's output drive: each shard's clampedRowDots partial, added in shard order after the join.
+        // The Model's output drive: each shard's rowDots partial, added in shard order after the join.
         var rng = SplitMix64(seed: 0x5A4D)
         let hidden = 1008
         let outputs = 10
@@ -191,16 +240,17 @@ struct WorkerPoolTests {
         // Weights of each shard laid out as `outputs` rows of the shard's width.
         let weights = plan.ranges.map { rng.floats(outputs * $0.count, in: -1..<1) }
         func drive(threads: Int) -> [Float] {
-            var partials = [[Float]](repeating: [Float](repeating: 0, count: outputs), count: plan.count)
+            // rowDots always writes 16 floats.
+            var partials = [[Float]](repeating: [Float](repeating: .nan, count: 16), count: plan.count)
             partials.withUnsafeMutableBufferPointer { partials in
                 pools[threads]!.run(tasks: plan.count) { shard, _ in
                     let range = plan.range(shard)
                     potential.withUnsafeBufferPointer { potential in
                         weights[shard].withUnsafeBufferPointer { weights in
                             partials[shard].withUnsafeMutableBufferPointer { out in
-                                Kernels.clampedRowDots(
-                                    potential: potential.baseAddress! + range.lowerBound, weights: weights.baseAddress!,
-                                    rows: outputs, width: range.count, out: out.baseAddress!)
+                                Kernels.rowDots(
+                                    potential.baseAddress! + range.lowerBound, weights: weights.baseAddress!,
+                                    rows: outputs, width: range.count, clampInput: true, out: out.baseAddress!)
                             }
                         }
                     }
@@ -216,27 +266,64 @@ struct WorkerPoolTests {
         }
     }
 
-    @Test("a pool is freed when its last reference goes away")
-    func poolIsReleased() {
+    @Test("a pool is freed when its last reference goes away, and its worker threads exit")
+    func poolIsReleased() throws {
         weak var single: WorkerPool?
         weak var multi: WorkerPool?
+        var workerIDs = [Int]()
         do {
             let one = WorkerPool(threadCount: 1)
-            let two = WorkerPool(threadCount: 2)
+            let eight = WorkerPool(threadCount: 8)
             single = one
-            multi = two
-            two.run(tasks: 4) { _, _ in }
+            multi = eight
+            one.run(tasks: 4) { _, _ in }
+            let threads = try #require(poolThreads(eight), "the 8 threads never ran one task each")
+            workerIDs = threads.dropFirst().map(\.id)
+            #expect(threads[0].id == currentThreadID(), "worker 0 is the caller")
+            #expect(Set(threads.map(\.id)).count == 8, "8 distinct threads: \(threads.map(\.id))")
+            #expect(workerIDs.allSatisfy(threadExists), "worker threads alive while the pool is")
         }
         #expect(single == nil)
-        withKnownIssue(
-            """
-            WorkerPool.init starts each thread with `Thread { [self] in self.workerLoop(worker:) }`: the thread's \
-            closure keeps the pool alive, so deinit (which stops the workers) never runs and every pool with \
-            threadCount > 1 leaks its threads, which keep polling with usleep(50).
-            """
-        ) {
-            #expect(multi == nil)
+        #expect(multi == nil, "the pool outlived its last reference")
+        // deinit returns once every worker has left its loop; the threads end just after. Watch them by thread id
+        // (/proc/self/task) rather than the process's `Threads:` count, which the suites running in parallel
+        // change.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while workerIDs.contains(where: threadExists) && ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.002)
         }
+        let alive = workerIDs.filter(threadExists)
+        #expect(alive.isEmpty, "worker threads \(alive) of a released pool still exist after 5 s")
+    }
+
+    @Test("an idle pool of 8 threads stops using CPU")
+    func idlePoolSleeps() throws {
+        // The workers' own CPU clocks (pthread_getcpuclockid), not getrusage(RUSAGE_SELF): other suites run in
+        // this process at the same time. After a run each worker spins 4,000 rounds, yields until round 20,000,
+        // naps 50 µs until round 40,000 and only then naps 1 ms. On a loaded 2-core host the 50 µs phase lasted
+        // 2.5–3 s and cost the 7 workers 0.10–0.21 CPU-s per 0.5 s window; the 1 ms phase about 0.02. So the
+        // window right after 0.2 s of idleness can exceed 0.1 CPU-s; instead successive 0.5 s windows are
+        // measured until one falls under 0.05 CPU-s, within 10 s. A pool that never reaches its long naps
+        // (spinning, yielding or napping 50 µs forever) stays above that in every window.
+        let pool = WorkerPool(threadCount: 8)
+        let threads = try #require(poolThreads(pool), "the 8 threads never ran one task each")
+        let workers = threads.dropFirst()
+        func cpuSeconds() -> Double { workers.reduce(0) { $0 + cpuTime($1.clock) } }
+        Thread.sleep(forTimeInterval: 0.2)
+        let budget = 0.05
+        var windows = [Double]()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            let start = cpuSeconds()
+            Thread.sleep(forTimeInterval: 0.5)
+            windows.append(cpuSeconds() - start)
+            if windows.last! < budget { break }
+        }
+        let report = windows.map { String(Int(($0 * 1000).rounded())) }.joined(separator: ", ")
+        #expect(
+            windows.last! < budget,
+            "7 idle workers used [\(report)] ms of CPU per 0.5 s window, never under \(Int(budget * 1000)) ms")
+        withExtendedLifetime(pool) {}
     }
 
     @Test("rejects zero threads and a reentrant run")
