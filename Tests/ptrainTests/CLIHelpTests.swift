@@ -12,14 +12,15 @@ struct CLIHelpTests {
         let expected = """
             USAGE: ptrain <subcommand> [options]
 
-            ptrain trains a two-layer spiking neural network of leaky integrate-and-fire neurons on MNIST with a
-            voltage-based, STDP-like plasticity rule, on every core of one machine. One seed determines a run:
-            the thread count never changes a number.
+            ptrain trains a three-layer spiking neural network (spike inputs, leaky integrate-and-fire hidden
+            and output neurons) on MNIST with VPSNN's voltage-driven, STDP-like plasticity, on every core of one
+            machine. One seed determines a run: the thread count never changes a number.
 
             SUBCOMMANDS:
               train                 Train a network on MNIST and write a run directory
               eval                  Evaluate a weights file on the MNIST test set
               fetch-data            Download the MNIST files
+              bench                 Measure kernel speed and training throughput on this machine
               help [SUBCOMMAND]     Show the help of a subcommand, or this help
 
             OPTIONS:
@@ -54,7 +55,7 @@ struct CLIHelpTests {
     }
 
     @Test func everySpellingOfSubcommandHelpIsTheSame() throws {
-        for command in ["train", "eval", "fetch-data"] {
+        for command in ["train", "eval", "fetch-data", "bench"] {
             let help = try PtrainProcess.run(command, "--help")
             #expect(help.status == 0 && help.stdout.hasPrefix("USAGE: ptrain \(command) "))
             #expect(try PtrainProcess.run(command, "-h") == help)

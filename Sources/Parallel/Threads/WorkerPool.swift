@@ -134,7 +134,9 @@ private final class PoolState: @unchecked Sendable {
     }
 
     func workerLoop(worker: Int) {
-        var seen = word.load(ordering: .acquiring) >> (2 * Self.taskBits)
+        // Start from generation 0, not from the current word: a thread that starts after the first `run`
+        // was published must still join it (tests block every task until all threads have arrived).
+        var seen: UInt64 = 0
         var backoff = Backoff()
         while true {
             if stopping.load(ordering: .acquiring) {

@@ -7,9 +7,9 @@ enum Ptrain {
     static let version = "0.1.0"
 
     static let discussion = """
-        ptrain trains a two-layer spiking neural network of leaky integrate-and-fire neurons on MNIST with \
-        a voltage-based, STDP-like plasticity rule, on every core of one machine. One seed determines a run: \
-        the thread count never changes a number.
+        ptrain trains a three-layer spiking neural network (spike inputs, leaky integrate-and-fire hidden and \
+        output neurons) on MNIST with VPSNN's voltage-driven, STDP-like plasticity, on every core of one \
+        machine. One seed determines a run: the thread count never changes a number.
         """
 
     /// The subcommands, in help order (`help` is built in).
