@@ -13,7 +13,7 @@ struct TrainingStepTests {
     static let w2: [Float] = [0.6, -0.3, 0.2, -0.4, 0.8, 0.1, 0.3, 0.3, -0.5]
     static let b2: [Float] = [0.0, 0.1, -0.1]
 
-    func configuration(rule: RunConfig.Rule) -> RunConfig {
+    func configuration(rule: RunConfig.Rule, nudge: RunConfig.Nudge = .beta) -> RunConfig {
         var config = RunConfig()
         config.hidden = 3
         config.batch = 1
@@ -21,11 +21,12 @@ struct TrainingStepTests {
         config.kFree = 2
         config.kPos = 2
         config.rule = rule
+        config.nudge = nudge
         return config
     }
 
-    func trainedParameters(rule: RunConfig.Rule) throws -> (parameters: [Float], correct: Int) {
-        let config = configuration(rule: rule)
+    func trainedParameters(rule: RunConfig.Rule, nudge: RunConfig.Nudge = .beta) throws -> (parameters: [Float], correct: Int) {
+        let config = configuration(rule: rule, nudge: nudge)
         let network = Network(inputs: 4, hidden: 3, outputs: 3, shards: 1)
         network.load(canonicalParameters: Self.w1 + Self.b1 + Self.w2 + Self.b2)
         let dataset = Dataset(name: "tiny", rows: 2, columns: 2, pixels: [255, 0, 255, 255], labels: [1])
@@ -58,6 +59,20 @@ struct TrainingStepTests {
             0.2871989688078776, 0.31337825427428384, -0.5,
         ]
         expectClose(Array(parameters[15..<24]), expectedW2)
+    }
+
+    @Test("centered nudging: the reference phase is nudged with −β and s = 1/(2βB)")
+    func centeredStep() throws {
+        let (parameters, _) = try trainedParameters(rule: .stdp, nudge: .centered)
+        let expected: [Double] = [
+            0.499887296875, -0.19189, 0.3003103125, 0.9, 0.9, 0.9, 0.249887296875, 0.6081099999999999,
+            -0.09968968750000001, 0.099887296875, 0.20811000000000002, 0.40031031250000004,
+            0.099887296875, 0.008110000000000006, -0.0496896875,
+            0.5810543229166667, -0.2802394270833333, 0.2, -0.4126959481733724, 0.8132420292250652, 0.1,
+            0.2846793177235026, 0.3159796589969401, -0.5,
+            -0.01894567708333333, 0.11976057291666667, -0.1,
+        ]
+        expectClose(parameters, expected)
     }
 
     @Test("W1 rows of silent inputs do not change")

@@ -38,7 +38,7 @@ extension RunConfig {
         .int("kFree", "k-free", "free relaxation steps K_free", \.kFree, 0...100_000),
         .int("kPos", "k-pos", "teaching relaxation steps K_pos", \.kPos, 1...100_000),
         .unitFloat("eps", "eps", "relaxation Euler step ε", \.eps, allowZero: false),
-        .choice("nudge", "nudge", "teaching signal: beta | direct", \.nudge),
+        .choice("nudge", "nudge", "teaching signal: beta | direct | centered", \.nudge),
         .nonZeroFloat("beta", "beta", "nudge strength β (nudge = beta); negative nudges away", \.beta),
         .unitFloat("etaC", "eta-c", "direct teaching rate η_c (nudge = direct)", \.etaC, allowZero: false),
         .choice("rule", "rule", "synaptic rule: stdp | eqprop", \.rule),

@@ -14,6 +14,9 @@ public struct RunConfig: Equatable, Sendable {
         case beta
         /// V_y¹ = clamp(V_y + η_c(V_T − V_y)), then only V_h relaxes with V_y¹ held (closer to Eq. 13).
         case direct
+        /// Centered nudging (Scellier et al. 2023, a lever of the spec): the reference phase is nudged with −β
+        /// instead of 0, and s = 1/(2β·B); the difference then has no first-order bias in β.
+        case centered
     }
 
     /// The synaptic rule (spec step 5).

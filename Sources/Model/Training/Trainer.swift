@@ -223,7 +223,7 @@ public final class Trainer: @unchecked Sendable {
         Dynamics.relaxOutput(
             potential: outputFree.pointer + b * 16, partials: freePartials.pointer + b * 16,
             shardCount: shardStates.count, shardStride: stride, bias: network.outputBias.pointer,
-            outputs: outputs, eps: eps, beta: 0, target: label)
+            outputs: outputs, eps: eps, beta: teaching && config.nudge == .centered ? -config.beta : 0, target: label)
         if teaching && !direct {
             Dynamics.relaxOutput(
                 potential: outputNudged.pointer + b * 16, partials: nudgedPartials.pointer + b * 16,
@@ -264,7 +264,12 @@ public final class Trainer: @unchecked Sendable {
 
     private func updateWeights(batch: Int) {
         let outputs = network.outputs
-        let strength = config.nudge == .direct ? config.etaC : config.beta
+        let strength: Float
+        switch config.nudge {
+        case .beta: strength = config.beta
+        case .direct: strength = config.etaC
+        case .centered: strength = 2 * config.beta
+        }
         let scale = 1 / (strength * Float(batch))
         let inputRate = config.lr1 * scale
         let outputRate = config.lr2 * scale
