@@ -61,6 +61,9 @@ public struct RunConfig: Equatable, Sendable {
     public var lr1: Float = 0.05
     /// Learning rate η2 of W2 and b2.
     public var lr2: Float = 0.05
+    /// Learning-rate decay per epoch (a lever of the spec): epoch e trains with lr · lrDecay^(e − 1).
+    /// 1 keeps the rates constant (the paper's setting).
+    public var lrDecay: Float = 1
     /// Eq. 11 mix: V = α·V^FF + (1 − α)·V^ES.
     public var alpha: Float = 0
     /// The one seed that determines initialisation, shuffling and spike trains.
@@ -79,6 +82,11 @@ public struct RunConfig: Equatable, Sendable {
     public var leak: Float {
         guard let tauM else { return 1 }
         return Float(exp(Double(-dt / tauM)))
+    }
+
+    /// The factor lrDecay^(epoch − 1) applied to both learning rates in `epoch` (1-based).
+    public func learningRateFactor(epoch: Int) -> Float {
+        lrDecay == 1 ? 1 : Float(pow(Double(lrDecay), Double(max(epoch - 1, 0))))
     }
 
     /// Shard count actually used: `shards`, or `automaticShardCount(hidden:)`.

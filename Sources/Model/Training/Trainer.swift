@@ -78,7 +78,7 @@ public final class Trainer: @unchecked Sendable {
         feedForwardHidden(batch: batch)
         try checkFinite("hidden feed-forward drive", samples: sampleIndices)
         let correct = try settle(samples: sampleIndices, labels: labels)
-        updateWeights(batch: batch)
+        updateWeights(batch: batch, epoch: epoch)
         try checkFinite("hidden-layer weight update", samples: sampleIndices)
         guard Dynamics.allFinite(network.outputBias.pointer, count: 16) else {
             throw .diverged(quantity: "output bias b2")
@@ -262,7 +262,7 @@ public final class Trainer: @unchecked Sendable {
 
     // MARK: Step 5 — passive STDP update (Eq. 15)
 
-    private func updateWeights(batch: Int) {
+    private func updateWeights(batch: Int, epoch: Int) {
         let outputs = network.outputs
         let strength: Float
         switch config.nudge {
@@ -271,8 +271,9 @@ public final class Trainer: @unchecked Sendable {
         case .centered: strength = 2 * config.beta
         }
         let scale = 1 / (strength * Float(batch))
-        let inputRate = config.lr1 * scale
-        let outputRate = config.lr2 * scale
+        let decay = config.learningRateFactor(epoch: epoch)
+        let inputRate = config.lr1 * decay * scale
+        let outputRate = config.lr2 * decay * scale
         let eqprop = config.rule == .eqprop
         // Coefficients of the W2 update, [k][2B]: stdp uses ρ(V_h⁰) as presynaptic activity and
         // ΔV_y = V_y¹ − V_y⁰; eqprop uses ρ(V_h¹)ρ(V_y¹) − ρ(V_h⁰)ρ(V_y⁰).

@@ -1,0 +1,86 @@
+import Foundation
+import Model
+import Testing
+
+@Suite("Run configuration: JSON, overrides, validation")
+struct RunConfigTests {
+    static let configsDirectory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("configs").path
+
+    func decode(_ json: String) throws(ConfigError) -> RunConfig {
+        try RunConfig.decode(Data(json.utf8), source: "test.json")
+    }
+
+    @Test("the shipped configurations load with the values they promise")
+    func shippedConfigurations() throws {
+        let standard = try RunConfig.load(path: Self.configsDirectory + "/mnist-800.json")
+        #expect(standard.hidden == 800 && standard.epochs == 20 && standard.batch == 10 && standard.seed == 1)
+        let paper = try RunConfig.load(path: Self.configsDirectory + "/paper-4500.json")
+        #expect(paper.hidden == 4500 && paper.epochs == 100 && paper.batch == 10 && paper.lr1 == 0.05 && paper.lr2 == 0.05)
+        let smoke = try RunConfig.load(path: Self.configsDirectory + "/smoke.json")
+        #expect(smoke.hidden == 100 && smoke.trainLimit == 3000 && smoke.testLimit == 1000)
+    }
+
+    @Test("config.json round trip: jsonText decodes to the same configuration")
+    func roundTrip() throws {
+        var config = RunConfig()
+        config.hidden = 1234
+        config.tauM = 20
+        config.nudge = .centered
+        config.lrDecay = 0.7
+        config.beta = -0.25
+        config.trainLimit = 500
+        #expect(try decode(config.jsonText()) == config)
+    }
+
+    @Test("unknown keys name the key and suggest the closest")
+    func unknownKey() {
+        #expect(throws: ConfigError.unknownKey(path: "test.json", key: "hiden", suggestion: "hidden")) {
+            try decode(#"{"hiden": 10}"#)
+        }
+        #expect(throws: ConfigError.self) { try decode(#"{"zzzzzzzz": 1}"#) }
+    }
+
+    @Test("out-of-range and mistyped values name the key", arguments: [
+        (#"{"eps": 2}"#, "test.json: key 'eps' = 2.0 is out of range (allowed: greater than 0, at most 1)"),
+        (#"{"hidden": 0}"#, "test.json: key 'hidden' = 0 is out of range (allowed: 1...1000000)"),
+        (#"{"hidden": "many"}"#, "test.json: key 'hidden' must be a number"),
+        (#"{"nudge": "up"}"#, "test.json: key 'nudge' = \"up\" is out of range (allowed: beta | direct | centered)"),
+        (#"{"lrDecay": 0}"#, "test.json: key 'lrDecay' = 0.0 is out of range (allowed: greater than 0, at most 1)"),
+        (#"[1, 2]"#, "test.json: malformed JSON: the top level must be an object"),
+    ])
+    func badValues(json: String, message: String) {
+        do {
+            _ = try decode(json)
+            Issue.record("accepted \(json)")
+        } catch {
+            #expect(error.description == message)
+        }
+    }
+
+    @Test("command-line overrides use the flag names")
+    func overrides() throws {
+        var config = RunConfig()
+        try config.override(flag: "time-steps", value: "12")
+        try config.override(flag: "tau-m", value: "null")
+        try config.override(flag: "lr-decay", value: "0.5")
+        #expect(config.timeSteps == 12 && config.tauM == nil && config.lrDecay == 0.5)
+        #expect(throws: ConfigError.self) { try config.override(flag: "hidden", value: "1.5") }
+    }
+
+    @Test("learning-rate decay and automatic shard counts")
+    func derivedValues() {
+        var config = RunConfig()
+        #expect(config.learningRateFactor(epoch: 5) == 1)
+        config.lrDecay = 0.5
+        #expect(config.learningRateFactor(epoch: 1) == 1)
+        #expect(config.learningRateFactor(epoch: 3) == 0.25)
+        #expect([100, 500, 800, 1000, 4500].map { RunConfig.automaticShardCount(hidden: $0) } == [1, 3, 8, 8, 32])
+        config.hidden = 50
+        config.shards = 10
+        #expect(config.resolvedShards == 4)  // 50 neurons are 4 blocks of 16
+        config.tauM = 20
+        #expect(abs(config.leak - Float(exp(-1.0 / 20))) < 1e-7)
+    }
+}
