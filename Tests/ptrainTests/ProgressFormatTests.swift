@@ -56,7 +56,7 @@ struct ProgressFormatTests {
             config: config, threads: 8, runDirectory: "runs/mnist-800-h800-s1", trainSamples: 60000, testSamples: 10000)
         #expect(
             line
-                == "run mnist-800: hidden 800, batch 10, 20 epochs, T 20, tau-m 20.0, rule stdp, nudge beta, seed 1; "
+                == "run mnist-800: hidden 800, batch 10, 20 epochs, T 20, tau-m 20.0, rule stdp, nudge centered, seed 1; "
                 + "60000 train / 10000 test images; 8 threads; writing runs/mnist-800-h800-s1")
     }
 

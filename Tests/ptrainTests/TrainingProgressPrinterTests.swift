@@ -31,7 +31,7 @@ struct TrainingProgressPrinterTests {
     }
 
     static let start =
-        "run mnist-800: hidden 800, batch 10, 2 epochs, T 20, no leak, rule stdp, nudge beta, seed 1; "
+        "run mnist-800: hidden 800, batch 10, 2 epochs, T 20, no leak, rule stdp, nudge centered, seed 1; "
         + "100 train / 40 test images; 2 threads; writing runs/x\n"
     static let epoch = "epoch 1/2  train 50.00%  test spike 75.00%  relaxed 80.00%  2.0 s  50 samples/s\n"
 
