@@ -21,6 +21,7 @@ struct CLIHelpTests {
               eval                  Evaluate a weights file on the MNIST test set
               fetch-data            Download the MNIST files
               bench                 Measure kernel speed and training throughput on this machine
+              report                Draw a run's learning curve, confusion matrix and learned weights
               help [SUBCOMMAND]     Show the help of a subcommand, or this help
 
             OPTIONS:

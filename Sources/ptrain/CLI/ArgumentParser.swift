@@ -24,7 +24,11 @@ enum ArgumentParser {
                 if index < arguments.endIndex { throw .unexpectedArgument(arguments[index]) }
                 break
             }
-            guard isOption(word) else { throw .unexpectedArgument(word) }
+            guard isOption(word) else {
+                guard command.positional != nil, parsed.positionals.isEmpty else { throw .unexpectedArgument(word) }
+                parsed.positionals.append(word)
+                continue
+            }
 
             let (written, inlineValue) = split(word)
             guard written.hasPrefix("--"), let option = command.option(named: String(written.dropFirst(2))) else {

@@ -10,8 +10,13 @@ struct CommandSpec: Sendable {
     let synopsis: String
     /// Options by heading, in help order. `-h, --help` is accepted by every command and listed in the first.
     let groups: [OptionGroup]
+    /// The name of the one positional argument the command takes (`RUN_DIR`), if any.
+    let positional: String?
 
-    init(name: String, abstract: String, discussion: String, synopsis: String, groups: [OptionGroup]) {
+    init(
+        name: String, abstract: String, discussion: String, synopsis: String, groups: [OptionGroup],
+        positional: String? = nil
+    ) {
         let names = groups.flatMap(\.options).map(\.name) + [OptionSpec.help.name]
         precondition(Set(names).count == names.count, "\(name): two options share a name")
         self.name = name
@@ -19,6 +24,7 @@ struct CommandSpec: Sendable {
         self.discussion = discussion
         self.synopsis = synopsis
         self.groups = groups
+        self.positional = positional
     }
 
     /// Every option the command accepts, `--help` included.

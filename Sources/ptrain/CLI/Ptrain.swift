@@ -13,7 +13,7 @@ enum Ptrain {
         """
 
     /// The subcommands, in help order (`help` is built in).
-    static var commands: [any Command.Type] { [TrainCommand.self, EvalCommand.self, FetchDataCommand.self, BenchCommand.self] }
+    static var commands: [any Command.Type] { [TrainCommand.self, EvalCommand.self, FetchDataCommand.self, BenchCommand.self, ReportCommand.self] }
 
     static var specs: [CommandSpec] { commands.map { $0.spec } }
 

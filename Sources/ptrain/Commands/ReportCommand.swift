@@ -1,0 +1,145 @@
+import Foundation
+import Model
+
+/// `ptrain report RUN_DIR`: figures of one run — the learning curve, the confusion matrix and the learned input
+/// weights of a sample of hidden neurons.
+struct ReportCommand: Command {
+    static let spec = CommandSpec(
+        name: "report",
+        abstract: "Draw a run's learning curve, confusion matrix and learned weights",
+        discussion: """
+            Reads RUN_DIR/metrics.csv and RUN_DIR/weights.bin and writes, into RUN_DIR (or --out): \
+            learning-curve.svg (train and test accuracy per epoch), confusion.txt and confusion.svg (the spike \
+            readout on the test set) and weights.png: for the first --tiles hidden neurons, what training \
+            changed in their 28×28 input weights (W1 minus its seeded initial value; grey = no change, white = \
+            grew, black = shrank), which shows the learned receptive fields without the initial noise.
+            """,
+        synopsis: "RUN_DIR [--out DIR] [--tiles N] [--data DIR] [--threads N]",
+        groups: [
+            OptionGroup(
+                "OPTIONS",
+                [
+                    OptionSpec("out", value: "DIR", "Where to write the figures", default: "RUN_DIR"),
+                    OptionSpec("tiles", value: "N", "Hidden neurons drawn in weights.png, 1...1024", default: "64"),
+                    SharedOptions.data,
+                    SharedOptions.threads,
+                ])
+        ],
+        positional: "RUN_DIR")
+
+    let runDirectory: String
+    let out: String
+    let tiles: Int
+    let data: String?
+    let threads: Int
+
+    init(options: ParsedOptions) throws(UsageError) {
+        guard let directory = options.positionals.first else { throw .missingOption("RUN_DIR") }
+        runDirectory = directory
+        out = try options.nonEmptyString("out") ?? directory
+        tiles = try options.int("tiles", in: 1...1024) ?? 64
+        data = try options.nonEmptyString(SharedOptions.data.name)
+        threads = try SharedOptions.threads(options)
+    }
+
+    func run() throws(RuntimeError) {
+        let metricsPath = (runDirectory as NSString).appendingPathComponent("metrics.csv")
+        let weightsPath = (runDirectory as NSString).appendingPathComponent("weights.bin")
+        guard FileManager.default.fileExists(atPath: metricsPath) else { throw .missingFile(path: metricsPath, role: "metrics") }
+        guard FileManager.default.fileExists(atPath: weightsPath) else { throw .missingFile(path: weightsPath, role: "weights") }
+        let records = try Self.readMetrics(metricsPath)
+        let (config, network): (RunConfig, Network)
+        do {
+            (config, network) = try WeightsFile.read(path: weightsPath)
+        } catch {
+            throw .evaluation(path: weightsPath, error)
+        }
+        let directory = try wrapData { () throws(DataError) in try DataAccess.locate(explicit: data) }
+        let mnist = try wrapData { () throws(DataError) in try DataAccess.load(directory: directory) }
+        let evaluation: Evaluation
+        do {
+            evaluation = try evaluateWeightsFile(path: weightsPath, dataset: mnist.test.prefix(config.testLimit), threads: threads)
+        } catch {
+            throw .evaluation(path: weightsPath, error)
+        }
+
+        let name = config.runDirectoryName
+        let curve = LineChart(
+            title: "\(name): accuracy per epoch", xTitle: "epoch", yTitle: "accuracy (%)",
+            series: [
+                .init(label: "test, spikes", points: records.map { (Double($0.epoch), 100 * $0.testSpikeAccuracy) }),
+                .init(label: "test, relaxed", points: records.map { (Double($0.epoch), 100 * $0.testRelaxedAccuracy) }),
+                .init(label: "train", points: records.map { (Double($0.epoch), 100 * $0.trainAccuracy) }),
+            ],
+            xTicks: records.count <= 20 ? records.map { Double($0.epoch) } : nil)
+        let confusionTitle = "\(name): spike readout, \(MetricsTable.fixed(100 * evaluation.spikeAccuracy, 2))% of \(evaluation.count)"
+        let initial = Network(
+            inputs: network.inputs, hidden: network.hidden, outputs: network.outputs, shards: config.resolvedShards,
+            seed: config.seed)
+        let tilesImage = Self.weightTiles(
+            network, initial: initial, count: min(tiles, network.hidden), rows: mnist.test.rows,
+            columns: mnist.test.columns)
+        do {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            try AtomicFile.write(text: curve.render(), to: path("learning-curve.svg"))
+            try AtomicFile.write(text: ConfusionMatrixChart(title: confusionTitle, matrix: evaluation.confusion).render(), to: path("confusion.svg"))
+            try AtomicFile.write(text: ConfusionMatrixChart.text(evaluation.confusion), to: path("confusion.txt"))
+            try AtomicFile.write(tilesImage.bytes, to: path("weights.png"))
+        } catch let error as FileWriteError {
+            throw .output(error.description)
+        } catch {
+            throw .output("\(out): \(error.localizedDescription)")
+        }
+        Console.out(ConfusionMatrixChart.text(evaluation.confusion))
+        Console.out("wrote learning-curve.svg, confusion.svg, confusion.txt, weights.png to \(out)\n")
+    }
+
+    private func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
+
+    /// Parses metrics.csv; a malformed line is an error naming the file and line.
+    static func readMetrics(_ path: String) throws(RuntimeError) -> [EpochRecord] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw .missingFile(path: path, role: "metrics") }
+        var records: [EpochRecord] = []
+        for (index, line) in text.split(separator: "\n").enumerated().dropFirst() {
+            let fields = line.split(separator: ",").map { Double($0) }
+            guard fields.count == 6, fields.allSatisfy({ $0 != nil }) else {
+                throw .output("\(path): line \(index + 1) is not six numbers")
+            }
+            records.append(EpochRecord(
+                epoch: Int(fields[0]!), trainAccuracy: fields[1]!, testSpikeAccuracy: fields[2]!,
+                testRelaxedAccuracy: fields[3]!, seconds: fields[4]!, samplesPerSecond: fields[5]!))
+        }
+        return records
+    }
+
+    /// The learned change of the input weights (trained minus initial) of the first `count` hidden neurons
+    /// as a grid of rows×columns tiles, each scaled symmetrically around zero (grey) by its own largest
+    /// magnitude, magnified 3× for viewing.
+    static func weightTiles(_ network: Network, initial: Network, count: Int, rows: Int, columns: Int) -> PNGImage {
+        let trained = network.canonicalParameters()
+        let start = initial.canonicalParameters()
+        let parameters = zip(trained, start).map { $0 - $1 }
+        let hidden = network.hidden
+        let perRow = Int(Double(count).squareRoot().rounded(.up))
+        let gridRows = (count + perRow - 1) / perRow
+        let scale = 3, gap = 2
+        let tileWidth = columns * scale, tileHeight = rows * scale
+        let width = perRow * (tileWidth + gap) + gap
+        let height = gridRows * (tileHeight + gap) + gap
+        var image = PNGImage(width: width, height: height, pixels: [UInt8](repeating: 40, count: width * height))
+        for neuron in 0..<count {
+            var largest: Float = 1e-12
+            for i in 0..<(rows * columns) { largest = max(largest, abs(parameters[i * hidden + neuron])) }
+            let originX = gap + (neuron % perRow) * (tileWidth + gap)
+            let originY = gap + (neuron / perRow) * (tileHeight + gap)
+            for y in 0..<tileHeight {
+                for x in 0..<tileWidth {
+                    let input = (y / scale) * columns + x / scale
+                    let value = parameters[input * hidden + neuron] / largest
+                    image.pixels[(originY + y) * width + originX + x] = UInt8(max(0, min(255, 127.5 + 127.5 * value)))
+                }
+            }
+        }
+        return image
+    }
+}

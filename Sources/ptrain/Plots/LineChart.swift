@@ -1,0 +1,98 @@
+import Foundation
+import Model
+
+/// A line chart with axes, ticks, grid, axis titles and a legend, rendered to SVG.
+struct LineChart {
+    struct Series {
+        var label: String
+        var points: [(x: Double, y: Double)]
+    }
+
+    var title: String
+    var xTitle: String
+    var yTitle: String
+    var series: [Series]
+    /// Logarithmic x axis (hidden sizes from 100 to 4,500).
+    var logarithmicX = false
+    /// Fixed x tick values (e.g. the swept sizes); automatic when nil.
+    var xTicks: [Double]? = nil
+    var width = 760.0
+    var height = 480.0
+
+    static let palette = [
+        "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22",
+    ]
+
+    func render() -> String {
+        var svg = SVG(width: width, height: height)
+        let legendWidth = series.count > 1 ? 150.0 : 0
+        let left = 78.0, right = 24.0 + legendWidth, top = 48.0, bottom = 64.0
+        let plotWidth = width - left - right
+        let plotHeight = height - top - bottom
+        let xs = series.flatMap { $0.points.map(\.x) }
+        let ys = series.flatMap { $0.points.map(\.y) }
+        guard let xMin = xs.min(), let xMax = xs.max(), let yMinData = ys.min(), let yMaxData = ys.max() else {
+            svg.text("no data", x: width / 2, y: height / 2, size: 16, anchor: .middle)
+            return svg.text
+        }
+        let yTicks = LineChart.niceTicks(min: yMinData, max: yMaxData, count: 6)
+        let yMin = yTicks.first!, yMax = yTicks.last!
+        let transform: (Double) -> Double = logarithmicX ? { log10($0) } : { $0 }
+        let (tx0, tx1) = xMin == xMax ? (transform(xMin) - 1, transform(xMax) + 1) : (transform(xMin), transform(xMax))
+        let pad = (tx1 - tx0) * 0.03
+        func px(_ x: Double) -> Double { left + (transform(x) - (tx0 - pad)) / ((tx1 + pad) - (tx0 - pad)) * plotWidth }
+        func py(_ y: Double) -> Double { top + (1 - (y - yMin) / max(yMax - yMin, 1e-12)) * plotHeight }
+
+        svg.text(title, x: left + plotWidth / 2, y: 28, size: 17, anchor: .middle, weight: "bold")
+        // Grid and y ticks.
+        for tick in yTicks {
+            svg.line(x1: left, y1: py(tick), x2: left + plotWidth, y2: py(tick), stroke: "#e3e3e3")
+            svg.text(LineChart.label(tick, step: yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1), x: left - 8, y: py(tick) + 4, size: 12, anchor: .end)
+        }
+        let xTickValues = xTicks ?? LineChart.niceTicks(min: xMin, max: xMax, count: 8)
+        for tick in xTickValues where tick >= xMin && tick <= xMax {
+            svg.line(x1: px(tick), y1: top, x2: px(tick), y2: top + plotHeight, stroke: "#f0f0f0")
+            svg.line(x1: px(tick), y1: top + plotHeight, x2: px(tick), y2: top + plotHeight + 5, stroke: "#444")
+            svg.text(LineChart.label(tick, step: 1), x: px(tick), y: top + plotHeight + 20, size: 12, anchor: .middle)
+        }
+        svg.rect(x: left, y: top, width: plotWidth, height: plotHeight, fill: "none", stroke: "#444")
+        svg.text(xTitle, x: left + plotWidth / 2, y: height - 16, size: 14, anchor: .middle)
+        svg.text(yTitle, x: 20, y: top + plotHeight / 2, size: 14, anchor: .middle, rotate: -90)
+        // Lines and markers.
+        for (index, item) in series.enumerated() {
+            let color = LineChart.palette[index % LineChart.palette.count]
+            let points = item.points.map { (px($0.x), py($0.y)) }
+            if points.count > 1 { svg.polyline(points, stroke: color) }
+            for point in points { svg.circle(x: point.0, y: point.1, radius: points.count > 40 ? 1.5 : 3.5, fill: color) }
+        }
+        // Legend.
+        if series.count > 1 {
+            let x = left + plotWidth + 18
+            for (index, item) in series.enumerated() {
+                let y = top + 14 + Double(index) * 22
+                let color = LineChart.palette[index % LineChart.palette.count]
+                svg.line(x1: x, y1: y - 4, x2: x + 22, y2: y - 4, stroke: color, width: 3)
+                svg.text(item.label, x: x + 30, y: y, size: 13)
+            }
+        }
+        return svg.text
+    }
+
+    /// About `count` round tick values covering min...max (steps of 1, 2 or 5 × 10^k).
+    static func niceTicks(min: Double, max: Double, count: Int) -> [Double] {
+        let span = max - min
+        guard span > 0 else { return [min - 1, min, min + 1] }
+        let raw = span / Double(Swift.max(count - 1, 1))
+        let magnitude = pow(10, floor(log10(raw)))
+        let step = [1.0, 2.0, 2.5, 5.0, 10.0].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        let start = floor(min / step) * step
+        let end = ceil(max / step) * step
+        return stride(from: start, through: end + step / 2, by: step).map { ($0 / step).rounded() * step }
+    }
+
+    /// A tick label with as many decimals as the step needs.
+    static func label(_ value: Double, step: Double) -> String {
+        let decimals = step >= 1 ? 0 : Int(ceil(-log10(step)))
+        return MetricsTable.fixed(value, decimals)
+    }
+}
