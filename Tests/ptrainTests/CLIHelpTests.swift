@@ -18,8 +18,10 @@ struct CLIHelpTests {
 
             SUBCOMMANDS:
               train                 Train a network on MNIST and write a run directory
-              eval                  Evaluate a weights file on the MNIST test set
+              eval                  Evaluate a checkpoint or weights file on the MNIST test set
+              inspect               Show what a checkpoint holds
               fetch-data            Download the MNIST files
+              bench                 Measure kernel speed and training throughput on this machine
               help [SUBCOMMAND]     Show the help of a subcommand, or this help
 
             OPTIONS:
@@ -54,7 +56,7 @@ struct CLIHelpTests {
     }
 
     @Test func everySpellingOfSubcommandHelpIsTheSame() throws {
-        for command in ["train", "eval", "fetch-data"] {
+        for command in ["train", "eval", "inspect", "fetch-data"] {
             let help = try PtrainProcess.run(command, "--help")
             #expect(help.status == 0 && help.stdout.hasPrefix("USAGE: ptrain \(command) "))
             #expect(try PtrainProcess.run(command, "-h") == help)
