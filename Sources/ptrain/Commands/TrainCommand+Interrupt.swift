@@ -27,6 +27,14 @@ enum InterruptSignal {
         }
         signal(SIGINT, handler)
         signal(SIGTERM, handler)
+        // A process inherits its parent's signal mask: one started by Foundation's `Process` (a test, a
+        // Swift tool) begins with SIGINT and SIGTERM blocked, and would never see them. Unblock both on this
+        // thread; the worker threads created afterwards inherit its mask.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 
     /// Whether a stop was asked for.
