@@ -158,6 +158,20 @@ struct ResumeTests {
         }
     }
 
+    @Test("when a mid-epoch checkpoint is due")
+    func policy() {
+        let batches = CheckpointPolicy(every: .batches(25))
+        #expect([24, 25, 26, 50].map { batches.isDue(batchesDone: $0, secondsSinceLast: 0) } == [false, true, false, true])
+        let seconds = CheckpointPolicy(every: .seconds(90))
+        #expect([89.9, 90, 200].map { seconds.isDue(batchesDone: 1, secondsSinceLast: $0) } == [false, true, true])
+        #expect(!CheckpointPolicy(every: nil).isDue(batchesDone: 25, secondsSinceLast: 1e9))
+        #expect(RunDirectory.epochCheckpoint(3) == "epoch-0003.ckpt")
+        #expect(RunDirectory.epochCheckpoint(12345) == "epoch-12345.ckpt")
+        #expect(RunDirectory.epoch(ofCheckpoint: "epoch-0003.ckpt") == 3)
+        #expect(RunDirectory.epoch(ofCheckpoint: "epoch-3.ckpt") == nil)
+        #expect(RunDirectory.epoch(ofCheckpoint: "epoch-0003.ckpt.tmp.12") == nil)
+    }
+
     @Test("epoch-XXXX.ckpt files of the last K epochs are kept; best.ckpt is the best epoch's checkpoint")
     func keepAndBest() throws {
         try TestData.withTemporaryDirectory { directory in

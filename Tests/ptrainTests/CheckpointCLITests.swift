@@ -421,6 +421,14 @@ struct CheckpointCLITests {
             #expect(result.status == 64, "\(arguments)")
             #expect(result.stderr.hasPrefix(message), "\(result)")
         }
+        // Accepted intervals get as far as the data.
+        for interval in ["250", "90s", "5m", "1.5h", "off"] {
+            let result = try PtrainProcess.run("train", "--checkpoint-every", interval, "--data", "/nonexistent")
+            #expect(result.status == 1 && result.stderr.contains("/nonexistent"), "\(interval): \(result)")
+        }
+        for interval in ["0", "-5", "m", "5d", "1e3s", ".s"] {
+            #expect(try PtrainProcess.run("train", "--checkpoint-every", interval).status == 64, "\(interval)")
+        }
         let missing = try PtrainProcess.run("train", "--resume", "/nonexistent/run")
         #expect(
             missing

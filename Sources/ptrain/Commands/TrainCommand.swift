@@ -45,7 +45,8 @@ struct TrainCommand: Command {
                     OptionSpec(
                         "resume", value: "PATH",
                         "Continue a run from PATH: a run directory (its latest.ckpt) or a checkpoint file (the run "
-                            + "continues in the file's directory unless --out is given). Only --epochs may change"),
+                            + "continues in the file's directory unless --out is given); of the configuration, only "
+                            + "--epochs may change"),
                     OptionSpec(
                         "checkpoint-every", value: "N|DURATION",
                         "Also rewrite latest.ckpt inside an epoch: every N batches, or every DURATION of training "
