@@ -23,7 +23,7 @@ extension Checkpoint {
     /// The file's bytes; a missing file, a directory or anything but a regular file is `.unreadable`.
     public static func readBytes(path: String) throws(CheckpointError) -> [UInt8] {
         do {
-            return try FileContents.read(path)
+            return try FileContents.bytes(atPath: path)
         } catch {
             throw .unreadable(path: path, reason: error.reason)
         }

@@ -17,7 +17,7 @@ public struct FileReadError: Error, Equatable, CustomStringConvertible {
 /// Reads whole regular files with POSIX calls, so that a directory, a FIFO or a device is refused by
 /// `fstat` before anything is read (Foundation's `Data(contentsOf:)` would block on a FIFO).
 public enum FileContents {
-    public static func read(_ path: String) throws(FileReadError) -> [UInt8] {
+    public static func bytes(atPath path: String) throws(FileReadError) -> [UInt8] {
         // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -41,7 +41,7 @@ public enum FileContents {
         bytes.withUnsafeMutableBytes { raw in
             while done < size {
                 // This is safe because `done < size == raw.count`, so the `size - done` bytes fit.
-                let result = Glibc.read(descriptor, raw.baseAddress! + done, size - done)
+                let result = read(descriptor, raw.baseAddress! + done, size - done)
                 if result < 0 {
                     if errno == EINTR { continue }
                     failure = String(cString: strerror(errno))
