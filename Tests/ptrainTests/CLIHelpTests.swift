@@ -18,10 +18,11 @@ struct CLIHelpTests {
 
             SUBCOMMANDS:
               train                 Train a network on MNIST and write a run directory
-              eval                  Evaluate a weights file on the MNIST test set
+              eval                  Evaluate a checkpoint or weights file on the MNIST test set
+              inspect               Show what a checkpoint holds
+              report                Draw a run's learning curve, confusion matrix and learned weights
               fetch-data            Download the MNIST files
               bench                 Measure kernel speed and training throughput on this machine
-              report                Draw a run's learning curve, confusion matrix and learned weights
               help [SUBCOMMAND]     Show the help of a subcommand, or this help
 
             OPTIONS:
@@ -56,7 +57,7 @@ struct CLIHelpTests {
     }
 
     @Test func everySpellingOfSubcommandHelpIsTheSame() throws {
-        for command in ["train", "eval", "fetch-data", "bench"] {
+        for command in ["train", "eval", "inspect", "report", "fetch-data", "bench"] {
             let help = try PtrainProcess.run(command, "--help")
             #expect(help.status == 0 && help.stdout.hasPrefix("USAGE: ptrain \(command) "))
             #expect(try PtrainProcess.run(command, "-h") == help)

@@ -14,8 +14,10 @@ public enum WeightsFileError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .unreadable(let path, let reason): return "\(path): cannot read weights: \(reason)"
         case .badMagic(let path): return "\(path): not a ptrain weights file (bad magic)"
-        case .unsupportedVersion(let path, let version): return "\(path): unsupported weights file version \(version) (this ptrain reads version 1)"
-        case .truncated(let path, let needed, let available): return "\(path): truncated: needs \(needed) bytes, file holds \(available)"
+        case .unsupportedVersion(let path, let version):
+            return "\(path): unsupported weights file version \(version) (this ptrain reads version 1)"
+        case .truncated(let path, let needed, let available):
+            return "\(path): truncated: needs \(needed) bytes, file holds \(available)"
         case .checksumMismatch(let path): return "\(path): CRC32 mismatch: the file is corrupted"
         case .badConfiguration(let path, let reason): return "\(path): embedded configuration is invalid: \(reason)"
         case .shapeMismatch(let path, let reason): return "\(path): shape mismatch: \(reason)"
@@ -64,7 +66,9 @@ public enum WeightsFile {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw WeightsFileError.unreadable(path: path, reason: "no such file")
             }
-            guard !isDirectory.boolValue else { throw WeightsFileError.unreadable(path: path, reason: "is a directory") }
+            guard !isDirectory.boolValue else {
+                throw WeightsFileError.unreadable(path: path, reason: "is a directory")
+            }
             bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch let error as WeightsFileError {
             throw error
@@ -75,13 +79,17 @@ public enum WeightsFile {
     }
 
     /// Decodes file bytes; `path` names the file in errors. Never traps on malformed input.
-    public static func decode(_ bytes: [UInt8], path: String) throws(WeightsFileError) -> (config: RunConfig, network: Network) {
+    public static func decode(_ bytes: [UInt8], path: String) throws(WeightsFileError) -> (
+        config: RunConfig, network: Network
+    ) {
         var reader = ByteReader(bytes: bytes)
         let headerSize = 4 + 4 * 5
         guard bytes.count >= 4 else { throw .truncated(path: path, needed: headerSize, available: bytes.count) }
         guard Array(bytes[0..<4]) == magic else { throw .badMagic(path: path) }
         reader.offset = 4
-        guard let version = reader.uint32() else { throw .truncated(path: path, needed: headerSize, available: bytes.count) }
+        guard let version = reader.uint32() else {
+            throw .truncated(path: path, needed: headerSize, available: bytes.count)
+        }
         guard version == WeightsFile.version else { throw .unsupportedVersion(path: path, version: version) }
         guard let inputs = reader.uint32(), let hidden = reader.uint32(), let outputs = reader.uint32(),
             let jsonLength = reader.uint32()
@@ -95,7 +103,8 @@ public enum WeightsFile {
         guard bytes.count == needed else {
             throw .shapeMismatch(path: path, reason: "file holds \(bytes.count) bytes, the header implies \(needed)")
         }
-        let stored = UInt32(bytes[needed - 4]) | UInt32(bytes[needed - 3]) << 8 | UInt32(bytes[needed - 2]) << 16
+        let stored =
+            UInt32(bytes[needed - 4]) | UInt32(bytes[needed - 3]) << 8 | UInt32(bytes[needed - 2]) << 16
             | UInt32(bytes[needed - 1]) << 24
         guard CRC32.checksum(bytes[0..<(needed - 4)]) == stored else { throw .checksumMismatch(path: path) }
         let json = Data(bytes[reader.offset..<(reader.offset + Int(jsonLength))])
@@ -107,34 +116,14 @@ public enum WeightsFile {
             throw .badConfiguration(path: path, reason: error.description)
         }
         guard config.hidden == Int(hidden) else {
-            throw .shapeMismatch(path: path, reason: "configuration says \(config.hidden) hidden neurons, weights \(hidden)")
+            throw .shapeMismatch(
+                path: path, reason: "configuration says \(config.hidden) hidden neurons, weights \(hidden)")
         }
         var parameters = [Float](repeating: 0, count: parameterCount)
         for index in 0..<parameterCount { parameters[index] = Float(bitPattern: reader.uint32()!) }
-        let network = Network(inputs: Int(inputs), hidden: Int(hidden), outputs: Int(outputs), shards: config.resolvedShards)
+        let network = Network(
+            inputs: Int(inputs), hidden: Int(hidden), outputs: Int(outputs), shards: config.resolvedShards)
         network.load(canonicalParameters: parameters)
         return (config, network)
-    }
-}
-
-/// Little-endian reads that return nil instead of trapping past the end.
-struct ByteReader {
-    let bytes: [UInt8]
-    var offset = 0
-
-    mutating func uint32() -> UInt32? {
-        guard offset + 4 <= bytes.count else { return nil }
-        defer { offset += 4 }
-        return UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
-            | UInt32(bytes[offset + 3]) << 24
-    }
-}
-
-extension Array where Element == UInt8 {
-    mutating func appendLittleEndian(_ value: UInt32) {
-        append(UInt8(truncatingIfNeeded: value))
-        append(UInt8(truncatingIfNeeded: value >> 8))
-        append(UInt8(truncatingIfNeeded: value >> 16))
-        append(UInt8(truncatingIfNeeded: value >> 24))
     }
 }

@@ -37,4 +37,13 @@ public protocol TrainingObserver: AnyObject {
     func evaluationStarted(epoch: Int)
     /// Called with the epoch's metrics after they were written to `metrics.csv`.
     func epochFinished(_ record: EpochRecord)
+    /// Called after `runStarted` when the run continues from a checkpoint, with the position it continues at.
+    func runResumed(at cursor: TrainingCursor)
+    /// Called after each checkpoint file is written (`latest.ckpt` mid-epoch or at an epoch's end).
+    func checkpointWritten(path: String, cursor: TrainingCursor)
+}
+
+extension TrainingObserver {
+    public func runResumed(at cursor: TrainingCursor) {}
+    public func checkpointWritten(path: String, cursor: TrainingCursor) {}
 }

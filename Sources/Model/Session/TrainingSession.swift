@@ -1,91 +1,202 @@
 import Foundation
 import Parallel
 
-/// A whole training run: trains `config.epochs` epochs, evaluates the test set after each, and keeps the run
-/// directory current (`config.json`, `metrics.csv`, `weights.bin`, each written atomically).
+/// A whole training run: trains up to `config.epochs` epochs, evaluates the test set after each, and keeps the
+/// run directory current (`RunDirectory`: configuration, metrics, weights and checkpoints, each written
+/// atomically). A session starts fresh or continues from a checkpoint; either way the same configuration and
+/// data give bit-identical weights and accuracies.
 public struct TrainingSession {
     public let config: RunConfig
     public let data: MNIST
     public let threads: Int
     public let runDirectory: String
+    public let checkpoints: CheckpointPolicy
+    /// The checkpoint the run continues from; nil for a fresh run.
+    public let resumingFrom: Checkpoint?
 
     /// `config` is resolved here: `shards = 0` becomes the actual shard count, so `config.json` alone
-    /// reproduces the run.
-    public init(config: RunConfig, data: MNIST, threads: Int, runDirectory: String) {
+    /// reproduces the run. To continue a run, pass its checkpoint (read with weights) and its configuration
+    /// (`checkpoint.config`, with `epochs` changed if wanted).
+    public init(
+        config: RunConfig, data: MNIST, threads: Int, runDirectory: String,
+        checkpoints: CheckpointPolicy = CheckpointPolicy(), resumingFrom checkpoint: Checkpoint? = nil
+    ) {
         var resolved = config
         resolved.shards = config.resolvedShards
         self.config = resolved
         self.data = data
         self.threads = threads
         self.runDirectory = runDirectory
+        self.checkpoints = checkpoints
+        self.resumingFrom = checkpoint
     }
 
-    /// Runs every epoch; returns the metrics of each.
+    /// How a run ended.
+    public enum Outcome: Sendable {
+        /// Every epoch up to `config.epochs` is done; the records of all of them, resumed ones included.
+        case completed([EpochRecord])
+        /// A stop was requested: the current batch was finished and `checkpoint` written at `cursor`.
+        case interrupted(records: [EpochRecord], cursor: TrainingCursor, checkpoint: String)
+
+        /// The records of every finished epoch.
+        public var records: [EpochRecord] {
+            switch self {
+            case .completed(let records), .interrupted(let records, _, _): return records
+            }
+        }
+    }
+
+    /// Runs every epoch without interruption; returns the metrics of each.
     /// - Throws: `SessionError` (bad data shapes, divergence, files that cannot be written).
     public func run(observer: any TrainingObserver) throws(SessionError) -> [EpochRecord] {
+        try run(observer: observer, stopRequested: { false }).records
+    }
+
+    /// Runs the remaining epochs. `stopRequested` is asked after every batch and after every epoch; when it
+    /// says yes, the session writes `latest.ckpt` at the position reached and returns `.interrupted`.
+    public func run(observer: any TrainingObserver, stopRequested: () -> Bool) throws(SessionError) -> Outcome {
         let train = data.train.prefix(config.trainLimit)
         let test = data.test.prefix(config.testLimit)
         guard train.count >= 1 else { throw .invalidData("the training set is empty") }
         guard train.pixelsPerImage == test.pixelsPerImage else {
-            throw .invalidData("training images have \(train.pixelsPerImage) pixels, test images \(test.pixelsPerImage)")
+            throw .invalidData(
+                "training images have \(train.pixelsPerImage) pixels, test images \(test.pixelsPerImage)")
         }
         guard config.batch <= train.count else {
             throw .invalidData("batch \(config.batch) is larger than the training set (\(train.count) images)")
         }
-        try createDirectory()
-        try write { () throws(FileWriteError) in try AtomicFile.write(text: config.jsonText(), to: path("config.json")) }
+        var (network, cursor, records) = try startingState(train: train)
 
-        let network = Network(inputs: train.pixelsPerImage, hidden: config.hidden, shards: config.shards, seed: config.seed)
+        let directory = RunDirectory(path: runDirectory)
+        try directory.create()
+        directory.removeStaleTemporaries()
+        try write { () throws(FileWriteError) in
+            try AtomicFile.write(text: config.jsonText(), to: directory.file(RunDirectory.configuration))
+            if resumingFrom != nil {
+                try AtomicFile.write(text: MetricsTable.csv(records), to: directory.file(RunDirectory.metrics))
+            }
+        }
+
         let pool = WorkerPool(threadCount: threads)
         let trainer = Trainer(config: config, network: network, pool: pool)
         let evaluator = Evaluator(config: config, network: network, pool: pool)
         observer.runStarted(
             config: config, threads: threads, runDirectory: runDirectory, trainSamples: train.count,
             testSamples: test.count)
+        if resumingFrom != nil { observer.runResumed(at: cursor) }
 
-        var records: [EpochRecord] = []
-        for epoch in 1...config.epochs {
-            let order = EpochOrder.permutation(count: train.count, seed: config.seed, epoch: epoch)
-            let start = DispatchTime.now().uptimeNanoseconds
-            var correct = 0
-            var done = 0
-            while done < order.count {
-                let batch = order[done..<min(done + config.batch, order.count)]
-                do {
-                    correct += try trainer.trainBatch(samples: batch, dataset: train, epoch: epoch)
-                } catch {
-                    throw .diverged(epoch: epoch, batch: done / config.batch + 1, detail: error.description)
-                }
-                done += batch.count
-                observer.batchFinished(
-                    epoch: epoch, samplesDone: done, samplesTotal: order.count, correct: correct,
-                    elapsedSeconds: seconds(since: start))
+        var lastCheckpoint = DispatchTime.now().uptimeNanoseconds
+        func saveLatest() throws(SessionError) -> String {
+            let path = directory.file(RunDirectory.latest)
+            try write { () throws(FileWriteError) in
+                try Checkpoint(network: network, config: config, cursor: cursor, records: records).write(to: path)
             }
-            let trainSeconds = seconds(since: start)
+            lastCheckpoint = DispatchTime.now().uptimeNanoseconds
+            observer.checkpointWritten(path: path, cursor: cursor)
+            return path
+        }
+
+        while cursor.epoch <= config.epochs {
+            let epoch = cursor.epoch
+            let order = EpochOrder.permutation(count: train.count, seed: config.seed, epoch: epoch)
+            let segmentStart = DispatchTime.now().uptimeNanoseconds
+            let secondsBefore = cursor.trainSeconds
+            while cursor.samplesDone < order.count {
+                let batch = order[cursor.samplesDone..<min(cursor.samplesDone + config.batch, order.count)]
+                let correct: Int
+                do {
+                    correct = try trainer.trainBatch(samples: batch, dataset: train, epoch: epoch)
+                } catch {
+                    throw .diverged(epoch: epoch, batch: cursor.batchesDone + 1, detail: error.description)
+                }
+                cursor.batchesDone += 1
+                cursor.samplesDone += batch.count
+                cursor.correct += correct
+                cursor.trainSeconds = secondsBefore + seconds(since: segmentStart)
+                observer.batchFinished(
+                    epoch: epoch, samplesDone: cursor.samplesDone, samplesTotal: order.count, correct: cursor.correct,
+                    elapsedSeconds: cursor.trainSeconds)
+                if stopRequested() {
+                    let path = try saveLatest()
+                    return .interrupted(records: records, cursor: cursor, checkpoint: path)
+                }
+                if cursor.samplesDone < order.count,
+                    checkpoints.isDue(batchesDone: cursor.batchesDone, secondsSinceLast: seconds(since: lastCheckpoint))
+                {
+                    _ = try saveLatest()
+                }
+            }
+
             observer.evaluationStarted(epoch: epoch)
             let evaluation = evaluator.evaluate(test)
             let record = EpochRecord(
-                epoch: epoch, trainAccuracy: Double(correct) / Double(train.count),
+                epoch: epoch, trainAccuracy: Double(cursor.correct) / Double(order.count),
                 testSpikeAccuracy: evaluation.spikeAccuracy, testRelaxedAccuracy: evaluation.relaxedAccuracy,
-                seconds: trainSeconds, samplesPerSecond: Double(train.count) / max(trainSeconds, 1e-9))
+                seconds: cursor.trainSeconds, samplesPerSecond: Double(order.count) / max(cursor.trainSeconds, 1e-9))
+            let previousBest = BestAccuracy.of(records)
             records.append(record)
-            try write { () throws(FileWriteError) in
-                try WeightsFile.write(network: network, config: config, to: path("weights.bin"))
-                try AtomicFile.write(text: MetricsTable.csv(records), to: path("metrics.csv"))
-            }
+            cursor = .start(epoch: epoch + 1, epochSamples: train.count)
+            try finishEpoch(
+                epoch, network: network, cursor: cursor, records: records, directory: directory,
+                improved: previousBest.map { record.testSpikeAccuracy > $0.testSpikeAccuracy } ?? true,
+                observer: observer)
+            lastCheckpoint = DispatchTime.now().uptimeNanoseconds
             observer.epochFinished(record)
+            if cursor.epoch <= config.epochs && stopRequested() {
+                return .interrupted(records: records, cursor: cursor, checkpoint: directory.file(RunDirectory.latest))
+            }
         }
-        return records
+        return .completed(records)
     }
 
-    private func path(_ name: String) -> String { (runDirectory as NSString).appendingPathComponent(name) }
-
-    private func createDirectory() throws(SessionError) {
-        do {
-            try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw .output("\(runDirectory): cannot create run directory: \(error.localizedDescription)")
+    /// The network, cursor and records the run starts from: a fresh network at epoch 1, or the checkpoint's.
+    private func startingState(train: Dataset) throws(SessionError) -> (Network, TrainingCursor, [EpochRecord]) {
+        guard let checkpoint = resumingFrom else {
+            let network = Network(
+                inputs: train.pixelsPerImage, hidden: config.hidden, shards: config.shards, seed: config.seed)
+            return (network, .start(epoch: 1, epochSamples: train.count), [])
         }
+        guard checkpoint.inputs == train.pixelsPerImage, checkpoint.hidden == config.hidden else {
+            throw .invalidData(
+                "the checkpoint's network is \(checkpoint.inputs)×\(checkpoint.hidden), the run needs "
+                    + "\(train.pixelsPerImage)×\(config.hidden)")
+        }
+        guard let network = checkpoint.makeNetwork(shards: config.shards) else {
+            throw .invalidData("the checkpoint was read without its weights")
+        }
+        var cursor = checkpoint.cursor
+        if cursor.isMidEpoch {
+            guard cursor.epochSamples == train.count else {
+                throw .invalidData(
+                    "the checkpoint stopped inside an epoch of \(cursor.epochSamples) training images; this data "
+                        + "gives \(train.count), so the epoch cannot be continued")
+            }
+        } else {
+            cursor.epochSamples = train.count
+        }
+        guard checkpoint.records.count == cursor.completedEpochs else {
+            throw .invalidData("the checkpoint's metrics and cursor disagree")
+        }
+        return (network, cursor, checkpoint.records)
+    }
+
+    /// The files written after an epoch: `latest.ckpt` first (the one a resume reads), then the epoch's own
+    /// checkpoint, `best.ckpt` when the epoch improved on the best, `weights.bin`, `metrics.csv`.
+    private func finishEpoch(
+        _ epoch: Int, network: Network, cursor: TrainingCursor, records: [EpochRecord], directory: RunDirectory,
+        improved: Bool, observer: any TrainingObserver
+    ) throws(SessionError) {
+        let bytes = Checkpoint(network: network, config: config, cursor: cursor, records: records).encoded()
+        var written: [String] = [directory.file(RunDirectory.latest)]
+        if checkpoints.keep > 0 { written.append(directory.file(RunDirectory.epochCheckpoint(epoch))) }
+        if improved { written.append(directory.file(RunDirectory.best)) }
+        try write { () throws(FileWriteError) in
+            for path in written { try AtomicFile.write(bytes, to: path) }
+            try WeightsFile.write(network: network, config: config, to: directory.file(RunDirectory.weights))
+            try AtomicFile.write(text: MetricsTable.csv(records), to: directory.file(RunDirectory.metrics))
+        }
+        directory.pruneEpochCheckpoints(after: epoch, keep: checkpoints.keep)
+        for path in written { observer.checkpointWritten(path: path, cursor: cursor) }
     }
 
     private func write(_ body: () throws(FileWriteError) -> Void) throws(SessionError) {
@@ -128,8 +239,16 @@ public struct Evaluation: Sendable, Equatable {
 public func evaluateWeightsFile(path: String, dataset: Dataset, threads: Int) throws(WeightsFileError) -> Evaluation {
     let (config, network) = try WeightsFile.read(path: path)
     guard dataset.pixelsPerImage == network.inputs else {
-        throw .shapeMismatch(path: path, reason: "network has \(network.inputs) inputs, images have \(dataset.pixelsPerImage) pixels")
+        throw .shapeMismatch(
+            path: path, reason: "network has \(network.inputs) inputs, images have \(dataset.pixelsPerImage) pixels")
     }
+    return evaluate(network: network, config: config, dataset: dataset, threads: threads)
+}
+
+/// Evaluates `network` (trained with `config`) on `dataset`.
+/// - Precondition: the dataset's images have `network.inputs` pixels.
+public func evaluate(network: Network, config: RunConfig, dataset: Dataset, threads: Int) -> Evaluation {
+    precondition(dataset.pixelsPerImage == network.inputs, "dataset and network disagree on the input size")
     let pool = WorkerPool(threadCount: threads)
     return Evaluator(config: config, network: network, pool: pool).evaluate(dataset)
 }

@@ -2,7 +2,8 @@ import Model
 
 /// Splits a subcommand's arguments into options, with swift-argument-parser's conventions:
 /// `--threads 8` and `--threads=8`, `-h`/`--help` anywhere wins, the last of a repeated option wins,
-/// `--` ends the options. A word that looks like a negative number (`-3`, `-0.5`) is a value, not an
+/// `--` ends the options. A command may take one bare word as the value of one of its options
+/// (`CommandSpec.positional`). A word that looks like a negative number (`-3`, `-0.5`) is a value, not an
 /// option, so `--beta -0.5` works.
 enum ArgumentParser {
     /// What the command line asked for.
@@ -16,17 +17,26 @@ enum ArgumentParser {
         if beforeTerminator.contains(where: isHelp) { return .help }
 
         var parsed = ParsedOptions()
+        var positionalTaken = false
         var index = arguments.startIndex
         while index < arguments.endIndex {
             let word = arguments[index]
             index += 1
             if word == "--" {
-                if index < arguments.endIndex { throw .unexpectedArgument(arguments[index]) }
+                // After `--` only the positional argument may follow (`ptrain inspect -- -odd-name.ckpt`).
+                if index < arguments.endIndex {
+                    guard let positional = command.positional, !positionalTaken else {
+                        throw .unexpectedArgument(arguments[index])
+                    }
+                    guard index + 1 == arguments.endIndex else { throw .unexpectedArgument(arguments[index + 1]) }
+                    parsed.append(positional, arguments[index])
+                }
                 break
             }
             guard isOption(word) else {
-                guard command.positional != nil, parsed.positionals.isEmpty else { throw .unexpectedArgument(word) }
-                parsed.positionals.append(word)
+                guard let positional = command.positional, !positionalTaken else { throw .unexpectedArgument(word) }
+                parsed.append(positional, word)
+                positionalTaken = true
                 continue
             }
 

@@ -10,7 +10,8 @@ struct CommandSpec: Sendable {
     let synopsis: String
     /// Options by heading, in help order. `-h, --help` is accepted by every command and listed in the first.
     let groups: [OptionGroup]
-    /// The name of the one positional argument the command takes (`RUN_DIR`), if any.
+    /// The name of an option that may also be given as one bare word (`ptrain inspect FILE` for
+    /// `--checkpoint FILE`), if any.
     let positional: String?
 
     init(
@@ -18,6 +19,7 @@ struct CommandSpec: Sendable {
         positional: String? = nil
     ) {
         let names = groups.flatMap(\.options).map(\.name) + [OptionSpec.help.name]
+        precondition(positional.map(names.contains) ?? true, "\(name): the positional option is not declared")
         precondition(Set(names).count == names.count, "\(name): two options share a name")
         self.name = name
         self.abstract = abstract

@@ -8,4 +8,6 @@ enum ExitCode: Int32, Sendable {
     case failure = 1
     /// The command line itself is wrong: unknown option, missing or invalid value, unknown subcommand.
     case usage = 64
+    /// Stopped by SIGINT or SIGTERM after saving a checkpoint (128 + SIGINT, the shell's convention).
+    case interrupted = 130
 }

@@ -5,8 +5,6 @@ import Model
 struct ParsedOptions {
     /// Each `--name value` in command-line order (`value` is `nil` for a flag).
     private(set) var occurrences: [(name: String, value: String?)] = []
-    /// Words that are not options, for commands that take one (`ptrain report RUN_DIR`).
-    var positionals: [String] = []
 
     mutating func append(_ name: String, _ value: String?) {
         occurrences.append((name, value))

@@ -13,7 +13,9 @@ enum Ptrain {
         """
 
     /// The subcommands, in help order (`help` is built in).
-    static var commands: [any Command.Type] { [TrainCommand.self, EvalCommand.self, FetchDataCommand.self, BenchCommand.self, ReportCommand.self] }
+    static var commands: [any Command.Type] {
+        [TrainCommand.self, EvalCommand.self, InspectCommand.self, ReportCommand.self, FetchDataCommand.self, BenchCommand.self]
+    }
 
     static var specs: [CommandSpec] { commands.map { $0.spec } }
 
@@ -27,6 +29,9 @@ enum Ptrain {
             case .usage(let error, let usage, let helpCommand):
                 Console.error("Error: \(error)\nUsage: \(usage)\n  See '\(helpCommand)' for more information.\n")
                 return .usage
+            case .runtime(.interrupted(let message)):
+                Console.error(message)
+                return .interrupted
             case .runtime(let error):
                 Console.error("Error: \(error)\n")
                 return .failure

@@ -16,6 +16,13 @@ enum RuntimeError: Error, CustomStringConvertible {
     case output(String)
     /// Evaluating a weights file failed.
     case evaluation(path: String, any Error)
+    /// A checkpoint or weights file is missing, unreadable or corrupt (the message names the file and section).
+    case checkpoint(ModelFileError)
+    /// `--resume` cannot continue the run as asked.
+    case resume(String)
+    /// Training stopped on SIGINT or SIGTERM after saving a checkpoint; the message says how to resume.
+    /// Printed as is (no `Error: `), exit status 130.
+    case interrupted(String)
 
     var description: String {
         switch self {
@@ -26,6 +33,9 @@ enum RuntimeError: Error, CustomStringConvertible {
         case .training(let error): return "training stopped: \(error)"
         case .output(let message): return message
         case .evaluation(let path, let error): return "\(path): evaluation failed: \(error)"
+        case .checkpoint(let error): return error.description
+        case .resume(let message): return message
+        case .interrupted(let message): return message
         }
     }
 }

@@ -17,6 +17,11 @@ enum UsageError: Error, Equatable, CustomStringConvertible {
     case missingOption(String)
     /// A word where an option was expected (`ptrain train fast`).
     case unexpectedArgument(String)
+    /// Two options that cannot be combined (`--hidden` with `--resume`); `reason` is a sentence without the
+    /// final period.
+    case conflictingOptions(option: String, other: String, reason: String)
+    /// An option that only means something together with another (`--force` without `--resume`).
+    case requiresOption(option: String, required: String)
 
     var description: String {
         switch self {
@@ -36,6 +41,10 @@ enum UsageError: Error, Equatable, CustomStringConvertible {
             return "Missing required option '\(option)'."
         case .unexpectedArgument(let argument):
             return "Unexpected argument '\(argument)'."
+        case .conflictingOptions(let option, let other, let reason):
+            return "Option '\(option)' cannot be used with '\(other)': \(reason)."
+        case .requiresOption(let option, let required):
+            return "Option '\(option)' requires '\(required)'."
         }
     }
 }

@@ -1,23 +1,26 @@
 import Foundation
 import Model
 
-/// `ptrain eval`: a weights file against the MNIST test set.
+/// `ptrain eval`: a checkpoint or weights file against the MNIST test set.
 struct EvalCommand: Command {
     static let spec = CommandSpec(
         name: "eval",
-        abstract: "Evaluate a weights file on the MNIST test set",
+        abstract: "Evaluate a checkpoint or weights file on the MNIST test set",
         discussion: """
-            Loads a weights file written by 'ptrain train' and classifies the MNIST test images with both \
-            readouts: the spike readout (the digit whose output neuron fired most, as in the paper) and the \
-            relaxed readout (the highest relaxed output potential). Prints both accuracies and the confusion \
-            matrix of the spike readout.
+            Loads a checkpoint (latest.ckpt, best.ckpt, epoch-XXXX.ckpt) or weights file (weights.bin) written \
+            by 'ptrain train' and classifies the MNIST test images with both readouts: the spike readout (the \
+            digit whose output neuron fired most, as in the paper) and the relaxed readout (the highest relaxed \
+            output potential). Prints both accuracies and the confusion matrix of the spike readout. The file is \
+            verified (every section's CRC32) before any data is read.
             """,
         synopsis: "--checkpoint FILE [--data DIR] [--threads N] [--test-limit N]",
         groups: [
             OptionGroup(
                 "OPTIONS",
                 [
-                    OptionSpec("checkpoint", value: "FILE", "Weights file to evaluate, a run's weights.bin (required)"),
+                    OptionSpec(
+                        "checkpoint", value: "FILE",
+                        "Checkpoint (a run's latest.ckpt, best.ckpt, epoch-XXXX.ckpt) or weights.bin (required)"),
                     SharedOptions.data,
                     SharedOptions.threads,
                     OptionSpec("test-limit", value: "N", "Evaluate only the first N test images", default: "all 10000"),
@@ -40,19 +43,29 @@ struct EvalCommand: Command {
     }
 
     func run() throws(RuntimeError) {
-        // Checked before MNIST is read (seconds) so a mistyped path fails at once.
+        // Checked before MNIST is read (seconds) so a mistyped path or a corrupt file fails at once.
         guard FileManager.default.fileExists(atPath: checkpoint) else {
             throw .missingFile(path: checkpoint, role: "checkpoint")
         }
+        let model: (config: RunConfig, network: Network, checkpoint: Checkpoint?)
+        do {
+            model = try ModelFile.read(path: checkpoint)
+        } catch {
+            throw .checkpoint(error)
+        }
         let directory = try wrapData { () throws(DataError) in try DataAccess.locate(explicit: data) }
         let mnist = try wrapData { () throws(DataError) in try DataAccess.load(directory: directory) }
-        let evaluation: Evaluation
-        do {
-            evaluation = try evaluateWeightsFile(
-                path: checkpoint, dataset: mnist.test.prefix(testLimit), threads: threads)
-        } catch {
-            throw .evaluation(path: checkpoint, error)
+        let test = mnist.test.prefix(testLimit)
+        guard test.pixelsPerImage == model.network.inputs else {
+            throw .checkpoint(
+                .checkpoint(
+                    .shapeMismatch(
+                        path: checkpoint,
+                        reason:
+                            "the network has \(model.network.inputs) inputs, the test images \(test.pixelsPerImage) pixels"
+                    )))
         }
+        let evaluation = evaluate(network: model.network, config: model.config, dataset: test, threads: threads)
         Console.out(EvaluationReport.render(evaluation, checkpoint: checkpoint))
     }
 }

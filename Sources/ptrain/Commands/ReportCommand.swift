@@ -19,13 +19,14 @@ struct ReportCommand: Command {
             OptionGroup(
                 "OPTIONS",
                 [
+                    OptionSpec("run", value: "DIR", "The run directory (also accepted as a bare word)"),
                     OptionSpec("out", value: "DIR", "Where to write the figures", default: "RUN_DIR"),
                     OptionSpec("tiles", value: "N", "Hidden neurons drawn in weights.png, 1...1024", default: "64"),
                     SharedOptions.data,
                     SharedOptions.threads,
                 ])
         ],
-        positional: "RUN_DIR")
+        positional: "run")
 
     let runDirectory: String
     let out: String
@@ -34,7 +35,7 @@ struct ReportCommand: Command {
     let threads: Int
 
     init(options: ParsedOptions) throws(UsageError) {
-        guard let directory = options.positionals.first else { throw .missingOption("RUN_DIR") }
+        guard let directory = try options.nonEmptyString("run") else { throw .missingOption("RUN_DIR") }
         runDirectory = directory
         out = try options.nonEmptyString("out") ?? directory
         tiles = try options.int("tiles", in: 1...1024) ?? 64

@@ -1,10 +1,16 @@
 import Foundation
 import Model
 
-/// `ptrain train`: configuration → data → run directory → `TrainingSession`, with progress and a summary.
+/// `ptrain train`: configuration → data → run directory → `TrainingSession`, with progress and a summary;
+/// or, with `--resume`, checkpoint → the same session continued where it stopped.
 struct TrainCommand: Command {
     /// Loaded when `--config` is absent and it exists (relative to the current directory).
     static let defaultConfigPath = "configs/mnist-800.json"
+    /// `--checkpoint-every` when not given: ten minutes of training.
+    static let defaultCheckpointInterval = CheckpointPolicy.Interval.seconds(600)
+    /// The only configuration key a resumed run may change: it neither moves a weight nor changes a
+    /// recorded number (each epoch's order and spike trains depend on the epoch number alone).
+    static let resumableKeys: Set<String> = ["epochs"]
 
     static let spec = CommandSpec(
         name: "train",
@@ -12,10 +18,12 @@ struct TrainCommand: Command {
         discussion: """
             Trains the spiking network on the MNIST training set, evaluates the test set after every epoch with \
             both readouts (output spike counts and relaxed output potentials), and writes config.json, \
-            metrics.csv and weights.bin to the run directory. The configuration is read from --config, or from \
-            \(defaultConfigPath) when that file exists, else the built-in defaults; every key can then be \
-            overridden with the options below. Progress is a live line on a terminal and one line per epoch \
-            otherwise; a table of all epochs ends the run.
+            metrics.csv, weights.bin and checkpoints (latest.ckpt, best.ckpt, epoch-XXXX.ckpt) to the run \
+            directory. The configuration is read from --config, or from \(defaultConfigPath) when that file \
+            exists, else the built-in defaults; every key can then be overridden with the options below. \
+            Progress is a live line on a terminal and one line per epoch otherwise; a table of all epochs ends \
+            the run. Ctrl-C finishes the current batch, saves latest.ckpt and exits with status 130; \
+            'ptrain train --resume RUN_DIR' then continues exactly where the run stopped.
             """,
         synopsis: "[--config FILE] [--KEY VALUE ...] [--threads N] [--out DIR] [--data DIR]",
         groups: [
@@ -27,9 +35,29 @@ struct TrainCommand: Command {
                         default: "\(defaultConfigPath) if it exists, else the built-in values"),
                     SharedOptions.threads,
                     OptionSpec(
-                        "out", value: "DIR", "Run directory for config.json, metrics.csv and weights.bin",
-                        default: "runs/<name>-h<hidden>-s<seed>"),
+                        "out", value: "DIR", "Run directory for config.json, metrics.csv, weights.bin and checkpoints",
+                        default: "runs/<name>-h<hidden>-s<seed>, or the resumed run's directory"),
                     SharedOptions.data,
+                ]),
+            OptionGroup(
+                "CHECKPOINTS AND RESUME",
+                [
+                    OptionSpec(
+                        "resume", value: "PATH",
+                        "Continue a run from PATH: a run directory (its latest.ckpt) or a checkpoint file (the run "
+                            + "continues in the file's directory unless --out is given); of the configuration, only "
+                            + "--epochs may change"),
+                    OptionSpec(
+                        "checkpoint-every", value: "N|DURATION",
+                        "Also rewrite latest.ckpt inside an epoch: every N batches, or every DURATION of training "
+                            + "(90s, 5m, 1h); off: only at the end of each epoch",
+                        default: "10m"),
+                    OptionSpec(
+                        "keep", value: "K", "Keep the epoch-XXXX.ckpt files of the last K epochs (0: none)",
+                        default: String(CheckpointPolicy.defaultKeep)),
+                    OptionSpec(
+                        "force", value: nil,
+                        "With --resume: accept configuration overrides that change the run's weights or metrics"),
                 ]),
             OptionGroup(
                 "CONFIGURATION OVERRIDES",
@@ -49,12 +77,18 @@ struct TrainCommand: Command {
     let threads: Int
     let out: String?
     let data: String?
+    let resume: String?
+    let checkpoints: CheckpointPolicy
 
     init(options: ParsedOptions) throws(UsageError) {
         configPath = try options.nonEmptyString("config")
         threads = try SharedOptions.threads(options)
         out = try options.nonEmptyString("out")
         data = try options.nonEmptyString(SharedOptions.data.name)
+        resume = try options.nonEmptyString("resume")
+        let every = try options.string("checkpoint-every").map(Self.interval) ?? Self.defaultCheckpointInterval
+        let keep = try options.int("keep", in: 0...1_000_000) ?? CheckpointPolicy.defaultKeep
+        checkpoints = CheckpointPolicy(every: every, keep: keep)
         var overrides: [(key: ConfigKey, value: String)] = []
         for (name, value) in options.occurrences {
             guard let key = RunConfig.keys.first(where: { $0.flag == name }), let value else { continue }
@@ -62,6 +96,53 @@ struct TrainCommand: Command {
             overrides.append((key, value))
         }
         self.overrides = overrides
+        try Self.checkResumeOptions(
+            resuming: resume != nil, force: options.contains("force"), config: configPath != nil,
+            overrides: overrides.map(\.key))
+    }
+
+    /// A resumed run keeps its checkpoint's configuration: `--config` is refused, and so is every override
+    /// but `--epochs` unless `--force` is given; `--hidden` even then (the weights fix it).
+    static func checkResumeOptions(resuming: Bool, force: Bool, config: Bool, overrides: [ConfigKey]) throws(UsageError)
+    {
+        guard resuming else {
+            if force { throw .requiresOption(option: "--force", required: "--resume") }
+            return
+        }
+        if config {
+            throw .conflictingOptions(
+                option: "--config", other: "--resume", reason: "a resumed run keeps its checkpoint's configuration")
+        }
+        for key in overrides where !resumableKeys.contains(key.name) {
+            if key.name == "hidden" {
+                throw .conflictingOptions(
+                    option: "--hidden", other: "--resume",
+                    reason: "the checkpoint's weights fix the number of hidden neurons, even with '--force'")
+            }
+            guard !force else { continue }
+            let effect = key.name == "name" ? "" : ", and changing '\(key.name)' would change its weights or metrics"
+            throw .conflictingOptions(
+                option: "--\(key.flag)", other: "--resume",
+                reason: "a resumed run keeps its checkpoint's configuration\(effect). Only '--epochs' may change; "
+                    + "add '--force' to change '\(key.name)' anyway")
+        }
+    }
+
+    /// `--checkpoint-every`: `250` (batches), `90s`, `5m`, `1h`, or `off`.
+    static func interval(_ text: String) throws(UsageError) -> CheckpointPolicy.Interval? {
+        if text == "off" { return nil }
+        let invalid = UsageError.invalidValue(
+            value: text, option: "--checkpoint-every",
+            reason: "must be a number of batches (250), a duration (90s, 5m, 1h) or off")
+        if let batches = Int(text) {
+            guard batches >= 1 else { throw invalid }
+            return .batches(batches)
+        }
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+        guard let unit = text.last.flatMap({ units[$0] }), let count = Double(text.dropLast()), count.isFinite,
+            count > 0, text.dropLast().allSatisfy({ $0.isNumber || $0 == "." })
+        else { throw invalid }
+        return .seconds(count * unit)
     }
 
     /// Rejects an override's value as a usage error before anything is loaded. Every key's range check looks
@@ -91,24 +172,88 @@ struct TrainCommand: Command {
     }
 
     func run() throws(RuntimeError) {
-        let config = try loadConfig()
+        let start: Start
+        if let resume { start = try resumePoint(resume) } else { start = try freshStart() }
+        let config = start.config
+        if let checkpoint = start.checkpoint, checkpoint.cursor.epoch > config.epochs {
+            Console.out(
+                "\(start.checkpointPath ?? ""): the run has finished all \(config.epochs) epochs; nothing to train "
+                    + "(raise --epochs to train longer)\n")
+            let table = ProgressFormat.summaryTable(checkpoint.records)
+            if !table.isEmpty { Console.out("\n" + table.joined(separator: "\n") + "\n") }
+            return
+        }
         let directory = try wrapData { () throws(DataError) in try DataAccess.locate(explicit: data) }
         let mnist = try wrapData { () throws(DataError) in try DataAccess.load(directory: directory) }
         let limited = MNIST(train: mnist.train.prefix(config.trainLimit), test: mnist.test.prefix(config.testLimit))
-        let runDirectory = out ?? "runs/\(config.runDirectoryName)"
 
         let style: TrainingProgressPrinter.Style = Console.outputIsTerminal ? .terminal : .plain
         let progress = TrainingProgressPrinter(style: style, write: Console.out)
-        let session = TrainingSession(config: config, data: limited, threads: threads, runDirectory: runDirectory)
-        let records: [EpochRecord]
+        let session = TrainingSession(
+            config: config, data: limited, threads: threads, runDirectory: start.runDirectory,
+            checkpoints: checkpoints, resumingFrom: start.checkpoint)
+        InterruptSignal.install()
+        let outcome: TrainingSession.Outcome
         do {
-            records = try session.run(observer: progress)
+            outcome = try session.run(observer: progress, stopRequested: { InterruptSignal.requested })
         } catch {
             progress.finishLine()
             throw .training(error)
         }
-        let table = ProgressFormat.summaryTable(records)
-        if !table.isEmpty { Console.out("\n" + table.joined(separator: "\n") + "\n") }
+        switch outcome {
+        case .completed(let records):
+            let table = ProgressFormat.summaryTable(records)
+            if !table.isEmpty { Console.out("\n" + table.joined(separator: "\n") + "\n") }
+        case .interrupted(_, let cursor, let checkpoint):
+            progress.finishLine()
+            throw .interrupted(
+                Self.interruptionMessage(
+                    checkpoint: checkpoint, cursor: cursor, config: session.config, runDirectory: start.runDirectory))
+        }
+    }
+
+    /// Where a run starts: its configuration, directory and, when resuming, the checkpoint.
+    struct Start {
+        var config: RunConfig
+        var runDirectory: String
+        var checkpoint: Checkpoint?
+        var checkpointPath: String?
+    }
+
+    func freshStart() throws(RuntimeError) -> Start {
+        let config = try loadConfig()
+        return Start(config: config, runDirectory: out ?? "runs/\(config.runDirectoryName)", checkpoint: nil)
+    }
+
+    /// `--resume PATH`: the checkpoint (read and verified before any data is loaded) and its configuration with
+    /// the allowed overrides applied.
+    func resumePoint(_ path: String) throws(RuntimeError) -> Start {
+        let source = RunDirectory.resumeSource(path)
+        guard FileManager.default.fileExists(atPath: source.checkpoint) else {
+            if source.checkpoint == path { throw .missingFile(path: path, role: "checkpoint") }
+            throw .resume("\(path): nothing to resume: the directory has no \(RunDirectory.latest)")
+        }
+        let checkpoint: Checkpoint
+        do {
+            checkpoint = try Checkpoint.read(path: source.checkpoint)
+        } catch {
+            throw .checkpoint(.checkpoint(error))
+        }
+        var config = checkpoint.config
+        do {
+            for (key, value) in overrides { try config.override(flag: key.flag, value: value) }
+            try config.validate(source: "command line")
+        } catch {
+            throw .config(error)
+        }
+        let completed = checkpoint.cursor.completedEpochs
+        guard config.epochs >= completed else {
+            throw .resume(
+                "--epochs \(config.epochs) is fewer than the \(completed) epochs \(source.checkpoint) has finished")
+        }
+        return Start(
+            config: config, runDirectory: out ?? source.directory, checkpoint: checkpoint,
+            checkpointPath: source.checkpoint)
     }
 
     /// The configuration file (or the built-in defaults) with the overrides applied and validated.
@@ -126,6 +271,32 @@ struct TrainCommand: Command {
         } catch {
             throw .config(error)
         }
+    }
+
+    /// ```
+    /// Interrupted: saved runs/x/latest.ckpt after batch 150 of 300 in epoch 2.
+    /// Resume with: ptrain train --resume runs/x
+    /// ```
+    static func interruptionMessage(
+        checkpoint: String, cursor: TrainingCursor, config: RunConfig, runDirectory: String
+    ) -> String {
+        let position =
+            cursor.isMidEpoch
+            ? "after batch \(cursor.batchesDone) of "
+                + "\(TrainingCursor.batchesPerEpoch(samples: cursor.epochSamples, batch: config.batch)) in epoch "
+                + "\(cursor.epoch)"
+            : "after epoch \(cursor.completedEpochs)"
+        return "Interrupted: saved \(checkpoint) \(position).\n"
+            + "Resume with: \(Ptrain.name) train --resume \(shellQuoted(runDirectory))\n"
+    }
+
+    /// `path` as one shell word: unchanged when it holds only safe characters, else in single quotes.
+    static func shellQuoted(_ path: String) -> String {
+        let safe = path.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII
+                && (CharacterSet.alphanumerics.contains(scalar) || "/._-+,:@%".unicodeScalars.contains(scalar))
+        }
+        return safe && !path.isEmpty ? path : "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// "hidden LIF neurons H" → "Hidden LIF neurons H", to read like the other help entries.

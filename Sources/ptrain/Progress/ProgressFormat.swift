@@ -59,6 +59,17 @@ public enum ProgressFormat {
             + "\(threads) \(threads == 1 ? "thread" : "threads"); writing \(runDirectory)"
     }
 
+    /// The line printed after the start line when a run continues from a checkpoint:
+    /// `resuming at epoch 2/3, batch 150/300 (1500/3000 samples, train 85.20% so far)` or
+    /// `resuming at the start of epoch 3/5`.
+    public static func resumeLine(_ cursor: TrainingCursor, epochs: Int, batch: Int) -> String {
+        guard cursor.isMidEpoch else { return "resuming at the start of epoch \(cursor.epoch)/\(epochs)" }
+        let batches = TrainingCursor.batchesPerEpoch(samples: cursor.epochSamples, batch: batch)
+        let train = percent(Double(cursor.correct) / Double(cursor.samplesDone), decimals: 2)
+        return "resuming at epoch \(cursor.epoch)/\(epochs), batch \(cursor.batchesDone)/\(batches) "
+            + "(\(cursor.samplesDone)/\(cursor.epochSamples) samples, train \(train)% so far)"
+    }
+
     /// The line printed after each epoch (terminal or not):
     /// `epoch 3/20  train 93.41%  test spike 94.02%  relaxed 94.10%  48.6 s  1234 samples/s`.
     public static func epochLine(_ record: EpochRecord, epochs: Int) -> String {

@@ -21,6 +21,7 @@ public final class TrainingProgressPrinter: TrainingObserver {
     private let write: (String) -> Void
     private let now: () -> Double
     private var epochs = 0
+    private var batch = 1
     private var testSamples = 0
     private var lastDraw = -Double.infinity
     /// Whether the cursor is on a live line that the next plain line must first erase.
@@ -35,11 +36,16 @@ public final class TrainingProgressPrinter: TrainingObserver {
 
     public func runStarted(config: RunConfig, threads: Int, runDirectory: String, trainSamples: Int, testSamples: Int) {
         epochs = config.epochs
+        batch = config.batch
         self.testSamples = testSamples
         write(
             ProgressFormat.runStartLine(
                 config: config, threads: threads, runDirectory: runDirectory, trainSamples: trainSamples,
                 testSamples: testSamples) + "\n")
+    }
+
+    public func runResumed(at cursor: TrainingCursor) {
+        write(ProgressFormat.resumeLine(cursor, epochs: epochs, batch: batch) + "\n")
     }
 
     public func batchFinished(epoch: Int, samplesDone: Int, samplesTotal: Int, correct: Int, elapsedSeconds: Double) {

@@ -1,0 +1,96 @@
+/// Encoding (docs/checkpoint-format.md). The bytes are a pure function of the checkpoint, so two runs that
+/// reach the same cursor write identical files except for the TIME section.
+extension Checkpoint {
+    /// The file's bytes.
+    /// - Precondition: the checkpoint holds its parameters (it was made from a network, or read with weights).
+    public func encoded() -> [UInt8] {
+        guard let parameters else { preconditionFailure("a checkpoint read without weights cannot be written") }
+        precondition(
+            parameters.count == parameterCount, "\(parameters.count) parameters for a shape of \(parameterCount)")
+        let configuration = Array(config.jsonText().utf8)
+        let weightBytes = parameters.count * 4
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(
+            CheckpointFormat.headerLength + 6 * CheckpointFormat.sectionOverhead + configuration.count + weightBytes
+                + 64 * (records.count + 4))
+
+        bytes += CheckpointFormat.magic
+        bytes.appendLittleEndian(CheckpointFormat.major)
+        bytes.appendLittleEndian(CheckpointFormat.minor)
+        bytes.appendLittleEndian(UInt32(CheckpointFormat.headerLength))
+        bytes.appendLittleEndian(UInt32(inputs))
+        bytes.appendLittleEndian(UInt32(hidden))
+        bytes.appendLittleEndian(UInt32(outputs))
+        bytes.appendLittleEndian(UInt32(shards))
+        bytes.appendLittleEndian(FNV1a.hash64(configuration))
+        bytes.appendLittleEndian(UInt32(CheckpointFormat.Tag.allCases.count))
+        bytes.appendLittleEndian(CRC32.checksum(bytes))
+
+        bytes.appendSection(.configuration) { $0 += configuration }
+        bytes.appendSection(.cursor) { out in
+            out.appendLittleEndian(UInt32(cursor.epoch))
+            out.appendLittleEndian(UInt32(config.batch))
+            out.appendLittleEndian(UInt64(cursor.batchesDone))
+            out.appendLittleEndian(UInt64(cursor.samplesDone))
+            out.appendLittleEndian(UInt64(cursor.epochSamples))
+            out.appendLittleEndian(UInt64(cursor.correct))
+            out.appendLittleEndian(config.seed)
+            out.appendLittleEndian(UInt32(cursor.epoch))
+            out.appendLittleEndian(CheckpointFormat.randomScheme)
+        }
+        bytes.appendSection(.metrics) { out in
+            out.appendLittleEndian(UInt32(records.count))
+            for record in records {
+                out.appendLittleEndian(UInt32(record.epoch))
+                out.appendLittleEndian(record.trainAccuracy)
+                out.appendLittleEndian(record.testSpikeAccuracy)
+                out.appendLittleEndian(record.testRelaxedAccuracy)
+            }
+        }
+        bytes.appendSection(.best) { out in
+            out.appendLittleEndian(UInt32(best?.epoch ?? 0))
+            out.appendLittleEndian(best?.testSpikeAccuracy ?? 0)
+            out.appendLittleEndian(best?.testRelaxedAccuracy ?? 0)
+        }
+        bytes.appendSection(.timing) { out in
+            out.appendLittleEndian(cursor.trainSeconds)
+            out.appendLittleEndian(UInt32(records.count))
+            for record in records {
+                out.appendLittleEndian(record.seconds)
+                out.appendLittleEndian(record.samplesPerSecond)
+            }
+        }
+        bytes.appendSection(.weights) { out in
+            let start = out.count
+            out.append(contentsOf: repeatElement(0, count: weightBytes))
+            out.withUnsafeMutableBytes { raw in
+                parameters.withUnsafeBufferPointer { values in
+                    // This is safe because `raw` has `weightBytes` = 4 · values.count bytes from `start`.
+                    for index in values.indices {
+                        raw.storeBytes(
+                            of: values[index].bitPattern.littleEndian, toByteOffset: start + 4 * index, as: UInt32.self)
+                    }
+                }
+            }
+        }
+        return bytes
+    }
+
+    /// Writes the checkpoint atomically (temporary file, `fsync`, `rename`, `fsync` of the directory): a crash
+    /// at any instant leaves the previous file or the new one.
+    public func write(to path: String) throws(FileWriteError) {
+        try AtomicFile.write(encoded(), to: path)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends `tag | length | payload | CRC32(tag, length, payload)`; `payload` appends the payload.
+    fileprivate mutating func appendSection(_ tag: CheckpointFormat.Tag, _ payload: (inout [UInt8]) -> Void) {
+        let start = count
+        self += tag.bytes
+        appendLittleEndian(UInt64(0))
+        payload(&self)
+        storeLittleEndian(UInt64(count - start - 12), at: start + 4)
+        appendLittleEndian(CRC32.checksum(self[start...]))
+    }
+}

@@ -1,0 +1,100 @@
+import Parallel
+
+/// Everything needed to continue a run exactly, or to evaluate or inspect it: the network's shape and
+/// weights, the resolved configuration, the training cursor, every epoch's metrics and the best accuracy.
+///
+/// `Checkpoint+Writing.swift` turns it into the bytes of docs/checkpoint-format.md and
+/// `Checkpoint+Reading.swift` back, validating every length, CRC and cross-reference on the way.
+public struct Checkpoint: Sendable {
+    /// Network shape (W1 is `inputs × hidden`, W2 `hidden × outputs`).
+    public var inputs: Int
+    public var hidden: Int
+    public var outputs: Int
+    /// Logical shards of the hidden layer (part of the arithmetic; recorded so a reader can check it).
+    public var shards: Int
+    /// The resolved configuration the run used.
+    public var config: RunConfig
+    public var cursor: TrainingCursor
+    /// One record per finished epoch, `cursor.completedEpochs` of them.
+    public var records: [EpochRecord]
+    /// Canonical parameters (W1 row-major, b1, W2 row-major, b2); nil when read without weights.
+    public var parameters: [Float]?
+    /// Where the checkpoint came from, when read from a file: its format version and section table.
+    public var layout: CheckpointLayout?
+
+    /// A checkpoint of `network` trained with `config` up to `cursor`.
+    public init(network: Network, config: RunConfig, cursor: TrainingCursor, records: [EpochRecord]) {
+        inputs = network.inputs
+        hidden = network.hidden
+        outputs = network.outputs
+        shards = network.shards.count
+        self.config = config
+        self.cursor = cursor
+        self.records = records
+        parameters = network.canonicalParameters()
+        layout = nil
+    }
+
+    init(
+        inputs: Int, hidden: Int, outputs: Int, shards: Int, config: RunConfig, cursor: TrainingCursor,
+        records: [EpochRecord], parameters: [Float]?, layout: CheckpointLayout?
+    ) {
+        self.inputs = inputs
+        self.hidden = hidden
+        self.outputs = outputs
+        self.shards = shards
+        self.config = config
+        self.cursor = cursor
+        self.records = records
+        self.parameters = parameters
+        self.layout = layout
+    }
+
+    /// The best test spike accuracy so far (the BEST section).
+    public var best: BestAccuracy? { BestAccuracy.of(records) }
+
+    /// Number of parameters of the shape.
+    public var parameterCount: Int { inputs * hidden + hidden + hidden * outputs + outputs }
+
+    /// A network holding the weights, split into `shards` shards (clamped to what the hidden size allows; the
+    /// weights are canonical, so any count works, but training continues bit-exactly only with the recorded
+    /// one). Nil when read without weights.
+    public func makeNetwork(shards: Int? = nil) -> Network? {
+        guard let parameters else { return nil }
+        let count = min(max(1, shards ?? self.shards), ShardPlan.maximumCount(total: hidden))
+        let network = Network(inputs: inputs, hidden: hidden, outputs: outputs, shards: count)
+        network.load(canonicalParameters: parameters)
+        return network
+    }
+}
+
+/// The structure of a checkpoint file as read: version, header fields and where each section lies.
+public struct CheckpointLayout: Sendable, Equatable {
+    public var major: UInt16
+    public var minor: UInt16
+    public var headerLength: Int
+    /// FNV-1a 64 of the CONF payload, as stored in the header.
+    public var configurationHash: UInt64
+    public var sections: [CheckpointSection]
+    /// File size in bytes.
+    public var size: Int
+}
+
+/// One section of a checkpoint file.
+public struct CheckpointSection: Sendable, Equatable {
+    /// The tag for display (`WGHT`; unusual bytes hex-escaped).
+    public var tag: String
+    /// Offset of the section's first byte (its tag) in the file.
+    public var offset: Int
+    /// Payload bytes.
+    public var length: Int
+    /// The stored (and verified) CRC32.
+    public var crc: UInt32
+    /// Whether this reader knows the tag (an unknown one comes from a newer minor version and was skipped).
+    public var known: Bool
+
+    /// The payload's bytes in the file.
+    public var payload: Range<Int> { (offset + 12)..<(offset + 12 + length) }
+    /// The whole section, tag to CRC, in the file.
+    public var bytes: Range<Int> { offset..<(offset + CheckpointFormat.sectionOverhead + length) }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A `ptrain` process the test controls while it runs: watch its output and files, send it signals, wait for
+/// it. Output goes to files (never pipes, which could block the child).
+final class ChildProcess {
+    let process = Process()
+    let directory: URL
+    private let outURL: URL
+    private let errURL: URL
+
+    /// Starts `ptrain arguments…` in `directory` (created by the caller).
+    init(_ arguments: [String], in directory: URL) throws {
+        guard let binary = PtrainProcess.binary else { throw PtrainProcess.BinaryNotFound() }
+        self.directory = directory
+        let name = UUID().uuidString
+        outURL = directory.appendingPathComponent(".stdout-\(name)")
+        errURL = directory.appendingPathComponent(".stderr-\(name)")
+        try Data().write(to: outURL)
+        try Data().write(to: errURL)
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["PTRAIN_DATA"] = nil
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        try process.run()
+    }
+
+    var pid: Int32 { process.processIdentifier }
+    var stdout: String { (try? String(contentsOf: outURL, encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOf: errURL, encoding: .utf8)) ?? "" }
+
+    func send(_ signal: Int32) { kill(pid, signal) }
+
+    /// Polls `condition` every few milliseconds until it holds (true) or `timeout` seconds pass or the process
+    /// exits (false).
+    func wait(upTo timeout: Double = 60, until condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition() { return true }
+            if !process.isRunning { return condition() }
+            usleep(2_000)
+        }
+        return false
+    }
+
+    /// Waits for the exit (killing the process after `timeout` seconds) and returns what it printed.
+    func finish(timeout: Double = 120) -> ProcessResult {
+        if !wait(upTo: timeout, until: { !process.isRunning }) { send(SIGKILL) }
+        process.waitUntilExit()
+        let status =
+            process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        return ProcessResult(status: status, stdout: stdout, stderr: stderr)
+    }
+
+    /// Runs `ptrain arguments…` in `directory` to the end.
+    static func run(_ arguments: [String], in directory: URL) throws -> ProcessResult {
+        try ChildProcess(arguments, in: directory).finish()
+    }
+}
