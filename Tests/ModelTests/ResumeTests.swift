@@ -161,7 +161,8 @@ struct ResumeTests {
     @Test("when a mid-epoch checkpoint is due")
     func policy() {
         let batches = CheckpointPolicy(every: .batches(25))
-        #expect([24, 25, 26, 50].map { batches.isDue(batchesDone: $0, secondsSinceLast: 0) } == [false, true, false, true])
+        let due = [24, 25, 26, 50].map { batches.isDue(batchesDone: $0, secondsSinceLast: 0) }
+        #expect(due == [false, true, false, true])
         let seconds = CheckpointPolicy(every: .seconds(90))
         #expect([89.9, 90, 200].map { seconds.isDue(batchesDone: 1, secondsSinceLast: $0) } == [false, true, true])
         #expect(!CheckpointPolicy(every: nil).isDue(batchesDone: 25, secondsSinceLast: 1e9))
