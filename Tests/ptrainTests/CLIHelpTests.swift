@@ -20,6 +20,7 @@ struct CLIHelpTests {
               train                 Train a network on MNIST and write a run directory
               eval                  Evaluate a checkpoint or weights file on the MNIST test set
               inspect               Show what a checkpoint holds
+              sweep                 Train one run per hidden size and tabulate and plot the results
               report                Draw a run's learning curve, confusion matrix and learned weights
               fetch-data            Download the MNIST files
               bench                 Measure kernel speed and training throughput on this machine
@@ -57,7 +58,7 @@ struct CLIHelpTests {
     }
 
     @Test func everySpellingOfSubcommandHelpIsTheSame() throws {
-        for command in ["train", "eval", "inspect", "report", "fetch-data", "bench"] {
+        for command in ["train", "eval", "inspect", "sweep", "report", "fetch-data", "bench"] {
             let help = try PtrainProcess.run(command, "--help")
             #expect(help.status == 0 && help.stdout.hasPrefix("USAGE: ptrain \(command) "))
             #expect(try PtrainProcess.run(command, "-h") == help)

@@ -258,9 +258,17 @@ struct TrainCommand: Command {
 
     /// The configuration file (or the built-in defaults) with the overrides applied and validated.
     func loadConfig() throws(RuntimeError) -> RunConfig {
+        try Self.loadConfig(path: configPath, overrides: overrides)
+    }
+
+    /// `path` (or `configs/mnist-800.json` when it exists, else the built-in defaults) with `overrides` applied
+    /// and validated; shared by `train` and `sweep`.
+    static func loadConfig(path configPath: String?, overrides: [(key: ConfigKey, value: String)]) throws(RuntimeError)
+        -> RunConfig
+    {
         let path =
             configPath
-            ?? (FileManager.default.fileExists(atPath: Self.defaultConfigPath) ? Self.defaultConfigPath : nil)
+            ?? (FileManager.default.fileExists(atPath: defaultConfigPath) ? defaultConfigPath : nil)
         do {
             var config = try path.map { path throws(ConfigError) in try RunConfig.load(path: path) } ?? RunConfig()
             for (key, value) in overrides {

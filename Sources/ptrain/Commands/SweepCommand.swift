@@ -1,0 +1,253 @@
+import Dispatch
+import Foundation
+import Model
+import Synchronization
+
+/// `ptrain sweep --hidden 100,200,500,…`: one run per hidden size under a sweep directory, resumable, with a
+/// results table and the two figures of the paper's experiment (accuracy vs hidden size, accuracy vs epoch).
+struct SweepCommand: Command {
+    static let spec = CommandSpec(
+        name: "sweep",
+        abstract: "Train one run per hidden size and tabulate and plot the results",
+        discussion: """
+            Trains one run per size in --hidden (a normal run directory h<H> with its own checkpoints under the \
+            sweep directory), then writes results.csv, results.md, accuracy-vs-hidden.svg and \
+            accuracy-vs-epoch.svg to the sweep directory. Running the same command again resumes: finished sizes \
+            are skipped and an interrupted size continues bit-exactly from its latest.ckpt. --parallel-runs K \
+            trains K sizes at once and splits the threads between them. --patience E stops a size when its test \
+            accuracy has not improved for E epochs (off by default, as in the paper).
+            """,
+        synopsis: "--hidden LIST [--config FILE] [--KEY VALUE ...] [--out DIR] [--parallel-runs K] [--patience E]",
+        groups: [
+            OptionGroup(
+                "SWEEP OPTIONS",
+                [
+                    OptionSpec("hidden", value: "LIST", "Hidden sizes, comma-separated (100,200,500,1000)"),
+                    OptionSpec(
+                        "config", value: "FILE", "JSON configuration file for every size",
+                        default: "\(TrainCommand.defaultConfigPath) if it exists, else the built-in values"),
+                    OptionSpec("out", value: "DIR", "Sweep directory", default: "runs/sweep-<name>-s<seed>"),
+                    OptionSpec("parallel-runs", value: "K", "Sizes trained at once, sharing the threads", default: "1"),
+                    OptionSpec(
+                        "patience", value: "E", "Stop a size after E epochs without a better test accuracy",
+                        default: "off"),
+                    SharedOptions.threads,
+                    SharedOptions.data,
+                ]),
+            OptionGroup(
+                "CONFIGURATION OVERRIDES",
+                note: "Each key of the configuration file except hidden, applied over the file's value for every size.",
+                RunConfig.keys.filter { $0.flag != "hidden" }.map { key in
+                    OptionSpec(key.flag, value: key.valueName, TrainCommand.sentence(key.summary))
+                }),
+        ])
+
+    let sizes: [Int]
+    let configPath: String?
+    let overrides: [(key: ConfigKey, value: String)]
+    let out: String?
+    let parallelRuns: Int
+    let patience: Int?
+    let threads: Int
+    let data: String?
+
+    init(options: ParsedOptions) throws(UsageError) {
+        guard let list = try options.nonEmptyString("hidden") else { throw .missingOption("--hidden LIST") }
+        var sizes: [Int] = []
+        for item in list.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let size = Int(item.trimmingCharacters(in: .whitespaces)), (1...1_000_000).contains(size) else {
+                throw .invalidValue(value: list, option: "--hidden", reason: "must be sizes in 1...1000000 separated by commas")
+            }
+            if !sizes.contains(size) { sizes.append(size) }
+        }
+        self.sizes = sizes
+        configPath = try options.nonEmptyString("config")
+        out = try options.nonEmptyString("out")
+        parallelRuns = try options.int("parallel-runs", in: 1...64) ?? 1
+        patience = try options.int("patience", in: 1...100_000)
+        threads = try SharedOptions.threads(options)
+        data = try options.nonEmptyString(SharedOptions.data.name)
+        var overrides: [(key: ConfigKey, value: String)] = []
+        for (name, value) in options.occurrences {
+            guard name != "hidden", let key = RunConfig.keys.first(where: { $0.flag == name }), let value else { continue }
+            try TrainCommand.check(key, value)
+            overrides.append((key, value))
+        }
+        self.overrides = overrides
+    }
+
+    /// One size's state on disk.
+    enum SizeState {
+        case fresh
+        case partial(Checkpoint)
+        case finished(Checkpoint)
+    }
+
+    /// Marks a size stopped by `--patience` (its latest.ckpt is at an epoch boundary before `epochs`).
+    static let earlyStopMarker = "early-stopped"
+
+    func run() throws(RuntimeError) {
+        let base = try TrainCommand.loadConfig(path: configPath, overrides: overrides)
+        let sweepDirectory = out ?? "runs/sweep-\(base.name)-s\(base.seed)"
+        let directory = try wrapData { () throws(DataError) in try DataAccess.locate(explicit: data) }
+        let mnist = try wrapData { () throws(DataError) in try DataAccess.load(directory: directory) }
+        do {
+            try FileManager.default.createDirectory(atPath: sweepDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw .output("\(sweepDirectory): cannot create the sweep directory: \(error.localizedDescription)")
+        }
+        let runs = sizes.map { size -> (size: Int, directory: String, config: RunConfig) in
+            var config = base
+            config.hidden = size
+            return (size, (sweepDirectory as NSString).appendingPathComponent("h\(size)"), config)
+        }
+        let threadsPerRun = max(1, threads / min(parallelRuns, runs.count))
+        Console.out(
+            "sweep of \(runs.count) sizes (\(sizes.map(String.init).joined(separator: ", "))) in \(sweepDirectory); "
+                + "\(min(parallelRuns, runs.count)) at a time, \(threadsPerRun) threads each\n")
+
+        InterruptSignal.install()
+        let next = Atomic<Int>(0)
+        let failures = Mutex<[String]>([])
+        let interrupted = Atomic<Bool>(false)
+        DispatchQueue.concurrentPerform(iterations: min(parallelRuns, runs.count)) { _ in
+            while !InterruptSignal.requested {
+                let index = next.add(1, ordering: .relaxed).oldValue
+                guard index < runs.count else { return }
+                let run = runs[index]
+                do {
+                    if try !train(size: run.size, directory: run.directory, config: run.config, threads: threadsPerRun, mnist: mnist) {
+                        interrupted.store(true, ordering: .relaxed)
+                    }
+                } catch {
+                    failures.withLock { $0.append("h\(run.size): \(error)") }
+                }
+            }
+        }
+        let problems = failures.withLock { $0 }
+        if interrupted.load(ordering: .relaxed) || InterruptSignal.requested {
+            throw .interrupted("Interrupted: every started size saved latest.ckpt.\nResume with the same command.\n")
+        }
+        guard problems.isEmpty else { throw .output("sweep: " + problems.joined(separator: "; ")) }
+        try writeResults(runs.map { ($0.size, $0.directory) }, into: sweepDirectory)
+    }
+
+    /// Trains (or resumes, or skips) one size; returns false when it was interrupted by a signal.
+    private func train(size: Int, directory: String, config: RunConfig, threads: Int, mnist: MNIST) throws(RuntimeError) -> Bool {
+        let state = try Self.state(of: directory, epochs: config.epochs)
+        let checkpoint: Checkpoint?
+        switch state {
+        case .finished:
+            Console.out("h\(size): finished earlier, skipped\n")
+            return true
+        case .partial(let saved):
+            checkpoint = saved
+            Console.out("h\(size): resuming from epoch \(saved.cursor.epoch)\n")
+        case .fresh:
+            checkpoint = nil
+        }
+        var runConfig = checkpoint?.config ?? config
+        runConfig.epochs = config.epochs
+        let observer = SweepObserver(size: size, patience: patience, earlier: checkpoint?.records ?? [])
+        let session = TrainingSession(
+            config: runConfig, data: MNIST(train: mnist.train.prefix(runConfig.trainLimit), test: mnist.test.prefix(runConfig.testLimit)),
+            threads: threads, runDirectory: directory, checkpoints: CheckpointPolicy(every: .seconds(600)),
+            resumingFrom: checkpoint)
+        let outcome: TrainingSession.Outcome
+        do {
+            outcome = try session.run(observer: observer, stopRequested: { InterruptSignal.requested || observer.patienceExhausted })
+        } catch {
+            throw .training(error)
+        }
+        if case .interrupted = outcome {
+            guard observer.patienceExhausted, !InterruptSignal.requested else { return false }
+            let marker = (directory as NSString).appendingPathComponent(Self.earlyStopMarker)
+            do {
+                try AtomicFile.write(text: "stopped by --patience \(patience ?? 0) after epoch \(outcome.records.count)\n", to: marker)
+            } catch {
+                throw .output(error.description)
+            }
+            Console.out("h\(size): no better test accuracy for \(patience ?? 0) epochs, stopped after epoch \(outcome.records.count)\n")
+        }
+        return true
+    }
+
+    /// Whether a size's run directory holds a finished, a partial or no run.
+    static func state(of directory: String, epochs: Int) throws(RuntimeError) -> SizeState {
+        let latest = (directory as NSString).appendingPathComponent(RunDirectory.latest)
+        guard FileManager.default.fileExists(atPath: latest) else { return .fresh }
+        let checkpoint: Checkpoint
+        do {
+            checkpoint = try Checkpoint.read(path: latest)
+        } catch {
+            throw .checkpoint(.checkpoint(error))
+        }
+        let stopped = FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(earlyStopMarker))
+        if stopped || checkpoint.cursor.completedEpochs >= epochs { return .finished(checkpoint) }
+        return .partial(checkpoint)
+    }
+
+    /// results.csv, results.md and the two figures, from each size's latest checkpoint.
+    private func writeResults(_ runs: [(size: Int, directory: String)], into sweepDirectory: String) throws(RuntimeError) {
+        var rows: [SweepResult] = []
+        for run in runs {
+            let latest = (run.directory as NSString).appendingPathComponent(RunDirectory.latest)
+            guard let checkpoint = try? Checkpoint.read(path: latest), !checkpoint.records.isEmpty else { continue }
+            rows.append(SweepResult(size: run.size, records: checkpoint.records))
+        }
+        let files: [(String, String)] = [
+            ("results.csv", SweepResult.csv(rows)),
+            ("results.md", SweepResult.markdown(rows)),
+            ("accuracy-vs-hidden.svg", SweepResult.accuracyVersusHidden(rows)),
+            ("accuracy-vs-epoch.svg", SweepResult.accuracyVersusEpoch(rows)),
+        ]
+        do {
+            for (name, text) in files {
+                try AtomicFile.write(text: text, to: (sweepDirectory as NSString).appendingPathComponent(name))
+            }
+        } catch {
+            throw .output(error.description)
+        }
+        Console.out("\n" + SweepResult.markdown(rows) + "\nwrote results.csv, results.md, accuracy-vs-hidden.svg, accuracy-vs-epoch.svg to \(sweepDirectory)\n")
+    }
+}
+
+/// Progress of one size in a sweep: a line per epoch, prefixed with the size, and the patience rule.
+final class SweepObserver: TrainingObserver, @unchecked Sendable {
+    let size: Int
+    let patience: Int?
+    private let state: Mutex<[EpochRecord]>
+
+    init(size: Int, patience: Int?, earlier: [EpochRecord]) {
+        self.size = size
+        self.patience = patience
+        state = Mutex(earlier)
+    }
+
+    /// True when the last `patience` epochs brought no better test spike accuracy than the best before them.
+    var patienceExhausted: Bool {
+        guard let patience else { return false }
+        return state.withLock { records in
+            guard let best = records.indices.max(by: { records[$0].testSpikeAccuracy < records[$1].testSpikeAccuracy }) else {
+                return false
+            }
+            return records.count - 1 - best >= patience
+        }
+    }
+
+    func runStarted(config: RunConfig, threads: Int, runDirectory: String, trainSamples: Int, testSamples: Int) {
+        Console.out("h\(size): \(config.epochs) epochs, \(threads) threads, writing \(runDirectory)\n")
+    }
+
+    func batchFinished(epoch: Int, samplesDone: Int, samplesTotal: Int, correct: Int, elapsedSeconds: Double) {}
+
+    func evaluationStarted(epoch: Int) {}
+
+    func epochFinished(_ record: EpochRecord) {
+        state.withLock { $0.append(record) }
+        Console.out(
+            "h\(size): epoch \(record.epoch)  train \(MetricsTable.fixed(100 * record.trainAccuracy, 2))%  test spike "
+                + "\(MetricsTable.fixed(100 * record.testSpikeAccuracy, 2))%  relaxed "
+                + "\(MetricsTable.fixed(100 * record.testRelaxedAccuracy, 2))%  \(MetricsTable.fixed(record.seconds, 1)) s\n")
+    }
+}

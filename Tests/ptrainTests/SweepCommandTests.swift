@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+/// `ptrain sweep` through the built binary on a small real-MNIST subset.
+@Suite("sweep: one run per size, resumable, with results and figures", .serialized)
+struct SweepCommandTests {
+    static let mnist = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("../shared/data/mnist").standardizedFileURL.path
+
+    func sweep(_ directory: URL, _ extra: [String]) throws -> ProcessResult {
+        try PtrainProcess.run(
+            ["sweep", "--hidden", "16,48", "--train-limit", "600", "--test-limit", "200", "--data", Self.mnist,
+             "--out", directory.path, "--threads", "2"] + extra)
+    }
+
+    @Test("results.csv has one row per size; a re-run skips finished sizes; more epochs resume them")
+    func sweepAndResume() throws {
+        let directory = try PtrainProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = try sweep(directory, ["--epochs", "2", "--parallel-runs", "2"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let csv = try String(contentsOf: directory.appendingPathComponent("results.csv"), encoding: .utf8)
+        let lines = csv.split(separator: "\n")
+        #expect(lines.first == "hidden,best_test_accuracy_spike,best_epoch,final_test_accuracy_spike,best_test_accuracy_relaxed,epochs,seconds,samples_per_second")
+        #expect(lines.dropFirst().map { $0.split(separator: ",")[0] } == ["16", "48"])
+        #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",")[5] == "2" })
+        for figure in ["accuracy-vs-hidden.svg", "accuracy-vs-epoch.svg"] {
+            let svg = try String(contentsOf: directory.appendingPathComponent(figure), encoding: .utf8)
+            #expect(svg.hasPrefix("<svg") && svg.contains("<polyline"), "\(figure)")
+        }
+        let weightsBefore = try Data(contentsOf: directory.appendingPathComponent("h16/weights.bin"))
+
+        let again = try sweep(directory, ["--epochs", "2"])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("h16: finished earlier, skipped\nh48: finished earlier, skipped\n"))
+        #expect(try Data(contentsOf: directory.appendingPathComponent("h16/weights.bin")) == weightsBefore)
+
+        let longer = try sweep(directory, ["--epochs", "3"])
+        #expect(longer.status == 0)
+        #expect(longer.stdout.contains("h16: resuming from epoch 3"))
+        let csvAfter = try String(contentsOf: directory.appendingPathComponent("results.csv"), encoding: .utf8)
+        #expect(csvAfter.split(separator: "\n").dropFirst().allSatisfy { $0.split(separator: ",")[5] == "3" })
+    }
+
+    @Test("--patience stops a size whose accuracy stalls and marks it finished")
+    func patience() throws {
+        let directory = try PtrainProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try PtrainProcess.run(
+            ["sweep", "--hidden", "16", "--epochs", "40", "--train-limit", "200", "--test-limit", "100", "--data",
+             Self.mnist, "--out", directory.path, "--patience", "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("h16: no better test accuracy for 1 epochs, stopped after epoch"))
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("h16/early-stopped").path))
+        let epochs = try String(contentsOf: directory.appendingPathComponent("results.csv"), encoding: .utf8)
+            .split(separator: "\n")[1].split(separator: ",")[5]
+        #expect(Int(epochs)! < 40)
+    }
+
+    @Test("a malformed size list is a usage error")
+    func badList() throws {
+        let result = try PtrainProcess.run(["sweep", "--hidden", "100,abc"])
+        #expect(result.status == 64)
+        #expect(result.stderr.hasPrefix("Error: Invalid value '100,abc' for '--hidden': must be sizes in 1...1000000 separated by commas."))
+    }
+}
