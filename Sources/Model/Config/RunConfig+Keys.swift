@@ -114,53 +114,50 @@ extension ConfigKey {
             })
     }
 
+    /// A Float key whose range is decided by `allowed`: nil when the value is acceptable, else the allowed
+    /// range as text for the error message.
+    static func float(
+        _ name: String, _ flag: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Float> & Sendable,
+        allowed: @escaping @Sendable (Float) -> String?
+    ) -> ConfigKey {
+        ConfigKey(
+            name: name, flag: flag, valueName: "X", summary: summary, isText: false,
+            assign: { config, text, source throws(ConfigError) in
+                config[keyPath: path] = try parseFloat(text, key: name, source: source)
+            },
+            render: { renderFloat($0[keyPath: path]) },
+            check: { allowed($0[keyPath: path]) })
+    }
+
+    /// A Float that must be > 0 (`positive`) or >= 0.
     static func float(
         _ name: String, _ flag: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Float> & Sendable,
         positive: Bool
     ) -> ConfigKey {
-        ConfigKey(
-            name: name, flag: flag, valueName: "X", summary: summary, isText: false,
-            assign: { config, text, source throws(ConfigError) in
-                config[keyPath: path] = try parseFloat(text, key: name, source: source)
-            },
-            render: { renderFloat($0[keyPath: path]) },
-            check: { config in
-                let value = config[keyPath: path]
-                if positive { return value.isFinite && value > 0 ? nil : "a finite number > 0" }
-                return value.isFinite && value >= 0 ? nil : "a finite number >= 0"
-            })
+        float(name, flag, summary, path) { value in
+            if positive { return value.isFinite && value > 0 ? nil : "a finite number > 0" }
+            return value.isFinite && value >= 0 ? nil : "a finite number >= 0"
+        }
     }
 
+    /// A Float in -100...100 other than 0 (β: its sign is meaningful, zero would divide by zero).
     static func nonZeroFloat(
         _ name: String, _ flag: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Float> & Sendable
     ) -> ConfigKey {
-        ConfigKey(
-            name: name, flag: flag, valueName: "X", summary: summary, isText: false,
-            assign: { config, text, source throws(ConfigError) in
-                config[keyPath: path] = try parseFloat(text, key: name, source: source)
-            },
-            render: { renderFloat($0[keyPath: path]) },
-            check: { config in
-                let value = config[keyPath: path]
-                return value.isFinite && value != 0 && abs(value) <= 100 ? nil : "a finite non-zero number in -100...100"
-            })
+        float(name, flag, summary, path) { value in
+            value.isFinite && value != 0 && abs(value) <= 100 ? nil : "a finite non-zero number in -100...100"
+        }
     }
 
+    /// A Float in 0...1, or in (0, 1] when zero is not allowed.
     static func unitFloat(
         _ name: String, _ flag: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Float> & Sendable,
         allowZero: Bool
     ) -> ConfigKey {
-        ConfigKey(
-            name: name, flag: flag, valueName: "X", summary: summary, isText: false,
-            assign: { config, text, source throws(ConfigError) in
-                config[keyPath: path] = try parseFloat(text, key: name, source: source)
-            },
-            render: { renderFloat($0[keyPath: path]) },
-            check: { config in
-                let value = config[keyPath: path]
-                let ok = allowZero ? (value >= 0 && value <= 1) : (value > 0 && value <= 1)
-                return ok ? nil : (allowZero ? "0...1" : "greater than 0, at most 1")
-            })
+        float(name, flag, summary, path) { value in
+            let ok = allowZero ? (value >= 0 && value <= 1) : (value > 0 && value <= 1)
+            return ok ? nil : (allowZero ? "0...1" : "greater than 0, at most 1")
+        }
     }
 
     static func optionalFloat(
