@@ -9,15 +9,15 @@ import Testing
 struct CheckpointFormatTests {
     static let path = "run/latest.ckpt"
 
-    /// A 16 × 20 × 10 network in 2 shards, trained (as far as the file can tell) 2 epochs and 3 batches.
+    /// A 16 × 20 × 10 network in 1 shard (20 neurons fit one 64-neuron block), trained (as far as the file can tell) 2 epochs and 3 batches.
     static func sample() -> Checkpoint {
         var config = RunConfig()
         config.name = "format-test"
         config.hidden = 20
-        config.shards = 2
+        config.shards = 1
         config.epochs = 4
         config.seed = 7
-        let network = Network(inputs: 16, hidden: 20, shards: 2, seed: 7)
+        let network = Network(inputs: 16, hidden: 20, shards: 1, seed: 7)
         let records = [
             EpochRecord(
                 epoch: 1, trainAccuracy: 0.5, testSpikeAccuracy: 0.625, testRelaxedAccuracy: 0.75, seconds: 1.25,
@@ -59,10 +59,10 @@ struct CheckpointFormatTests {
         #expect(read.records == original.records)
         #expect(read.best == BestAccuracy(epoch: 1, testSpikeAccuracy: 0.625, testRelaxedAccuracy: 0.75))
         #expect(read.parameters!.map(\.bitPattern) == original.parameters!.map(\.bitPattern))
-        #expect((read.inputs, read.hidden, read.outputs, read.shards) == (16, 20, 10, 2))
+        #expect((read.inputs, read.hidden, read.outputs, read.shards) == (16, 20, 10, 1))
         #expect(read.encoded() == Self.bytes)
         #expect(read.makeNetwork(shards: 1)!.canonicalParameters() == original.parameters!)
-        #expect(read.makeNetwork(shards: 99)!.shards.count == 2, "clamped to what 20 neurons allow")
+        #expect(read.makeNetwork(shards: 99)!.shards.count == 1, "clamped to what 20 neurons allow")
     }
 
     @Test("version 1.0 layout: a 48-byte header, then CONF CURS METR BEST TIME WGHT, each with its CRC")
@@ -299,10 +299,10 @@ struct CheckpointFormatTests {
             error(shape.build())?.description
                 == "run/latest.ckpt: shape mismatch: the header says 21 hidden neurons, the configuration 20")
         var shards = Builder(Self.bytes)
-        shards.shards = 1
+        shards.shards = 2
         #expect(
             error(shards.build())
-                == .shapeMismatch(path: Self.path, reason: "the header says 1 shards, the configuration 2"))
+                == .shapeMismatch(path: Self.path, reason: "the header says 2 shards, the configuration 1"))
         var weights = Builder(Self.bytes)
         weights.sections[5].payload.removeLast(4)
         #expect(

@@ -77,9 +77,9 @@ struct RunConfigTests {
         #expect(config.learningRateFactor(epoch: 1) == 1)
         #expect(config.learningRateFactor(epoch: 3) == 0.25)
         #expect([100, 500, 800, 1000, 4500].map { RunConfig.automaticShardCount(hidden: $0) } == [1, 3, 8, 8, 32])
-        config.hidden = 50
+        config.hidden = 200
         config.shards = 10
-        #expect(config.resolvedShards == 4)  // 50 neurons are 4 blocks of 16
+        #expect(config.resolvedShards == 4)  // 200 neurons are 4 blocks of 64
         config.tauM = 20
         #expect(abs(config.leak - Float(exp(-1.0 / 20))) < 1e-7)
     }

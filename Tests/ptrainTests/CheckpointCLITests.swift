@@ -28,7 +28,7 @@ struct CheckpointCLITests {
     /// The configuration of every run here: H = 64 in 2 shards, 300 test images.
     static func arguments(trainLimit: Int, epochs: Int) throws -> [String] {
         [
-            "--hidden", "64", "--shards", "2", "--seed", "3", "--train-limit", String(trainLimit), "--test-limit",
+            "--hidden", "100", "--shards", "2", "--seed", "3", "--train-limit", String(trainLimit), "--test-limit",
             "300", "--epochs", String(epochs), "--data", try data(),
         ]
     }

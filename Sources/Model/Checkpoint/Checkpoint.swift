@@ -61,7 +61,7 @@ public struct Checkpoint: Sendable {
     /// one). Nil when read without weights.
     public func makeNetwork(shards: Int? = nil) -> Network? {
         guard let parameters else { return nil }
-        let count = min(max(1, shards ?? self.shards), ShardPlan.maximumCount(total: hidden))
+        let count = min(max(1, shards ?? self.shards), Network.maximumShards(hidden: hidden))
         let network = Network(inputs: inputs, hidden: hidden, outputs: outputs, shards: count)
         network.load(canonicalParameters: parameters)
         return network

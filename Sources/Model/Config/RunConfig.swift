@@ -1,5 +1,4 @@
 import Foundation
-import Parallel
 
 /// Every setting of a training run (spec: "Defaults in one table").
 ///
@@ -93,7 +92,7 @@ public struct RunConfig: Equatable, Sendable {
 
     /// Shard count actually used: `shards`, or `automaticShardCount(hidden:)`.
     public var resolvedShards: Int {
-        shards > 0 ? min(shards, ShardPlan.maximumCount(total: hidden)) : RunConfig.automaticShardCount(hidden: hidden)
+        shards > 0 ? min(shards, Network.maximumShards(hidden: hidden)) : RunConfig.automaticShardCount(hidden: hidden)
     }
 
     /// About one shard per 128 hidden neurons, rounded to a multiple of 8 from H = 512 on (8 at H = 800 and
@@ -101,7 +100,7 @@ public struct RunConfig: Equatable, Sendable {
     /// divide evenly over 2, 4 or 8 threads.
     public static func automaticShardCount(hidden: Int) -> Int {
         let count = hidden >= 512 ? 8 * ((hidden + 512) / 1024) : hidden / 128
-        return max(1, min(64, count, ShardPlan.maximumCount(total: hidden)))
+        return max(1, min(64, count, Network.maximumShards(hidden: hidden)))
     }
 
     /// Default run directory name: `<name>-h<H>-s<seed>`.

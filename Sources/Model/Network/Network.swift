@@ -6,6 +6,17 @@ public final class Network: @unchecked Sendable {
     public let inputs: Int
     public let hidden: Int
     public let outputs: Int
+    /// Shard boundaries fall on multiples of 64 neurons: the kernels walk 64-column blocks (4 vectors, 8
+    /// accumulators) and fall back to slower single-vector passes on narrower tails, so only the last shard
+    /// may have one. (With 16-neuron boundaries, H = 4500 in 32 shards gave 32- and 48-column shards that ran
+    /// entirely on the slow tail path.)
+    public static let shardGranularity = 64
+
+    /// The largest shard count for `hidden` neurons.
+    public static func maximumShards(hidden: Int) -> Int {
+        ShardPlan.maximumCount(total: hidden, granularity: shardGranularity)
+    }
+
     /// The fixed split of the hidden layer.
     public let plan: ShardPlan
     public let shards: [HiddenShard]
@@ -19,7 +30,7 @@ public final class Network: @unchecked Sendable {
         self.inputs = inputs
         self.hidden = hidden
         self.outputs = outputs
-        plan = ShardPlan(total: hidden, count: shards)
+        plan = ShardPlan(total: hidden, count: shards, granularity: Network.shardGranularity)
         self.shards = plan.ranges.map { HiddenShard(neurons: $0, inputs: inputs, outputs: outputs) }
         outputBias = AlignedBuffer(count: 16)
     }
