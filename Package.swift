@@ -26,3 +26,30 @@ let package = Package(
         .testTarget(name: "ptrainTests", dependencies: ["ptrain", "Model"]),
     ]
 )
+
+/// Fuzz targets, one executable per parser of outside bytes (docs/reliability.md, "Fuzzing"). They exist only
+/// when `PTRAIN_FUZZ=1` is set, so the default build and `swift test` never see them; `Fuzz/run.sh` builds
+/// them with `-sanitize=fuzzer,address` into `.build-fuzz` and runs them.
+if ProcessInfo.processInfo.environment["PTRAIN_FUZZ"] != nil {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency], exclude: [String])] = [
+        ("FuzzIDXImages", ["Model"], []),
+        ("FuzzIDXLabels", ["Model"], []),
+        ("FuzzGzip", ["Model"], []),
+        ("FuzzConfigJSON", ["Model"], []),
+        ("FuzzWeightsFile", ["Model"], []),
+        // `ptrain` is a symlink to Sources/ptrain: the CLI parser is internal to the executable.
+        ("FuzzCommandLine", ["Model", "Parallel"], ["ptrain/main.swift"]),
+        // Checkpoint format (Sources/Model/Checkpoint, not on this branch yet): add
+        // ("FuzzCheckpoint", ["Model"], []), Fuzz/Targets/FuzzCheckpoint, Fuzz/Corpus/FuzzCheckpoint.
+    ]
+    package.targets += [
+        .systemLibrary(name: "CLibFuzzer", path: "Fuzz/Support/LibFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Fuzz/Support/FuzzSupport"),
+    ]
+    for target in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: target.name, dependencies: target.dependencies + ["FuzzSupport"],
+                path: "Fuzz/Targets/\(target.name)", exclude: target.exclude))
+    }
+}
