@@ -1,10 +1,16 @@
-import numpy as np, sys, time
+# An independent float32 numpy implementation of docs/algorithm.md (dense matrix products, numpy's RNG),
+# used to cross-check ptrain's accuracy. Usage: python3 vpsnn_numpy.py HIDDEN EPOCHS [SEED]
+# Reads the gzip MNIST files from $PTRAIN_DATA or ../shared/data/mnist beside the repository.
+import gzip, os, numpy as np, sys, time
 H=int(sys.argv[1]); E=int(sys.argv[2]); seed=int(sys.argv[3]) if len(sys.argv)>3 else 1
-def load(f,off): return np.fromfile(f,dtype=np.uint8,offset=off)
-Xtr=load('/tmp/mnist-raw/train-images-idx3-ubyte',16).reshape(-1,784)/255.0
-ytr=load('/tmp/mnist-raw/train-labels-idx1-ubyte',8)
-Xte=load('/tmp/mnist-raw/t10k-images-idx3-ubyte',16).reshape(-1,784)/255.0
-yte=load('/tmp/mnist-raw/t10k-labels-idx1-ubyte',8)
+root=os.path.dirname(os.path.abspath(__file__))
+data=os.environ.get('PTRAIN_DATA') or os.path.join(root,'../../../../shared/data/mnist')
+def load(name,off):
+    with gzip.open(os.path.join(data,name+'.gz'),'rb') as f: return np.frombuffer(f.read(),dtype=np.uint8,offset=off)
+Xtr=load('train-images-idx3-ubyte',16).reshape(-1,784)/255.0
+ytr=load('train-labels-idx1-ubyte',8)
+Xte=load('t10k-images-idx3-ubyte',16).reshape(-1,784)/255.0
+yte=load('t10k-labels-idx1-ubyte',8)
 rng=np.random.default_rng(seed)
 f32=np.float32
 a1=np.sqrt(6/(784+H)); a2=np.sqrt(6/(H+10))
