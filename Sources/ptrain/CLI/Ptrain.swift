@@ -34,6 +34,7 @@ enum Ptrain {
                 return .interrupted
             case .runtime(let error):
                 Console.error("Error: \(error)\n")
+                if case .training(let cause) = error, case SessionError.diverged = cause { return .diverged }
                 return .failure
             }
         }
