@@ -24,7 +24,8 @@ public struct Evaluator {
         let spike = AlignedBuffer<Int32>(count: count)
         let relaxed = AlignedBuffer<Int32>(count: count)
         let scratches = (0..<pool.threadCount).map { _ in EvaluationScratch(network: network, timeSteps: config.timeSteps) }
-        let chunk = 64
+        // 64 samples per task, more when a dataset would need over 4,096 tasks (the pool's limit per call).
+        let chunk = max(64, (count + 4095) / 4096)
         let tasks = (count + chunk - 1) / chunk
         dataset.pixels.withUnsafeBufferPointer { pixels in
             pool.run(tasks: tasks) { task, worker in

@@ -16,8 +16,8 @@ import Synchronization
 /// small hidden sizes. The pool keeps its workers alive; a call publishes a job in one atomic word and
 /// costs a few microseconds. The calling thread works too, so `threadCount == 1` runs everything inline.
 ///
-/// Tasks are claimed one at a time from the shared word, and `run` returns as soon as every task has
-/// *completed* — it never waits for a worker to wake up or check in. On hosts that time-slice vCPUs, a
+/// Tasks are claimed one at a time (each worker prefers the same tasks at every call, for cache affinity),
+/// and `run` returns as soon as every task has *completed* — it never waits for a worker to wake up or check in. On hosts that time-slice vCPUs, a
 /// worker that is not running simply claims nothing and the caller does its share (waiting for check-ins
 /// made two threads three times slower than one whenever another process held the second core).
 ///
@@ -36,7 +36,7 @@ public final class WorkerPool: @unchecked Sendable {
     public init(threadCount: Int) {
         precondition(threadCount >= 1, "a worker pool needs at least one thread")
         self.threadCount = threadCount
-        shared = PoolState()
+        shared = PoolState(threadCount: threadCount)
         for worker in 1..<max(threadCount, 1) {
             let state = shared
             let thread = Thread { state.workerLoop(worker: worker) }
@@ -54,7 +54,7 @@ public final class WorkerPool: @unchecked Sendable {
     /// Runs `body(task, worker)` for every task in `0..<tasks`, spread over the pool's threads, and returns
     /// when all are done. `worker` is in `0..<threadCount` and is unique among concurrently running tasks,
     /// so it can index per-thread scratch memory. Not reentrant.
-    /// - Precondition: `tasks <= PoolState.maximumTasks` (about a million).
+    /// - Precondition: `tasks <= 4096`.
     public func run(tasks: Int, _ body: (_ task: Int, _ worker: Int) -> Void) {
         guard tasks > 0 else { return }
         if threadCount == 1 || tasks == 1 {
@@ -88,49 +88,72 @@ private struct PoolJob {
 
 /// The state shared by a pool and its worker threads.
 ///
-/// The job word packs (generation: 24 bits, task count: 20 bits, next task: 20 bits). A task is claimed by a
-/// compare-and-swap that increments the next-task field only if the generation is still the one the claimer
-/// saw, so a thread that slept through a whole call can never claim a task of a later call with an earlier
-/// call's closure. `jobAddress` is written before the word is published (release) and read only after a
-/// successful claim (acquire), when the calling `run` is still waiting for that task.
+/// The job word packs (generation: 44 bits, task count: 20 bits); `claims[t]` holds the generation that last
+/// claimed task t. A thread claims task t of generation g by a compare-and-swap from a smaller value to g, so
+/// each task runs once per generation, and a thread that slept through a whole call (its g is older than
+/// every claim of the tasks it could name) can never claim a task of a later call with an earlier call's
+/// closure. `jobAddress` is written before the word is published (release) and read only after a successful
+/// claim (acquire), when the calling `run` is still waiting for that task.
+///
+/// Affinity: worker w first tries the tasks t ≡ w (mod threads), then any task left. With every thread
+/// awake, shard s is therefore run by the same thread at every step, and its weights stay in that core's L2;
+/// a thread that is late or descheduled loses its tasks to the others instead of holding up the step.
 private final class PoolState: @unchecked Sendable {
     static let taskBits: UInt64 = 20
-    static let maximumTasks = Int((1 << taskBits) - 1)
+    /// Tasks per `run`: one claim word each, allocated once.
+    static let maximumTasks = 4096
     static let taskMask: UInt64 = (1 << taskBits) - 1
 
+    let threadCount: Int
     let word = Atomic<UInt64>(0)
     let jobAddress = Atomic<UInt>(0)
     let completed = Atomic<Int>(0)
     let stopping = Atomic<Bool>(false)
     let exited = Atomic<Int>(0)
     let running = Atomic<Bool>(false)
+    private let claims: UnsafeMutablePointer<Atomic<UInt64>>
 
-    /// Starts a new generation of `tasks` tasks (next task 0).
-    func publish(tasks: Int) {
-        let generation = (word.load(ordering: .relaxed) >> (2 * Self.taskBits)) &+ 1
-        let packed = (generation << (2 * Self.taskBits)) | (UInt64(tasks) << Self.taskBits)
-        word.store(packed, ordering: .releasing)
+    init(threadCount: Int) {
+        self.threadCount = threadCount
+        claims = UnsafeMutablePointer<Atomic<UInt64>>.allocate(capacity: Self.maximumTasks)
+        for index in 0..<Self.maximumTasks { (claims + index).initialize(to: Atomic<UInt64>(0)) }
     }
 
-    /// Claims and runs tasks of the current generation until none is left.
+    deinit {
+        claims.deinitialize(count: Self.maximumTasks)
+        claims.deallocate()
+    }
+
+    /// Starts a new generation of `tasks` tasks.
+    func publish(tasks: Int) {
+        let generation = (word.load(ordering: .relaxed) >> Self.taskBits) &+ 1
+        word.store(generation << Self.taskBits | UInt64(tasks), ordering: .releasing)
+    }
+
+    /// Runs tasks of the current generation until none is left unclaimed: this worker's own tasks first.
     func work(worker: Int) {
-        var current = word.load(ordering: .acquiring)
-        let generation = current >> (2 * Self.taskBits)
-        while true {
-            let count = (current >> Self.taskBits) & Self.taskMask
-            let next = current & Self.taskMask
-            guard current >> (2 * Self.taskBits) == generation, next < count else { return }
-            let (exchanged, original) = word.compareExchange(
-                expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
-            guard exchanged else {
-                current = original
-                continue
-            }
-            let job = UnsafePointer<PoolJob>(bitPattern: jobAddress.load(ordering: .acquiring))!
-            job.pointee.body(Int(next), worker)
-            completed.add(1, ordering: .releasing)
-            current = word.load(ordering: .acquiring)
+        let current = word.load(ordering: .acquiring)
+        let generation = current >> Self.taskBits
+        let count = Int(current & Self.taskMask)
+        var task = worker
+        while task < count {
+            run(task, generation: generation, worker: worker)
+            task += threadCount
         }
+        for task in 0..<count { run(task, generation: generation, worker: worker) }
+    }
+
+    /// Claims task `task` for `generation` and runs it; does nothing if another thread claimed it.
+    @inline(__always)
+    private func run(_ task: Int, generation: UInt64, worker: Int) {
+        // This is safe because task < count <= maximumTasks, the capacity of `claims`.
+        let claim = claims[task].load(ordering: .relaxed)
+        guard claim < generation else { return }
+        guard claims[task].compareExchange(expected: claim, desired: generation, ordering: .acquiringAndReleasing).exchanged
+        else { return }
+        let job = UnsafePointer<PoolJob>(bitPattern: jobAddress.load(ordering: .acquiring))!
+        job.pointee.body(task, worker)
+        completed.add(1, ordering: .releasing)
     }
 
     func workerLoop(worker: Int) {
@@ -143,7 +166,7 @@ private final class PoolState: @unchecked Sendable {
                 exited.add(1, ordering: .releasing)
                 return
             }
-            let generation = word.load(ordering: .acquiring) >> (2 * Self.taskBits)
+            let generation = word.load(ordering: .acquiring) >> Self.taskBits
             if generation == seen {
                 backoff.pause()
                 continue
