@@ -39,8 +39,8 @@ if ProcessInfo.processInfo.environment["PTRAIN_FUZZ"] != nil {
         ("FuzzWeightsFile", ["Model"], []),
         // `ptrain` is a symlink to Sources/ptrain: the CLI parser is internal to the executable.
         ("FuzzCommandLine", ["Model", "Parallel"], ["ptrain/main.swift"]),
-        // Checkpoint format (Sources/Model/Checkpoint, not on this branch yet): add
-        // ("FuzzCheckpoint", ["Model"], []), Fuzz/Targets/FuzzCheckpoint, Fuzz/Corpus/FuzzCheckpoint.
+        // The binary checkpoint format (Sources/Model/Checkpoint).
+        ("FuzzCheckpoint", ["Model"], []),
     ]
     package.targets += [
         .systemLibrary(name: "CLibFuzzer", path: "Fuzz/Support/LibFuzzer"),

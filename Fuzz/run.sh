@@ -24,8 +24,7 @@ targets=(
     FuzzConfigJSON
     FuzzWeightsFile
     FuzzCommandLine
-    # FuzzCheckpoint  # the binary checkpoint format (Sources/Model/Checkpoint): add it here, in Package.swift's
-    #                 # PTRAIN_FUZZ block, as Fuzz/Targets/FuzzCheckpoint and with seeds in Fuzz/Corpus/FuzzCheckpoint.
+    FuzzCheckpoint
 )
 if [ $# -gt 0 ]; then targets=("$@"); fi
 if ! [[ $seconds =~ ^[1-9][0-9]*$ ]]; then
