@@ -34,7 +34,8 @@ struct DeterminismTests {
         let order = EpochOrder.permutation(count: Self.dataset.count, seed: config.seed, epoch: 1)
         var start = 0
         while start < order.count {
-            _ = try trainer.trainBatch(samples: order[start..<min(start + 10, order.count)], dataset: Self.dataset, epoch: 1)
+            _ = try trainer.trainBatch(
+                samples: order[start..<min(start + 10, order.count)], dataset: Self.dataset, epoch: 1)
             start += 10
         }
         return network.canonicalParameters()
@@ -68,8 +69,10 @@ struct DeterminismTests {
         config.hidden = 150
         config.shards = 3
         let network = Network(inputs: 64, hidden: 150, shards: 3, seed: 3)
-        let one = Evaluator(config: config, network: network, pool: WorkerPool(threadCount: 1)).predictions(on: Self.dataset)
-        let three = Evaluator(config: config, network: network, pool: WorkerPool(threadCount: 3)).predictions(on: Self.dataset)
+        let one = Evaluator(config: config, network: network, pool: WorkerPool(threadCount: 1)).predictions(
+            on: Self.dataset)
+        let three = Evaluator(config: config, network: network, pool: WorkerPool(threadCount: 3)).predictions(
+            on: Self.dataset)
         #expect(one.spike == three.spike)
         #expect(one.relaxed == three.relaxed)
     }

@@ -69,8 +69,10 @@ struct MNISTTrainingTests {
         var accuracies: [Double] = []
         for threads in [1, 2] {
             try TestData.withTemporaryDirectory { directory in
-                let records = try TrainingSession(config: config, data: mnist, threads: threads, runDirectory: directory)
-                    .run(observer: SilentObserver())
+                let records = try TrainingSession(
+                    config: config, data: mnist, threads: threads, runDirectory: directory
+                )
+                .run(observer: SilentObserver())
                 accuracies.append(records[0].testSpikeAccuracy)
                 results.append(try WeightsFile.read(path: directory + "/weights.bin").network.canonicalParameters())
             }

@@ -17,7 +17,8 @@ struct RunConfigTests {
         let standard = try RunConfig.load(path: Self.configsDirectory + "/mnist-800.json")
         #expect(standard.hidden == 800 && standard.epochs == 20 && standard.batch == 10 && standard.seed == 1)
         let paper = try RunConfig.load(path: Self.configsDirectory + "/paper-4500.json")
-        #expect(paper.hidden == 4500 && paper.epochs == 100 && paper.batch == 10 && paper.lr1 == 0.05 && paper.lr2 == 0.05)
+        #expect(
+            paper.hidden == 4500 && paper.epochs == 100 && paper.batch == 10 && paper.lr1 == 0.05 && paper.lr2 == 0.05)
         let smoke = try RunConfig.load(path: Self.configsDirectory + "/smoke.json")
         #expect(smoke.hidden == 100 && smoke.trainLimit == 3000 && smoke.testLimit == 1000)
     }
@@ -42,14 +43,19 @@ struct RunConfigTests {
         #expect(throws: ConfigError.self) { try decode(#"{"zzzzzzzz": 1}"#) }
     }
 
-    @Test("out-of-range and mistyped values name the key", arguments: [
-        (#"{"eps": 2}"#, "test.json: key 'eps' = 2.0 is out of range (allowed: greater than 0, at most 1)"),
-        (#"{"hidden": 0}"#, "test.json: key 'hidden' = 0 is out of range (allowed: 1...1000000)"),
-        (#"{"hidden": "many"}"#, "test.json: key 'hidden' must be a number"),
-        (#"{"nudge": "up"}"#, "test.json: key 'nudge' = \"up\" is out of range (allowed: beta | direct | centered)"),
-        (#"{"lrDecay": 0}"#, "test.json: key 'lrDecay' = 0.0 is out of range (allowed: greater than 0, at most 1)"),
-        (#"[1, 2]"#, "test.json: malformed JSON: the top level must be an object"),
-    ])
+    @Test(
+        "out-of-range and mistyped values name the key",
+        arguments: [
+            (#"{"eps": 2}"#, "test.json: key 'eps' = 2.0 is out of range (allowed: greater than 0, at most 1)"),
+            (#"{"hidden": 0}"#, "test.json: key 'hidden' = 0 is out of range (allowed: 1...1000000)"),
+            (#"{"hidden": "many"}"#, "test.json: key 'hidden' must be a number"),
+            (
+                #"{"nudge": "up"}"#,
+                "test.json: key 'nudge' = \"up\" is out of range (allowed: beta | direct | centered)"
+            ),
+            (#"{"lrDecay": 0}"#, "test.json: key 'lrDecay' = 0.0 is out of range (allowed: greater than 0, at most 1)"),
+            (#"[1, 2]"#, "test.json: malformed JSON: the top level must be an object"),
+        ])
     func badValues(json: String, message: String) {
         do {
             _ = try decode(json)

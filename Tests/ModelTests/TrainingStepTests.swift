@@ -25,7 +25,9 @@ struct TrainingStepTests {
         return config
     }
 
-    func trainedParameters(rule: RunConfig.Rule, nudge: RunConfig.Nudge = .beta) throws -> (parameters: [Float], correct: Int) {
+    func trainedParameters(rule: RunConfig.Rule, nudge: RunConfig.Nudge = .beta) throws -> (
+        parameters: [Float], correct: Int
+    ) {
         let config = configuration(rule: rule, nudge: nudge)
         let network = Network(inputs: 4, hidden: 3, outputs: 3, shards: 1)
         network.load(canonicalParameters: Self.w1 + Self.b1 + Self.w2 + Self.b2)

@@ -93,7 +93,9 @@ struct RowDotsTests {
         }
     }
 
-    @Test("the 10-row register path gives the same bits as the general path at 9, 11 and 16 rows", arguments: kernelWidths)
+    @Test(
+        "the 10-row register path gives the same bits as the general path at 9, 11 and 16 rows", arguments: kernelWidths
+    )
     func tenRowPathMatchesGeneralPath(width: Int) {
         // Lane k of the tree depends on row k's vector alone, so the first outputs do not depend on how many
         // rows follow: rows = 10 (register path) must agree with rows = 11 and 16 (general path) on outputs

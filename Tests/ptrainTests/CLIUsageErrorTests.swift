@@ -56,7 +56,10 @@ struct CLIUsageErrorTests {
         (["train", "--hidden", "0"], "Invalid value '0' for '--hidden': must be in 1...1000000."),
         (["train", "--hidden", "1.5"], "Invalid value '1.5' for '--hidden': must be an integer."),
         (["train", "--eps", "2"], "Invalid value '2' for '--eps': must be greater than 0, at most 1."),
-        (["train", "--nudge", "sideways"], "Invalid value 'sideways' for '--nudge': must be one of beta | direct | centered."),
+        (
+            ["train", "--nudge", "sideways"],
+            "Invalid value 'sideways' for '--nudge': must be one of beta | direct | centered."
+        ),
         (["train", "--out="], "Invalid value '' for '--out': must not be empty."),
     ])
     func invalidValues(arguments: [String], message: String) throws {

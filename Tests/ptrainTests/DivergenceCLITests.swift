@@ -13,7 +13,10 @@ struct DivergenceCLITests {
         defer { try? FileManager.default.removeItem(at: run) }
         let common = ["--data", Self.mnist, "--threads", "2"]
         let first = try PtrainProcess.run(
-            ["train", "--hidden", "32", "--epochs", "1", "--train-limit", "300", "--test-limit", "100", "--out", run.path]
+            [
+                "train", "--hidden", "32", "--epochs", "1", "--train-limit", "300", "--test-limit", "100", "--out",
+                run.path,
+            ]
                 + common)
         #expect(first.status == 0, "\(first.stderr)")
         let names = ["latest.ckpt", "best.ckpt", "weights.bin", "metrics.csv"]

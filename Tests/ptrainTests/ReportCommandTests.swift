@@ -18,7 +18,9 @@ struct ReportCommandTests {
         #expect(train.status == 0, "\(train.stderr)")
         let report = try PtrainProcess.run(["report", run.path, "--data", Self.mnist, "--tiles", "9"])
         #expect(report.status == 0, "\(report.stderr)")
-        #expect(report.stdout.hasSuffix("wrote learning-curve.svg, confusion.svg, confusion.txt, weights.png to \(run.path)\n"))
+        #expect(
+            report.stdout.hasSuffix(
+                "wrote learning-curve.svg, confusion.svg, confusion.txt, weights.png to \(run.path)\n"))
 
         let curve = try String(contentsOf: run.appendingPathComponent("learning-curve.svg"), encoding: .utf8)
         #expect(curve.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
@@ -31,8 +33,10 @@ struct ReportCommandTests {
         let text = try String(contentsOf: run.appendingPathComponent("confusion.txt"), encoding: .utf8)
         let rows = text.split(separator: "\n").dropFirst()
         #expect(rows.count == 10)
-        let total = rows.map { row in row.split(separator: " ").dropFirst().dropLast().compactMap { Int($0) }.reduce(0, +) }
-            .reduce(0, +)
+        let total = rows.map { row in
+            row.split(separator: " ").dropFirst().dropLast().compactMap { Int($0) }.reduce(0, +)
+        }
+        .reduce(0, +)
         #expect(total == 200)
 
         // weights.png: PNG signature, IHDR of a 3×3 grid of 28×28 tiles magnified 3× with 2-pixel gaps.

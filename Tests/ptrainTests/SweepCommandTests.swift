@@ -9,8 +9,10 @@ struct SweepCommandTests {
 
     func sweep(_ directory: URL, _ extra: [String]) throws -> ProcessResult {
         try PtrainProcess.run(
-            ["sweep", "--hidden", "16,48", "--train-limit", "600", "--test-limit", "200", "--data", Self.mnist,
-             "--out", directory.path, "--threads", "2"] + extra)
+            [
+                "sweep", "--hidden", "16,48", "--train-limit", "600", "--test-limit", "200", "--data", Self.mnist,
+                "--out", directory.path, "--threads", "2",
+            ] + extra)
     }
 
     @Test("results.csv has one row per size; a re-run skips finished sizes; more epochs resume them")
@@ -21,7 +23,10 @@ struct SweepCommandTests {
         #expect(first.status == 0, "\(first.stderr)")
         let csv = try String(contentsOf: directory.appendingPathComponent("results.csv"), encoding: .utf8)
         let lines = csv.split(separator: "\n")
-        #expect(lines.first == "hidden,best_test_accuracy_spike,best_epoch,final_test_accuracy_spike,best_test_accuracy_relaxed,epochs,seconds,samples_per_second")
+        #expect(
+            lines.first
+                == "hidden,best_test_accuracy_spike,best_epoch,final_test_accuracy_spike,best_test_accuracy_relaxed,epochs,seconds,samples_per_second"
+        )
         #expect(lines.dropFirst().map { $0.split(separator: ",")[0] } == ["16", "48"])
         #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",")[5] == "2" })
         for figure in ["accuracy-vs-hidden.svg", "accuracy-vs-epoch.svg"] {
@@ -47,8 +52,10 @@ struct SweepCommandTests {
         let directory = try PtrainProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try PtrainProcess.run(
-            ["sweep", "--hidden", "16", "--epochs", "40", "--train-limit", "200", "--test-limit", "100", "--data",
-             Self.mnist, "--out", directory.path, "--patience", "1"])
+            [
+                "sweep", "--hidden", "16", "--epochs", "40", "--train-limit", "200", "--test-limit", "100", "--data",
+                Self.mnist, "--out", directory.path, "--patience", "1",
+            ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("h16: no better test accuracy for 1 epochs, stopped after epoch"))
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("h16/early-stopped").path))
@@ -61,6 +68,8 @@ struct SweepCommandTests {
     func badList() throws {
         let result = try PtrainProcess.run(["sweep", "--hidden", "100,abc"])
         #expect(result.status == 64)
-        #expect(result.stderr.hasPrefix("Error: Invalid value '100,abc' for '--hidden': must be sizes in 1...1000000 separated by commas."))
+        #expect(
+            result.stderr.hasPrefix(
+                "Error: Invalid value '100,abc' for '--hidden': must be sizes in 1...1000000 separated by commas."))
     }
 }

@@ -49,15 +49,19 @@ func check(_ bytes: [UInt8]) {
         let again: Checkpoint
         do {
             again = try Checkpoint.decode(
-                Checkpoint(network: network, config: checkpoint.config, cursor: checkpoint.cursor, records: checkpoint.records)
-                    .encoded(), path: "round trip")
+                Checkpoint(
+                    network: network, config: checkpoint.config, cursor: checkpoint.cursor, records: checkpoint.records
+                )
+                .encoded(), path: "round trip")
         } catch {
             fatalError("a decoded checkpoint does not read back: \(error)")
         }
         fuzzCheck(again.config == checkpoint.config, "round trip changed the configuration")
         fuzzCheck(again.cursor == checkpoint.cursor, "round trip changed the cursor")
         fuzzCheck(again.records == checkpoint.records, "round trip changed the metrics")
-        fuzzCheck(again.parameters!.map(\.bitPattern) == checkpoint.parameters!.map(\.bitPattern), "round trip changed the parameters")
+        fuzzCheck(
+            again.parameters!.map(\.bitPattern) == checkpoint.parameters!.map(\.bitPattern),
+            "round trip changed the parameters")
     } catch {
         fuzzCheck(error.description.hasPrefix(path + ":"), "bad error message: \(error.description)")
     }

@@ -49,16 +49,39 @@ public enum Benchmarks {
             let x = SIMD16<Float>(repeating: 0.999_9)
             let y = SIMD16<Float>(repeating: 1e-4)
             a.withUnsafeMutableBufferPointer { acc in
-                var a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], a4 = acc[4], a5 = acc[5], a6 = acc[6]
-                var a7 = acc[7], a8 = acc[8], a9 = acc[9], a10 = acc[10], a11 = acc[11], a12 = acc[12]
-                var a13 = acc[13], a14 = acc[14], a15 = acc[15]
+                var a0 = acc[0]
+                var a1 = acc[1]
+                var a2 = acc[2]
+                var a3 = acc[3]
+                var a4 = acc[4]
+                var a5 = acc[5]
+                var a6 = acc[6]
+                var a7 = acc[7]
+                var a8 = acc[8]
+                var a9 = acc[9]
+                var a10 = acc[10]
+                var a11 = acc[11]
+                var a12 = acc[12]
+                var a13 = acc[13]
+                var a14 = acc[14]
+                var a15 = acc[15]
                 for _ in 0..<iterations {
-                    a0 = a0.addingProduct(a0, x); a1 = a1.addingProduct(a1, x); a2 = a2.addingProduct(a2, x)
-                    a3 = a3.addingProduct(a3, x); a4 = a4.addingProduct(a4, x); a5 = a5.addingProduct(a5, x)
-                    a6 = a6.addingProduct(a6, x); a7 = a7.addingProduct(a7, x); a8 = a8.addingProduct(a8, x)
-                    a9 = a9.addingProduct(a9, x); a10 = a10.addingProduct(a10, x); a11 = a11.addingProduct(a11, x)
-                    a12 = a12.addingProduct(a12, y); a13 = a13.addingProduct(a13, y)
-                    a14 = a14.addingProduct(a14, y); a15 = a15.addingProduct(a15, y)
+                    a0 = a0.addingProduct(a0, x)
+                    a1 = a1.addingProduct(a1, x)
+                    a2 = a2.addingProduct(a2, x)
+                    a3 = a3.addingProduct(a3, x)
+                    a4 = a4.addingProduct(a4, x)
+                    a5 = a5.addingProduct(a5, x)
+                    a6 = a6.addingProduct(a6, x)
+                    a7 = a7.addingProduct(a7, x)
+                    a8 = a8.addingProduct(a8, x)
+                    a9 = a9.addingProduct(a9, x)
+                    a10 = a10.addingProduct(a10, x)
+                    a11 = a11.addingProduct(a11, x)
+                    a12 = a12.addingProduct(a12, y)
+                    a13 = a13.addingProduct(a13, y)
+                    a14 = a14.addingProduct(a14, y)
+                    a15 = a15.addingProduct(a15, y)
                 }
                 acc[0] = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11 + a12 + a13 + a14 + a15
             }
@@ -92,13 +115,16 @@ public enum Benchmarks {
         var results: [KernelResult] = []
         func record(_ name: String, flops: Double, seconds: Double, note: String) {
             let gflops = flops / seconds / 1e9
-            results.append(KernelResult(kernel: name, hidden: hidden, gflops: gflops, fractionOfPeak: gflops / peak, note: note))
+            results.append(
+                KernelResult(kernel: name, hidden: hidden, gflops: gflops, fractionOfPeak: gflops / peak, note: note))
         }
 
         // Hidden drive (Eq. 5): the event-driven sums of switched-on/off rows, 64-column blocks, T steps.
         var rowsTouched = 0
         for b in 0..<batch {
-            for t in 0..<steps { rowsTouched += Int(trains.addedCounts[b * steps + t] + trains.removedCounts[b * steps + t]) }
+            for t in 0..<steps {
+                rowsTouched += Int(trains.addedCounts[b * steps + t] + trains.removedCounts[b * steps + t])
+            }
         }
         let driveSeconds = time {
             for shard in network.shards {
@@ -113,7 +139,8 @@ public enum Benchmarks {
                                 matrix: shard.inputWeights.pointer + column, rowStride: shard.width, width: block,
                                 added: spikes.added + t * inputs, addedCount: Int(spikes.addedCounts[t]),
                                 removed: spikes.removed + t * inputs, removedCount: Int(spikes.removedCounts[t]),
-                                base: t == 0 ? UnsafePointer(shard.hiddenBias.pointer + column) : UnsafePointer(input + column),
+                                base: t == 0
+                                    ? UnsafePointer(shard.hiddenBias.pointer + column) : UnsafePointer(input + column),
                                 out: input + column)
                         }
                         column += block
@@ -122,9 +149,10 @@ public enum Benchmarks {
             }
         }
         let driveFlops = Double((rowsTouched + batch * steps) * totalWidth)
-        record("hidden drive (event-driven)", flops: driveFlops, seconds: driveSeconds,
-               note: "\(rowsTouched / (batch * steps)) rows change per step; a dense x·W1 per step does "
-                   + "\(MetricsTable.fixed(2 * Double(inputs * totalWidth * batch * steps) / driveFlops, 0))× the flops")
+        record(
+            "hidden drive (event-driven)", flops: driveFlops, seconds: driveSeconds,
+            note: "\(rowsTouched / (batch * steps)) rows change per step; a dense x·W1 per step does "
+                + "\(MetricsTable.fixed(2 * Double(inputs * totalWidth * batch * steps) / driveFlops, 0))× the flops")
 
         // Output drive / relaxation feedback: 10 dot products per shard and sample.
         let spikeVector = AlignedBuffer<Float>(count: widest)
@@ -134,13 +162,15 @@ public enum Benchmarks {
             for _ in 0..<(batch * steps) {
                 for shard in network.shards {
                     Kernels.rowDots(
-                        spikeVector.pointer, weights: shard.outputWeightsTransposed.pointer, rows: 10, width: shard.width,
+                        spikeVector.pointer, weights: shard.outputWeightsTransposed.pointer, rows: 10,
+                        width: shard.width,
                         clampInput: false, out: out.pointer)
                 }
             }
         }
-        record("output drive rowDots", flops: Double(2 * 10 * totalWidth * batch * steps), seconds: dotSeconds,
-               note: "10 dot products per shard, T×B calls")
+        record(
+            "output drive rowDots", flops: Double(2 * 10 * totalWidth * batch * steps), seconds: dotSeconds,
+            note: "10 dot products per shard, T×B calls")
 
         // Rank-10 update of W1, dense (every row, every coefficient non-zero).
         let rows = AlignedBuffer<UInt16>(count: inputs)
@@ -156,8 +186,9 @@ public enum Benchmarks {
                     rowCount: inputs, coefficients: coefficients.pointer, deltas: deltas.pointer, batch: batch)
             }
         }
-        record("W1 rank-10 update (dense)", flops: Double(2 * batch * inputs * totalWidth), seconds: updateSeconds,
-               note: "784×10 · 10×H, in place")
+        record(
+            "W1 rank-10 update (dense)", flops: Double(2 * batch * inputs * totalWidth), seconds: updateSeconds,
+            note: "784×10 · 10×H, in place")
 
         // LIF step: leak, integrate, threshold, reset, drive sum (4 flops per neuron).
         let potential = AlignedBuffer<Float>(count: totalWidth)
@@ -172,8 +203,9 @@ public enum Benchmarks {
                     leak: 1, threshold: 1, spikes: fired.pointer)
             }
         }
-        record("LIF step (Euler, threshold, reset)", flops: Double(4 * totalWidth * batch * steps), seconds: lifSeconds,
-               note: "\(MetricsTable.fixed(lifSeconds / Double(batch * steps) * 1e6, 2)) µs per step of \(hidden) neurons")
+        record(
+            "LIF step (Euler, threshold, reset)", flops: Double(4 * totalWidth * batch * steps), seconds: lifSeconds,
+            note: "\(MetricsTable.fixed(lifSeconds / Double(batch * steps) * 1e6, 2)) µs per step of \(hidden) neurons")
 
         // Relaxation step of the hidden layer (Eq. 10): 10 feedback FMAs + 5 flops per neuron.
         let scale = AlignedBuffer<Float>(count: 16)
@@ -182,13 +214,15 @@ public enum Benchmarks {
             for _ in 0..<batch {
                 for shard in network.shards {
                     Kernels.relaxStep(
-                        potential: potential.pointer, drive: drive.pointer, feedback: shard.outputWeightsTransposed.pointer,
+                        potential: potential.pointer, drive: drive.pointer,
+                        feedback: shard.outputWeightsTransposed.pointer,
                         feedbackRows: 10, feedbackScale: scale.pointer, eps: 0.5, width: shard.width)
                 }
             }
         }
-        record("relaxation step (Eq. 10)", flops: Double(25 * totalWidth * batch), seconds: relaxSeconds,
-               note: "per sample and shard")
+        record(
+            "relaxation step (Eq. 10)", flops: Double(25 * totalWidth * batch), seconds: relaxSeconds,
+            note: "per sample and shard")
         return results
     }
 
@@ -202,7 +236,9 @@ public enum Benchmarks {
             for _ in 0..<calls { pool.run(tasks: tasks) { task, _ in sink.pointer[task] &+= 1 } }
         }
         let dispatchSeconds = time {
-            for _ in 0..<calls { DispatchQueue.concurrentPerform(iterations: tasks) { task in sink.pointer[task] &+= 1 } }
+            for _ in 0..<calls {
+                DispatchQueue.concurrentPerform(iterations: tasks) { task in sink.pointer[task] &+= 1 }
+            }
         }
         blackHole(sink.array)
         return (poolSeconds / Double(calls) * 1e6, dispatchSeconds / Double(calls) * 1e6)
@@ -216,17 +252,21 @@ public enum Benchmarks {
         var config = RunConfig()
         config.hidden = hidden
         let subset = dataset.prefix(samples)
-        var results = threads.map { TrainingResult(hidden: hidden, threads: $0, samples: subset.count, samplesPerSecond: []) }
+        var results = threads.map {
+            TrainingResult(hidden: hidden, threads: $0, samples: subset.count, samplesPerSecond: [])
+        }
         let pools = threads.map { WorkerPool(threadCount: $0) }
         for _ in 0..<repetitions {
             for (index, pool) in pools.enumerated() {
-                let network = Network(inputs: subset.pixelsPerImage, hidden: hidden, shards: config.resolvedShards, seed: 1)
+                let network = Network(
+                    inputs: subset.pixelsPerImage, hidden: hidden, shards: config.resolvedShards, seed: 1)
                 let trainer = Trainer(config: config, network: network, pool: pool)
                 let order = EpochOrder.permutation(count: subset.count, seed: 1, epoch: 1)
                 let start = DispatchTime.now().uptimeNanoseconds
                 var done = 0
                 while done < order.count {
-                    _ = try? trainer.trainBatch(samples: order[done..<min(done + 10, order.count)], dataset: subset, epoch: 1)
+                    _ = try? trainer.trainBatch(
+                        samples: order[done..<min(done + 10, order.count)], dataset: subset, epoch: 1)
                     done += 10
                 }
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

@@ -53,7 +53,8 @@ extension RunConfig: Decodable {
         } catch {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            let reason = !exists ? "no such file" : isDirectory.boolValue ? "is a directory" : "\(error.localizedDescription)"
+            let reason =
+                !exists ? "no such file" : isDirectory.boolValue ? "is a directory" : "\(error.localizedDescription)"
             throw .unreadable(path: path, reason: reason)
         }
         return try decode(data, source: path)
@@ -80,7 +81,8 @@ extension RunConfig: Decodable {
     /// Applies one `--flag value` override; `source` names it in errors (e.g. `--hidden`).
     public mutating func override(flag: String, value: String) throws(ConfigError) {
         guard let key = RunConfig.key(named: flag) else {
-            throw .unknownKey(path: "command line", key: flag, suggestion: closestName(to: flag, among: RunConfig.keys.map(\.flag)))
+            throw .unknownKey(
+                path: "command line", key: flag, suggestion: closestName(to: flag, among: RunConfig.keys.map(\.flag)))
         }
         try key.assign(&self, value, "--\(key.flag)")
     }

@@ -44,7 +44,9 @@ extension RunConfig {
         .choice("rule", "rule", "synaptic rule: stdp | eqprop", \.rule),
         .float("lr1", "lr1", "learning rate η1 of W1, b1", \.lr1, positive: false),
         .float("lr2", "lr2", "learning rate η2 of W2, b2", \.lr2, positive: false),
-        .unitFloat("lrDecay", "lr-decay", "learning-rate factor per epoch: lr · lrDecay^(epoch − 1)", \.lrDecay, allowZero: false),
+        .unitFloat(
+            "lrDecay", "lr-decay", "learning-rate factor per epoch: lr · lrDecay^(epoch − 1)", \.lrDecay,
+            allowZero: false),
         .unitFloat("alpha", "alpha", "Eq. 11 mix α of V^FF and V^ES", \.alpha, allowZero: true),
         .seed("seed", "seed", "seed of everything random", \.seed),
         .int("shards", "shards", "logical hidden shards (0: automatic)", \.shards, 0...65_536),

@@ -35,7 +35,8 @@ public struct SpikeEncoder: Sendable {
         public init(
             added: UnsafeMutablePointer<UInt16>, removed: UnsafeMutablePointer<UInt16>,
             addedCounts: UnsafeMutablePointer<Int32>, removedCounts: UnsafeMutablePointer<Int32>,
-            rates: UnsafeMutablePointer<Float>, counts: UnsafeMutablePointer<Int32>, previous: UnsafeMutablePointer<UInt8>
+            rates: UnsafeMutablePointer<Float>, counts: UnsafeMutablePointer<Int32>,
+            previous: UnsafeMutablePointer<UInt8>
         ) {
             self.added = added
             self.removed = removed

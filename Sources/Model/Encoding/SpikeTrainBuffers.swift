@@ -33,6 +33,7 @@ final class SpikeTrainBuffers: @unchecked Sendable {
         return SpikeEncoder.Output(
             added: added.pointer + lists, removed: removed.pointer + lists,
             addedCounts: addedCounts.pointer + b * timeSteps, removedCounts: removedCounts.pointer + b * timeSteps,
-            rates: rates.pointer + b * inputs, counts: counts.pointer + b * inputs, previous: previous.pointer + b * inputs)
+            rates: rates.pointer + b * inputs, counts: counts.pointer + b * inputs,
+            previous: previous.pointer + b * inputs)
     }
 }

@@ -23,7 +23,9 @@ public struct Evaluator {
         let count = dataset.count
         let spike = AlignedBuffer<Int32>(count: count)
         let relaxed = AlignedBuffer<Int32>(count: count)
-        let scratches = (0..<pool.threadCount).map { _ in EvaluationScratch(network: network, timeSteps: config.timeSteps) }
+        let scratches = (0..<pool.threadCount).map { _ in
+            EvaluationScratch(network: network, timeSteps: config.timeSteps)
+        }
         // 64 samples per task, more when a dataset would need over 4,096 tasks (the pool's limit per call).
         let chunk = max(64, (count + 4095) / 4096)
         let tasks = (count + chunk - 1) / chunk
@@ -60,7 +62,9 @@ public struct Evaluator {
             relaxedAccuracy: Double(relaxedCorrect) / total, confusion: confusion)
     }
 
-    private func classify(pixels: UnsafePointer<UInt8>, sample: Int, scratch: EvaluationScratch) -> (spike: Int, relaxed: Int) {
+    private func classify(pixels: UnsafePointer<UInt8>, sample: Int, scratch: EvaluationScratch) -> (
+        spike: Int, relaxed: Int
+    ) {
         let steps = config.timeSteps
         let shards = network.shards
         let outputs = network.outputs
@@ -70,7 +74,8 @@ public struct Evaluator {
         for (s, shard) in shards.enumerated() {
             let drive = scratch.drive.pointer + scratch.offsets[s]
             Dynamics.hiddenFeedForward(
-                shard: shard, spikes: trains, timeSteps: steps, leak: config.leak, threshold: config.theta, scratch: scratch.neurons,
+                shard: shard, spikes: trains, timeSteps: steps, leak: config.leak, threshold: config.theta,
+                scratch: scratch.neurons,
                 drive: drive, partial: scratch.feedForwardPartials.pointer + s * steps * 16)
             let potential = scratch.potential.pointer + scratch.offsets[s]
             for j in 0..<shard.width { potential[j] = Dynamics.rho(drive[j]) }

@@ -1,12 +1,14 @@
 /// `metrics.csv`: one line per epoch.
 public enum MetricsTable {
-    public static let header = "epoch,train_accuracy,test_accuracy_spike,test_accuracy_relaxed,seconds,samples_per_second"
+    public static let header =
+        "epoch,train_accuracy,test_accuracy_spike,test_accuracy_relaxed,seconds,samples_per_second"
 
     /// The whole file for `records`.
     public static func csv(_ records: [EpochRecord]) -> String {
         var text = header + "\n"
         for r in records {
-            text += "\(r.epoch),\(fixed(r.trainAccuracy, 6)),\(fixed(r.testSpikeAccuracy, 6)),\(fixed(r.testRelaxedAccuracy, 6)),"
+            text +=
+                "\(r.epoch),\(fixed(r.trainAccuracy, 6)),\(fixed(r.testSpikeAccuracy, 6)),\(fixed(r.testRelaxedAccuracy, 6)),"
             text += "\(fixed(r.seconds, 3)),\(fixed(r.samplesPerSecond, 1))\n"
         }
         return text

@@ -15,7 +15,9 @@ extension Network {
                 for (local, j) in shard.neurons.enumerated() {
                     for i in 0..<inputs { w1[i * hidden + j] = shard.inputWeights.pointer[i * shard.width + local] }
                     b1[j] = shard.hiddenBias.pointer[local]
-                    for k in 0..<outputs { w2[j * outputs + k] = shard.outputWeightsTransposed.pointer[k * shard.width + local] }
+                    for k in 0..<outputs {
+                        w2[j * outputs + k] = shard.outputWeightsTransposed.pointer[k * shard.width + local]
+                    }
                 }
             }
             for k in 0..<outputs { b2[k] = outputBias.pointer[k] }
@@ -26,7 +28,8 @@ extension Network {
     /// Loads a canonical parameter vector (see `canonicalParameters()`).
     /// - Precondition: `parameters.count == parameterCount`.
     public func load(canonicalParameters parameters: [Float]) {
-        precondition(parameters.count == parameterCount, "expected \(parameterCount) parameters, got \(parameters.count)")
+        precondition(
+            parameters.count == parameterCount, "expected \(parameterCount) parameters, got \(parameters.count)")
         parameters.withUnsafeBufferPointer { buffer in
             let w1 = buffer.baseAddress!
             let b1 = w1 + inputs * hidden
@@ -36,7 +39,9 @@ extension Network {
                 for (local, j) in shard.neurons.enumerated() {
                     for i in 0..<inputs { shard.inputWeights.pointer[i * shard.width + local] = w1[i * hidden + j] }
                     shard.hiddenBias.pointer[local] = b1[j]
-                    for k in 0..<outputs { shard.outputWeightsTransposed.pointer[k * shard.width + local] = w2[j * outputs + k] }
+                    for k in 0..<outputs {
+                        shard.outputWeightsTransposed.pointer[k * shard.width + local] = w2[j * outputs + k]
+                    }
                 }
                 shard.refreshOutputWeightRows()
             }

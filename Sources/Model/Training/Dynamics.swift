@@ -18,7 +18,8 @@ enum Dynamics {
     /// Writes `drive` = Σ_t I_h(t) / T (= r_x·W1 + b1, the time-averaged drive; V^FF_h = ρ(drive)) and the
     /// shard's partial output drive `partial[t · 16 + k]` = Σ_{j spiking at t} W2[j, k] for every t.
     static func hiddenFeedForward(
-        shard: HiddenShard, spikes trains: SpikeEncoder.Output, timeSteps: Int, leak: Float, threshold: Float, scratch: NeuronScratch,
+        shard: HiddenShard, spikes trains: SpikeEncoder.Output, timeSteps: Int, leak: Float, threshold: Float,
+        scratch: NeuronScratch,
         drive: UnsafeMutablePointer<Float>, partial: UnsafeMutablePointer<Float>
     ) {
         let width = shard.width
@@ -98,7 +99,9 @@ enum Dynamics {
     }
 
     /// The paper's readout: argmax of output spike counts, ties broken by V^FF_y, then by the lower class.
-    static func spikePrediction(spikeCounts: UnsafePointer<Int32>, feedForward: UnsafePointer<Float>, outputs: Int) -> Int {
+    static func spikePrediction(spikeCounts: UnsafePointer<Int32>, feedForward: UnsafePointer<Float>, outputs: Int)
+        -> Int
+    {
         var best = 0
         for k in 1..<outputs {
             if spikeCounts[k] > spikeCounts[best]

@@ -90,7 +90,9 @@ public final class Trainer: @unchecked Sendable {
 
     private func encode(_ samples: [Int], dataset: Dataset, epoch: Int) {
         let inputs = network.inputs
-        precondition(dataset.pixelsPerImage == inputs, "dataset has \(dataset.pixelsPerImage) pixels per image, network \(inputs) inputs")
+        precondition(
+            dataset.pixelsPerImage == inputs,
+            "dataset has \(dataset.pixelsPerImage) pixels per image, network \(inputs) inputs")
         dataset.pixels.withUnsafeBufferPointer { pixels in
             pool.run(tasks: samples.count) { b, _ in
                 // This is safe because each task writes only sample b's slices of the encoding buffers.
@@ -121,7 +123,10 @@ public final class Trainer: @unchecked Sendable {
     private func checkFinite(_ quantity: String, samples: [Int]) throws(TrainingError) {
         guard let bad = shardStates.firstIndex(where: { !$0.finite }) else { return }
         let neurons = shardStates[bad].shard.neurons
-        throw .diverged(quantity: "\(quantity) (hidden neurons \(neurons.lowerBound)..<\(neurons.upperBound), samples \(samples.first!)…)")
+        throw .diverged(
+            quantity:
+                "\(quantity) (hidden neurons \(neurons.lowerBound)..<\(neurons.upperBound), samples \(samples.first!)…)"
+        )
     }
 
     private func feedForwardHidden(batch: Int) {
@@ -137,7 +142,9 @@ public final class Trainer: @unchecked Sendable {
                     threshold: threshold, scratch: state.scratch, drive: state.drive.pointer + b * width,
                     partial: feedForwardPartials.pointer + (s * batchCapacity + b) * steps * 16)
                 // V_h starts from V^FF_h = ρ(drive) (step 2 starts from the feed-forward state).
-                for j in 0..<width { state.free.pointer[b * width + j] = Dynamics.rho(state.drive.pointer[b * width + j]) }
+                for j in 0..<width {
+                    state.free.pointer[b * width + j] = Dynamics.rho(state.drive.pointer[b * width + j])
+                }
             }
             state.finite = Dynamics.allFinite(state.drive.pointer, count: batch * width)
         }
@@ -249,7 +256,8 @@ public final class Trainer: @unchecked Sendable {
         }
         for k in 0..<16 {
             let index = b * 16 + k
-            let mixed = k < outputs ? alpha * outputFeedForward.pointer[index] + (1 - alpha) * outputFree.pointer[index] : 0
+            let mixed =
+                k < outputs ? alpha * outputFeedForward.pointer[index] + (1 - alpha) * outputFree.pointer[index] : 0
             outputFree.pointer[index] = mixed
             if config.nudge == .direct && k < outputs {
                 let target: Float = k == label ? 1 : 0
@@ -299,7 +307,8 @@ public final class Trainer: @unchecked Sendable {
             // W1 and b1: Δ = η1·s·(ρ(V_h¹) − ρ(V_h⁰)) per sample (V_h is clamped, so ρ(V) = V: the stdp and
             // eqprop rules coincide for W1).
             for index in 0..<(batch * width) {
-                deltas[index] = inputRate * (Dynamics.rho(state.nudged.pointer[index]) - Dynamics.rho(state.free.pointer[index]))
+                deltas[index] =
+                    inputRate * (Dynamics.rho(state.nudged.pointer[index]) - Dynamics.rho(state.free.pointer[index]))
             }
             Kernels.rankUpdate(
                 matrix: shard.inputWeights.pointer, rowStride: width, width: width,
@@ -324,13 +333,16 @@ public final class Trainer: @unchecked Sendable {
                 rows: outputRows.pointer, rowCount: outputs, coefficients: outputCoefficients.pointer,
                 deltas: deltas, batch: columns)
             shard.refreshOutputWeightRows()
-            state.finite = Dynamics.allFinite(shard.hiddenBias.pointer, count: width)
+            state.finite =
+                Dynamics.allFinite(shard.hiddenBias.pointer, count: width)
                 && Dynamics.allFinite(deltas, count: columns * width)
         }
         for k in 0..<outputs {
             var sum: Float = 0
             for b in 0..<batch {
-                sum += outputRate * (Dynamics.rho(outputNudged.pointer[b * 16 + k]) - Dynamics.rho(outputFree.pointer[b * 16 + k]))
+                sum +=
+                    outputRate
+                    * (Dynamics.rho(outputNudged.pointer[b * 16 + k]) - Dynamics.rho(outputFree.pointer[b * 16 + k]))
             }
             network.outputBias.pointer[k] += sum
         }

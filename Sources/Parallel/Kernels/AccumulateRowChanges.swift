@@ -19,7 +19,9 @@ extension Kernels {
         added: UnsafePointer<UInt16>, addedCount: Int, removed: UnsafePointer<UInt16>, removedCount: Int,
         base: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>
     ) {
-        precondition(width % lanes == 0 && width <= rowStride, "accumulateRowChanges: width \(width) must be a multiple of 16 and <= stride")
+        precondition(
+            width % lanes == 0 && width <= rowStride,
+            "accumulateRowChanges: width \(width) must be a multiple of 16 and <= stride")
         precondition(addedCount >= 0 && removedCount >= 0, "accumulateRowChanges: negative row count")
         var column = 0
         // Blocks of 64 columns: 4 vectors × 2 row chains = 8 accumulators per list, enough to cover the add
@@ -47,8 +49,14 @@ extension Kernels {
     static func sumRows64(
         _ matrix: UnsafePointer<Float>, rowStride: Int, rows: UnsafePointer<UInt16>, count: Int
     ) -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
-        var even0 = SIMD16<Float>(), even1 = SIMD16<Float>(), even2 = SIMD16<Float>(), even3 = SIMD16<Float>()
-        var odd0 = SIMD16<Float>(), odd1 = SIMD16<Float>(), odd2 = SIMD16<Float>(), odd3 = SIMD16<Float>()
+        var even0 = SIMD16<Float>()
+        var even1 = SIMD16<Float>()
+        var even2 = SIMD16<Float>()
+        var even3 = SIMD16<Float>()
+        var odd0 = SIMD16<Float>()
+        var odd1 = SIMD16<Float>()
+        var odd2 = SIMD16<Float>()
+        var odd3 = SIMD16<Float>()
         var r = 0
         while r + 1 < count {
             let a = matrix + Int(rows[r]) &* rowStride
@@ -78,7 +86,8 @@ extension Kernels {
     static func sumRows16(
         _ matrix: UnsafePointer<Float>, rowStride: Int, rows: UnsafePointer<UInt16>, count: Int
     ) -> SIMD16<Float> {
-        var even = SIMD16<Float>(), odd = SIMD16<Float>()
+        var even = SIMD16<Float>()
+        var odd = SIMD16<Float>()
         var r = 0
         while r + 1 < count {
             even += load16(matrix + Int(rows[r]) &* rowStride)

@@ -15,7 +15,9 @@ extension Kernels {
         rows: UnsafePointer<UInt16>, rowCount: Int,
         coefficients: UnsafePointer<Float>, deltas: UnsafePointer<Float>, batch: Int
     ) {
-        precondition(width % lanes == 0 && width <= rowStride, "rankUpdate: width \(width) must be a multiple of 16 and <= stride")
+        precondition(
+            width % lanes == 0 && width <= rowStride,
+            "rankUpdate: width \(width) must be a multiple of 16 and <= stride")
         precondition(batch >= 0 && rowCount >= 0, "rankUpdate: negative shape")
         withUnsafeTemporaryAllocation(of: Float.self, capacity: max(batch, 1)) { terms in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: max(batch, 1)) { offsets in

@@ -44,9 +44,16 @@ extension Kernels {
         _ x: UnsafePointer<Float>, weights: UnsafePointer<Float>, width: Int, clampInput: Bool,
         out: UnsafeMutablePointer<Float>
     ) {
-        var s0 = SIMD16<Float>(), s1 = SIMD16<Float>(), s2 = SIMD16<Float>(), s3 = SIMD16<Float>()
-        var s4 = SIMD16<Float>(), s5 = SIMD16<Float>(), s6 = SIMD16<Float>(), s7 = SIMD16<Float>()
-        var s8 = SIMD16<Float>(), s9 = SIMD16<Float>()
+        var s0 = SIMD16<Float>()
+        var s1 = SIMD16<Float>()
+        var s2 = SIMD16<Float>()
+        var s3 = SIMD16<Float>()
+        var s4 = SIMD16<Float>()
+        var s5 = SIMD16<Float>()
+        var s6 = SIMD16<Float>()
+        var s7 = SIMD16<Float>()
+        var s8 = SIMD16<Float>()
+        var s9 = SIMD16<Float>()
         var column = 0
         // This is safe because the caller checked width % 16 == 0 and that weights holds 10 rows of width.
         while column < width {

@@ -149,7 +149,9 @@ private final class PoolState: @unchecked Sendable {
         // This is safe because task < count <= maximumTasks, the capacity of `claims`.
         let claim = claims[task].load(ordering: .relaxed)
         guard claim < generation else { return }
-        guard claims[task].compareExchange(expected: claim, desired: generation, ordering: .acquiringAndReleasing).exchanged
+        guard
+            claims[task].compareExchange(expected: claim, desired: generation, ordering: .acquiringAndReleasing)
+                .exchanged
         else { return }
         let job = UnsafePointer<PoolJob>(bitPattern: jobAddress.load(ordering: .acquiring))!
         job.pointee.body(task, worker)

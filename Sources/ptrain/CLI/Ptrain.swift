@@ -14,7 +14,10 @@ enum Ptrain {
 
     /// The subcommands, in help order (`help` is built in).
     static var commands: [any Command.Type] {
-        [TrainCommand.self, EvalCommand.self, InspectCommand.self, SweepCommand.self, ReportCommand.self, FetchDataCommand.self, BenchCommand.self]
+        [
+            TrainCommand.self, EvalCommand.self, InspectCommand.self, SweepCommand.self, ReportCommand.self,
+            FetchDataCommand.self, BenchCommand.self,
+        ]
     }
 
     static var specs: [CommandSpec] { commands.map { $0.spec } }

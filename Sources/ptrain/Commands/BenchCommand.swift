@@ -22,7 +22,8 @@ struct BenchCommand: Command {
                     SharedOptions.threads,
                     SharedOptions.data,
                     OptionSpec("out", value: "FILE", "Where to write the results as JSON", default: "bench.json"),
-                    OptionSpec("repetitions", value: "N", "Alternating 1-thread / N-thread runs per size", default: "3"),
+                    OptionSpec(
+                        "repetitions", value: "N", "Alternating 1-thread / N-thread runs per size", default: "3"),
                 ])
         ])
 
@@ -89,9 +90,10 @@ struct BenchCommand: Command {
                 hidden: hidden, threads: counts, samples: samples, repetitions: repetitions, dataset: mnist.train)
             training += results
             if results.count == 2 {
-                speedups.append(Speedup(
-                    hidden: hidden, threads: threads,
-                    ratios: zip(results[1].samplesPerSecond, results[0].samplesPerSecond).map { $0 / $1 }))
+                speedups.append(
+                    Speedup(
+                        hidden: hidden, threads: threads,
+                        ratios: zip(results[1].samplesPerSecond, results[0].samplesPerSecond).map { $0 / $1 }))
             }
         }
         Console.out(Self.trainingTable(training, speedups: speedups))

@@ -46,8 +46,12 @@ struct ReportCommand: Command {
     func run() throws(RuntimeError) {
         let metricsPath = (runDirectory as NSString).appendingPathComponent("metrics.csv")
         let weightsPath = (runDirectory as NSString).appendingPathComponent("weights.bin")
-        guard FileManager.default.fileExists(atPath: metricsPath) else { throw .missingFile(path: metricsPath, role: "metrics") }
-        guard FileManager.default.fileExists(atPath: weightsPath) else { throw .missingFile(path: weightsPath, role: "weights") }
+        guard FileManager.default.fileExists(atPath: metricsPath) else {
+            throw .missingFile(path: metricsPath, role: "metrics")
+        }
+        guard FileManager.default.fileExists(atPath: weightsPath) else {
+            throw .missingFile(path: weightsPath, role: "weights")
+        }
         let records = try Self.readMetrics(metricsPath)
         let (config, network): (RunConfig, Network)
         do {
@@ -59,7 +63,8 @@ struct ReportCommand: Command {
         let mnist = try wrapData { () throws(DataError) in try DataAccess.load(directory: directory) }
         let evaluation: Evaluation
         do {
-            evaluation = try evaluateWeightsFile(path: weightsPath, dataset: mnist.test.prefix(config.testLimit), threads: threads)
+            evaluation = try evaluateWeightsFile(
+                path: weightsPath, dataset: mnist.test.prefix(config.testLimit), threads: threads)
         } catch {
             throw .evaluation(path: weightsPath, error)
         }
@@ -73,7 +78,8 @@ struct ReportCommand: Command {
                 .init(label: "train", points: records.map { (Double($0.epoch), 100 * $0.trainAccuracy) }),
             ],
             xTicks: records.count <= 20 ? records.map { Double($0.epoch) } : nil)
-        let confusionTitle = "\(name): spike readout, \(MetricsTable.fixed(100 * evaluation.spikeAccuracy, 2))% of \(evaluation.count)"
+        let confusionTitle =
+            "\(name): spike readout, \(MetricsTable.fixed(100 * evaluation.spikeAccuracy, 2))% of \(evaluation.count)"
         let initial = Network(
             inputs: network.inputs, hidden: network.hidden, outputs: network.outputs, shards: config.resolvedShards,
             seed: config.seed)
@@ -83,7 +89,9 @@ struct ReportCommand: Command {
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             try AtomicFile.write(text: curve.render(), to: path("learning-curve.svg"))
-            try AtomicFile.write(text: ConfusionMatrixChart(title: confusionTitle, matrix: evaluation.confusion).render(), to: path("confusion.svg"))
+            try AtomicFile.write(
+                text: ConfusionMatrixChart(title: confusionTitle, matrix: evaluation.confusion).render(),
+                to: path("confusion.svg"))
             try AtomicFile.write(text: ConfusionMatrixChart.text(evaluation.confusion), to: path("confusion.txt"))
             try AtomicFile.write(tilesImage.bytes, to: path("weights.png"))
         } catch let error as FileWriteError {
@@ -99,16 +107,19 @@ struct ReportCommand: Command {
 
     /// Parses metrics.csv; a malformed line is an error naming the file and line.
     static func readMetrics(_ path: String) throws(RuntimeError) -> [EpochRecord] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw .missingFile(path: path, role: "metrics") }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw .missingFile(path: path, role: "metrics")
+        }
         var records: [EpochRecord] = []
         for (index, line) in text.split(separator: "\n").enumerated().dropFirst() {
             let fields = line.split(separator: ",").map { Double($0) }
             guard fields.count == 6, fields.allSatisfy({ $0 != nil }) else {
                 throw .output("\(path): line \(index + 1) is not six numbers")
             }
-            records.append(EpochRecord(
-                epoch: Int(fields[0]!), trainAccuracy: fields[1]!, testSpikeAccuracy: fields[2]!,
-                testRelaxedAccuracy: fields[3]!, seconds: fields[4]!, samplesPerSecond: fields[5]!))
+            records.append(
+                EpochRecord(
+                    epoch: Int(fields[0]!), trainAccuracy: fields[1]!, testSpikeAccuracy: fields[2]!,
+                    testRelaxedAccuracy: fields[3]!, seconds: fields[4]!, samplesPerSecond: fields[5]!))
         }
         return records
     }
@@ -123,8 +134,10 @@ struct ReportCommand: Command {
         let hidden = network.hidden
         let perRow = Int(Double(count).squareRoot().rounded(.up))
         let gridRows = (count + perRow - 1) / perRow
-        let scale = 3, gap = 2
-        let tileWidth = columns * scale, tileHeight = rows * scale
+        let scale = 3
+        let gap = 2
+        let tileWidth = columns * scale
+        let tileHeight = rows * scale
         let width = perRow * (tileWidth + gap) + gap
         let height = gridRows * (tileHeight + gap) + gap
         var image = PNGImage(width: width, height: height, pixels: [UInt8](repeating: 40, count: width * height))

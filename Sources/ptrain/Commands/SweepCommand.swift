@@ -56,7 +56,8 @@ struct SweepCommand: Command {
         var sizes: [Int] = []
         for item in list.split(separator: ",", omittingEmptySubsequences: false) {
             guard let size = Int(item.trimmingCharacters(in: .whitespaces)), (1...1_000_000).contains(size) else {
-                throw .invalidValue(value: list, option: "--hidden", reason: "must be sizes in 1...1000000 separated by commas")
+                throw .invalidValue(
+                    value: list, option: "--hidden", reason: "must be sizes in 1...1000000 separated by commas")
             }
             if !sizes.contains(size) { sizes.append(size) }
         }
@@ -69,7 +70,9 @@ struct SweepCommand: Command {
         data = try options.nonEmptyString(SharedOptions.data.name)
         var overrides: [(key: ConfigKey, value: String)] = []
         for (name, value) in options.occurrences {
-            guard name != "hidden", let key = RunConfig.keys.first(where: { $0.flag == name }), let value else { continue }
+            guard name != "hidden", let key = RunConfig.keys.first(where: { $0.flag == name }), let value else {
+                continue
+            }
             try TrainCommand.check(key, value)
             overrides.append((key, value))
         }
@@ -116,7 +119,10 @@ struct SweepCommand: Command {
                 guard index < runs.count else { return }
                 let run = runs[index]
                 do {
-                    if try !train(size: run.size, directory: run.directory, config: run.config, threads: threadsPerRun, mnist: mnist) {
+                    if try !train(
+                        size: run.size, directory: run.directory, config: run.config, threads: threadsPerRun,
+                        mnist: mnist)
+                    {
                         interrupted.store(true, ordering: .relaxed)
                     }
                 } catch {
@@ -133,7 +139,9 @@ struct SweepCommand: Command {
     }
 
     /// Trains (or resumes, or skips) one size; returns false when it was interrupted by a signal.
-    private func train(size: Int, directory: String, config: RunConfig, threads: Int, mnist: MNIST) throws(RuntimeError) -> Bool {
+    private func train(size: Int, directory: String, config: RunConfig, threads: Int, mnist: MNIST) throws(RuntimeError)
+        -> Bool
+    {
         let state = try Self.state(of: directory, epochs: config.epochs)
         let checkpoint: Checkpoint?
         switch state {
@@ -150,12 +158,14 @@ struct SweepCommand: Command {
         runConfig.epochs = config.epochs
         let observer = SweepObserver(size: size, patience: patience, earlier: checkpoint?.records ?? [])
         let session = TrainingSession(
-            config: runConfig, data: MNIST(train: mnist.train.prefix(runConfig.trainLimit), test: mnist.test.prefix(runConfig.testLimit)),
+            config: runConfig,
+            data: MNIST(train: mnist.train.prefix(runConfig.trainLimit), test: mnist.test.prefix(runConfig.testLimit)),
             threads: threads, runDirectory: directory, checkpoints: CheckpointPolicy(every: .seconds(600)),
             resumingFrom: checkpoint)
         let outcome: TrainingSession.Outcome
         do {
-            outcome = try session.run(observer: observer, stopRequested: { InterruptSignal.requested || observer.patienceExhausted })
+            outcome = try session.run(
+                observer: observer, stopRequested: { InterruptSignal.requested || observer.patienceExhausted })
         } catch {
             throw .training(error)
         }
@@ -163,11 +173,14 @@ struct SweepCommand: Command {
             guard observer.patienceExhausted, !InterruptSignal.requested else { return false }
             let marker = (directory as NSString).appendingPathComponent(Self.earlyStopMarker)
             do {
-                try AtomicFile.write(text: "stopped by --patience \(patience ?? 0) after epoch \(outcome.records.count)\n", to: marker)
+                try AtomicFile.write(
+                    text: "stopped by --patience \(patience ?? 0) after epoch \(outcome.records.count)\n", to: marker)
             } catch {
                 throw .output(error.description)
             }
-            Console.out("h\(size): no better test accuracy for \(patience ?? 0) epochs, stopped after epoch \(outcome.records.count)\n")
+            Console.out(
+                "h\(size): no better test accuracy for \(patience ?? 0) epochs, stopped after epoch \(outcome.records.count)\n"
+            )
         }
         return true
     }
@@ -182,13 +195,16 @@ struct SweepCommand: Command {
         } catch {
             throw .checkpoint(.checkpoint(error))
         }
-        let stopped = FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(earlyStopMarker))
+        let stopped = FileManager.default.fileExists(
+            atPath: (directory as NSString).appendingPathComponent(earlyStopMarker))
         if stopped || checkpoint.cursor.completedEpochs >= epochs { return .finished(checkpoint) }
         return .partial(checkpoint)
     }
 
     /// results.csv, results.md and the two figures, from each size's latest checkpoint.
-    private func writeResults(_ runs: [(size: Int, directory: String)], into sweepDirectory: String) throws(RuntimeError) {
+    private func writeResults(_ runs: [(size: Int, directory: String)], into sweepDirectory: String)
+        throws(RuntimeError)
+    {
         var rows: [SweepResult] = []
         for run in runs {
             let latest = (run.directory as NSString).appendingPathComponent(RunDirectory.latest)
@@ -208,7 +224,10 @@ struct SweepCommand: Command {
         } catch {
             throw .output(error.description)
         }
-        Console.out("\n" + SweepResult.markdown(rows) + "\nwrote results.csv, results.md, accuracy-vs-hidden.svg, accuracy-vs-epoch.svg to \(sweepDirectory)\n")
+        Console.out(
+            "\n" + SweepResult.markdown(rows)
+                + "\nwrote results.csv, results.md, accuracy-vs-hidden.svg, accuracy-vs-epoch.svg to \(sweepDirectory)\n"
+        )
     }
 }
 
@@ -228,7 +247,8 @@ final class SweepObserver: TrainingObserver, @unchecked Sendable {
     var patienceExhausted: Bool {
         guard let patience else { return false }
         return state.withLock { records in
-            guard let best = records.indices.max(by: { records[$0].testSpikeAccuracy < records[$1].testSpikeAccuracy }) else {
+            guard let best = records.indices.max(by: { records[$0].testSpikeAccuracy < records[$1].testSpikeAccuracy })
+            else {
                 return false
             }
             return records.count - 1 - best >= patience
@@ -248,6 +268,7 @@ final class SweepObserver: TrainingObserver, @unchecked Sendable {
         Console.out(
             "h\(size): epoch \(record.epoch)  train \(MetricsTable.fixed(100 * record.trainAccuracy, 2))%  test spike "
                 + "\(MetricsTable.fixed(100 * record.testSpikeAccuracy, 2))%  relaxed "
-                + "\(MetricsTable.fixed(100 * record.testRelaxedAccuracy, 2))%  \(MetricsTable.fixed(record.seconds, 1)) s\n")
+                + "\(MetricsTable.fixed(100 * record.testRelaxedAccuracy, 2))%  \(MetricsTable.fixed(record.seconds, 1)) s\n"
+        )
     }
 }

@@ -6,7 +6,12 @@ struct SweepResult {
     let records: [EpochRecord]
 
     /// The epoch with the best test spike accuracy (the first on a tie), as the paper reports per size.
-    var best: EpochRecord { records.max { $0.testSpikeAccuracy < $1.testSpikeAccuracy || ($0.testSpikeAccuracy == $1.testSpikeAccuracy && $0.epoch > $1.epoch) }! }
+    var best: EpochRecord {
+        records.max {
+            $0.testSpikeAccuracy < $1.testSpikeAccuracy
+                || ($0.testSpikeAccuracy == $1.testSpikeAccuracy && $0.epoch > $1.epoch)
+        }!
+    }
     var final: EpochRecord { records.last! }
     var seconds: Double { records.map(\.seconds).reduce(0, +) }
     var samplesPerSecond: Double { records.map(\.samplesPerSecond).reduce(0, +) / Double(records.count) }
@@ -20,7 +25,8 @@ struct SweepResult {
         for row in rows {
             text += "\(row.size),\(MetricsTable.fixed(row.best.testSpikeAccuracy, 6)),\(row.best.epoch),"
             text += "\(MetricsTable.fixed(row.final.testSpikeAccuracy, 6)),\(MetricsTable.fixed(row.bestRelaxed, 6)),"
-            text += "\(row.records.count),\(MetricsTable.fixed(row.seconds, 1)),\(MetricsTable.fixed(row.samplesPerSecond, 1))\n"
+            text +=
+                "\(row.records.count),\(MetricsTable.fixed(row.seconds, 1)),\(MetricsTable.fixed(row.samplesPerSecond, 1))\n"
         }
         return text
     }
@@ -34,7 +40,8 @@ struct SweepResult {
             lines.append(
                 "| \(row.size) | \(percent(row.best.testSpikeAccuracy)) | \(row.best.epoch) | "
                     + "\(percent(row.final.testSpikeAccuracy)) | \(percent(row.bestRelaxed)) | \(row.records.count) | "
-                    + "\(MetricsTable.fixed(row.seconds / Double(row.records.count), 1)) | \(MetricsTable.fixed(row.samplesPerSecond, 0)) |")
+                    + "\(MetricsTable.fixed(row.seconds / Double(row.records.count), 1)) | \(MetricsTable.fixed(row.samplesPerSecond, 0)) |"
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -59,7 +66,9 @@ struct SweepResult {
         LineChart(
             title: "Test accuracy (spike readout) per epoch", xTitle: "epoch", yTitle: "test accuracy (%)",
             series: rows.map { row in
-                .init(label: "H = \(row.size)", points: row.records.map { (Double($0.epoch), 100 * $0.testSpikeAccuracy) })
+                .init(
+                    label: "H = \(row.size)", points: row.records.map { (Double($0.epoch), 100 * $0.testSpikeAccuracy) }
+                )
             }
         ).render()
     }

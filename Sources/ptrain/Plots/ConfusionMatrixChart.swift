@@ -8,7 +8,9 @@ struct ConfusionMatrixChart {
 
     func render() -> String {
         let classes = matrix.count
-        let cell = 46.0, left = 70.0, top = 84.0
+        let cell = 46.0
+        let left = 70.0
+        let top = 84.0
         var svg = SVG(width: left + cell * Double(classes) + 30, height: top + cell * Double(classes) + 24)
         svg.text(title, x: left + cell * Double(classes) / 2, y: 26, size: 16, anchor: .middle, weight: "bold")
         svg.text("predicted digit", x: left + cell * Double(classes) / 2, y: 54, size: 13, anchor: .middle)
@@ -23,14 +25,17 @@ struct ConfusionMatrixChart {
                 if row == column {
                     fill = shade(red: 31, green: 119, blue: 180, strength: 0.25 + 0.75 * share)
                 } else {
-                    fill = count == 0 ? "#ffffff" : shade(red: 214, green: 39, blue: 40, strength: min(1, 0.15 + 8 * share))
+                    fill =
+                        count == 0
+                        ? "#ffffff" : shade(red: 214, green: 39, blue: 40, strength: min(1, 0.15 + 8 * share))
                 }
                 let x = left + cell * Double(column)
                 let y = top + cell * Double(row)
                 svg.rect(x: x, y: y, width: cell, height: cell, fill: fill, stroke: "#dddddd")
                 let dark = row == column ? share > 0.4 : share > 0.06
-                svg.text(String(count), x: x + cell / 2, y: y + cell / 2 + 5, size: 12, anchor: .middle,
-                         fill: dark ? "#ffffff" : "#222222")
+                svg.text(
+                    String(count), x: x + cell / 2, y: y + cell / 2 + 5, size: 12, anchor: .middle,
+                    fill: dark ? "#ffffff" : "#222222")
             }
         }
         for column in 0..<classes {
@@ -55,7 +60,8 @@ struct ConfusionMatrixChart {
         for (row, counts) in matrix.enumerated() {
             let total = max(counts.reduce(0, +), 1)
             let recall = MetricsTable.fixed(100 * Double(counts[row]) / Double(total), 2) + "%"
-            lines.append(String(row).leftPadded(16) + counts.map { String($0).leftPadded(6) }.joined() + recall.leftPadded(9))
+            lines.append(
+                String(row).leftPadded(16) + counts.map { String($0).leftPadded(6) }.joined() + recall.leftPadded(9))
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -26,7 +26,10 @@ struct LineChart {
     func render() -> String {
         var svg = SVG(width: width, height: height)
         let legendWidth = series.count > 1 ? 150.0 : 0
-        let left = 78.0, right = 24.0 + legendWidth, top = 48.0, bottom = 64.0
+        let left = 78.0
+        let right = 24.0 + legendWidth
+        let top = 48.0
+        let bottom = 64.0
         let plotWidth = width - left - right
         let plotHeight = height - top - bottom
         let xs = series.flatMap { $0.points.map(\.x) }
@@ -36,7 +39,8 @@ struct LineChart {
             return svg.text
         }
         let yTicks = LineChart.niceTicks(min: yMinData, max: yMaxData, count: 6)
-        let yMin = yTicks.first!, yMax = yTicks.last!
+        let yMin = yTicks.first!
+        let yMax = yTicks.last!
         let transform: (Double) -> Double = logarithmicX ? { log10($0) } : { $0 }
         let (tx0, tx1) = xMin == xMax ? (transform(xMin) - 1, transform(xMax) + 1) : (transform(xMin), transform(xMax))
         let pad = (tx1 - tx0) * 0.03
@@ -47,7 +51,9 @@ struct LineChart {
         // Grid and y ticks.
         for tick in yTicks {
             svg.line(x1: left, y1: py(tick), x2: left + plotWidth, y2: py(tick), stroke: "#e3e3e3")
-            svg.text(LineChart.label(tick, step: yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1), x: left - 8, y: py(tick) + 4, size: 12, anchor: .end)
+            svg.text(
+                LineChart.label(tick, step: yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1), x: left - 8, y: py(tick) + 4,
+                size: 12, anchor: .end)
         }
         let xTickValues = xTicks ?? LineChart.niceTicks(min: xMin, max: xMax, count: 8)
         for tick in xTickValues where tick >= xMin && tick <= xMax {
@@ -63,7 +69,9 @@ struct LineChart {
             let color = LineChart.palette[index % LineChart.palette.count]
             let points = item.points.map { (px($0.x), py($0.y)) }
             if points.count > 1 { svg.polyline(points, stroke: color) }
-            for point in points { svg.circle(x: point.0, y: point.1, radius: points.count > 40 ? 1.5 : 3.5, fill: color) }
+            for point in points {
+                svg.circle(x: point.0, y: point.1, radius: points.count > 40 ? 1.5 : 3.5, fill: color)
+            }
         }
         // Legend.
         if series.count > 1 {

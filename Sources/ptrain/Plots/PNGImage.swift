@@ -20,7 +20,9 @@ struct PNGImage {
         repeat {
             let length = min(65_535, raw.count - offset)
             let final: UInt8 = offset + length == raw.count ? 1 : 0
-            zlib += [final, UInt8(length & 0xFF), UInt8(length >> 8), UInt8(~length & 0xFF), UInt8((~length >> 8) & 0xFF)]
+            zlib += [
+                final, UInt8(length & 0xFF), UInt8(length >> 8), UInt8(~length & 0xFF), UInt8((~length >> 8) & 0xFF),
+            ]
             zlib += raw[offset..<(offset + length)]
             offset += length
         } while offset < raw.count
@@ -43,7 +45,8 @@ struct PNGImage {
     }
 
     private func adler32(_ data: [UInt8]) -> UInt32 {
-        var a: UInt32 = 1, b: UInt32 = 0
+        var a: UInt32 = 1
+        var b: UInt32 = 0
         for byte in data {
             a = (a + UInt32(byte)) % 65_521
             b = (b + a) % 65_521

@@ -12,18 +12,24 @@ struct SVG {
     mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, stroke: String? = nil) {
         let strokeAttribute = stroke.map { " stroke=\"\($0)\"" } ?? ""
         body.append(
-            "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(width))\" height=\"\(f(height))\" fill=\"\(fill)\"\(strokeAttribute)/>")
+            "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(width))\" height=\"\(f(height))\" fill=\"\(fill)\"\(strokeAttribute)/>"
+        )
     }
 
-    mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1, dash: String? = nil) {
+    mutating func line(
+        x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1, dash: String? = nil
+    ) {
         let dashAttribute = dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
         body.append(
-            "<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(f(width))\"\(dashAttribute)/>")
+            "<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(f(width))\"\(dashAttribute)/>"
+        )
     }
 
     mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 2) {
         let list = points.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " ")
-        body.append("<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(f(width))\" stroke-linejoin=\"round\"/>")
+        body.append(
+            "<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(f(width))\" stroke-linejoin=\"round\"/>"
+        )
     }
 
     mutating func circle(x: Double, y: Double, radius: Double, fill: String) {
