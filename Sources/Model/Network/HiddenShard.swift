@@ -7,9 +7,8 @@ import Parallel
 /// - `inputWeights`: W1 block, `inputs × width`, row i = the shard's columns of W1 row i (what the
 ///   event-driven drive gathers per active input).
 /// - `hiddenBias`: b1 block, `width`.
-/// - `outputWeightsTransposed`: W2ᵀ block, `outputs × width` (relaxation feedback and the W2 update).
-/// - `outputWeightRows`: W2 block, `width × 16`, row j = W2[j, 0..<outputs] then zeros (the spiking
-///   output drive gathers one vector per hidden spike). Rebuilt from the transposed copy after each update.
+/// - `outputWeightsTransposed`: W2ᵀ block, `outputs × width` (output drive from spikes, relaxation feedback,
+///   the W2 update).
 public final class HiddenShard: @unchecked Sendable {
     public let neurons: Range<Int>
     public let width: Int
@@ -18,7 +17,6 @@ public final class HiddenShard: @unchecked Sendable {
     public let inputWeights: AlignedBuffer<Float>
     public let hiddenBias: AlignedBuffer<Float>
     public let outputWeightsTransposed: AlignedBuffer<Float>
-    public let outputWeightRows: AlignedBuffer<Float>
 
     init(neurons: Range<Int>, inputs: Int, outputs: Int) {
         precondition(outputs <= Kernels.lanes, "at most 16 output neurons")
@@ -29,15 +27,5 @@ public final class HiddenShard: @unchecked Sendable {
         inputWeights = AlignedBuffer(count: inputs * width)
         hiddenBias = AlignedBuffer(count: width)
         outputWeightsTransposed = AlignedBuffer(count: outputs * width)
-        outputWeightRows = AlignedBuffer(count: width * 16)
-    }
-
-    /// Copies W2ᵀ into the row layout used by the spiking output drive.
-    func refreshOutputWeightRows() {
-        let rows = outputWeightRows.pointer
-        let transposed = outputWeightsTransposed.pointer
-        for j in 0..<width {
-            for k in 0..<outputs { rows[j * 16 + k] = transposed[k * width + j] }
-        }
     }
 }

@@ -43,7 +43,6 @@ extension Network {
                         shard.outputWeightsTransposed.pointer[k * shard.width + local] = w2[j * outputs + k]
                     }
                 }
-                shard.refreshOutputWeightRows()
             }
             for k in 0..<outputs { outputBias.pointer[k] = b2[k] }
         }

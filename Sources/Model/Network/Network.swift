@@ -56,7 +56,6 @@ public final class Network: @unchecked Sendable {
                     w2t[k * shard.width + local] = outputLimit * (2 * u - 1)
                 }
             }
-            shard.refreshOutputWeightRows()
         }
     }
 
