@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `ptrain sweep` through the built binary on a small real-MNIST subset.
 @Suite("sweep: one run per size, resumable, with results and figures", .serialized)
 struct SweepCommandTests {
@@ -62,6 +66,34 @@ struct SweepCommandTests {
         let epochs = try String(contentsOf: directory.appendingPathComponent("results.csv"), encoding: .utf8)
             .split(separator: "\n")[1].split(separator: ",")[5]
         #expect(Int(epochs)! < 40)
+    }
+
+    @Test("SIGINT during a sweep: exit 130, every started size saved, the same command resumes to the end")
+    func interruptAndResume() throws {
+        let directory = try PtrainProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let arguments = [
+            "sweep", "--hidden", "64,128", "--epochs", "2", "--train-limit", "10000", "--test-limit", "100", "--data",
+            Self.mnist, "--out", directory.path, "--threads", "1",
+        ]
+        let child = try ChildProcess(arguments, in: directory)
+        // Interrupt once the first size has finished an epoch (its latest.ckpt exists).
+        let started = child.wait(upTo: 60) {
+            FileManager.default.fileExists(atPath: directory.appendingPathComponent("h64/latest.ckpt").path)
+        }
+        #expect(started)
+        child.send(SIGINT)
+        let interrupted = child.finish()
+        #expect(interrupted.status == 130, "\(interrupted)")
+        #expect(interrupted.stderr.contains("Resume with the same command."))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("results.csv").path))
+
+        let resumed = try PtrainProcess.run(arguments)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let rows = try String(contentsOf: directory.appendingPathComponent("results.csv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst()
+        #expect(rows.map { $0.split(separator: ",")[0] } == ["64", "128"])
+        #expect(rows.allSatisfy { $0.split(separator: ",")[5] == "2" })
     }
 
     @Test("a malformed size list is a usage error")
