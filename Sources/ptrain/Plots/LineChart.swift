@@ -98,9 +98,14 @@ struct LineChart {
         return stride(from: start, through: end + step / 2, by: step).map { ($0 / step).rounded() * step }
     }
 
-    /// A tick label with as many decimals as the step needs.
+    /// A tick label with as many decimals as the step needs to be exact (0.25 → 2, 0.5 → 1, 2 → 0).
     static func label(_ value: Double, step: Double) -> String {
-        let decimals = step >= 1 ? 0 : Int(ceil(-log10(step)))
+        var decimals = 0
+        var scaled = abs(step)
+        while decimals < 6 && abs(scaled - scaled.rounded()) > 1e-9 * max(1, scaled) {
+            decimals += 1
+            scaled *= 10
+        }
         return MetricsTable.fixed(value, decimals)
     }
 }
