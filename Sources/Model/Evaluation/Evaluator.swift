@@ -90,13 +90,11 @@ public struct Evaluator {
             Dynamics.rhoOutputs(scratch.output.pointer, outputs: outputs, into: scratch.outputRho.pointer)
             for (s, shard) in shards.enumerated() {
                 let potential = scratch.potential.pointer + scratch.offsets[s]
-                Kernels.rowDots(
-                    potential, weights: shard.outputWeightsTransposed.pointer, rows: outputs,
-                    width: shard.width, clampInput: true, out: scratch.relaxPartials.pointer + s * 16)
-                Kernels.relaxStep(
+                Dynamics.relaxHiddenShard(
                     potential: potential, drive: scratch.drive.pointer + scratch.offsets[s],
-                    feedback: shard.outputWeightsTransposed.pointer, feedbackRows: outputs,
-                    feedbackScale: scratch.outputRho.pointer, eps: config.eps, width: shard.width)
+                    feedback: shard.outputWeightsTransposed.pointer, outputs: outputs, width: shard.width,
+                    outputRho: scratch.outputRho.pointer, eps: config.eps,
+                    partial: scratch.relaxPartials.pointer + s * 16)
             }
             Dynamics.relaxOutput(
                 potential: scratch.output.pointer, partials: scratch.relaxPartials.pointer, shardCount: shards.count,

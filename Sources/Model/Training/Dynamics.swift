@@ -61,6 +61,23 @@ enum Dynamics {
     /// Columns per cache block of the hidden feed-forward.
     static let columnBlock = 64
 
+    /// One synchronous relaxation step of one shard's hidden neurons for one sample (Eqs. 6–10): first the
+    /// shard's partial A_y = ρ(V_h)·W2 from the old potentials into `partial` (skipped when nil, for the held
+    /// output of `nudge = direct`), then the Euler step of V_h with the old ρ(V_y) as feedback. Training and
+    /// evaluation both call this, so their relaxed states are bit-identical.
+    @inline(__always)
+    static func relaxHiddenShard(
+        potential: UnsafeMutablePointer<Float>, drive: UnsafePointer<Float>, feedback: UnsafePointer<Float>,
+        outputs: Int, width: Int, outputRho: UnsafePointer<Float>, eps: Float, partial: UnsafeMutablePointer<Float>?
+    ) {
+        if let partial {
+            Kernels.rowDots(potential, weights: feedback, rows: outputs, width: width, clampInput: true, out: partial)
+        }
+        Kernels.relaxStep(
+            potential: potential, drive: drive, feedback: feedback, feedbackRows: outputs, feedbackScale: outputRho,
+            eps: eps, width: width)
+    }
+
     /// Eq. 5, output layer, one sample: T LIF steps driven by I_y(t) = Σ_s partial_s(t) + b2.
     ///
     /// `partials` points at shard 0's `T × 16` block of this sample; shard s's block starts `shardStride`

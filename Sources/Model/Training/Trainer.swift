@@ -213,22 +213,14 @@ public final class Trainer: @unchecked Sendable {
             let width = view.width
             let free = view.free + b * width
             let drive = view.drive + b * width
-            Kernels.rowDots(
-                free, weights: view.feedback, rows: outputs, width: width, clampInput: true,
-                out: freePartials.pointer + (s * batchCapacity + b) * 16)
-            Kernels.relaxStep(
-                potential: free, drive: drive, feedback: view.feedback, feedbackRows: outputs,
-                feedbackScale: freeRho, eps: eps, width: width)
+            Dynamics.relaxHiddenShard(
+                potential: free, drive: drive, feedback: view.feedback, outputs: outputs, width: width,
+                outputRho: freeRho, eps: eps, partial: freePartials.pointer + (s * batchCapacity + b) * 16)
             guard teaching else { continue }
-            let nudged = view.nudged + b * width
-            if !direct {
-                Kernels.rowDots(
-                    nudged, weights: view.feedback, rows: outputs, width: width, clampInput: true,
-                    out: nudgedPartials.pointer + (s * batchCapacity + b) * 16)
-            }
-            Kernels.relaxStep(
-                potential: nudged, drive: drive, feedback: view.feedback, feedbackRows: outputs,
-                feedbackScale: nudgedRho, eps: eps, width: width)
+            Dynamics.relaxHiddenShard(
+                potential: view.nudged + b * width, drive: drive, feedback: view.feedback, outputs: outputs,
+                width: width, outputRho: nudgedRho, eps: eps,
+                partial: direct ? nil : nudgedPartials.pointer + (s * batchCapacity + b) * 16)
         }
         let stride = batchCapacity * 16
         Dynamics.relaxOutput(
