@@ -188,7 +188,66 @@ public enum Benchmarks {
         }
         record(
             "W1 rank-10 update (dense)", flops: Double(2 * batch * inputs * totalWidth), seconds: updateSeconds,
-            note: "784×10 · 10×H, in place")
+            note: "784×10 · 10×H, in place, rankUpdate")
+        let blockedSeconds = time {
+            for shard in network.shards {
+                Kernels.denseRankUpdate(
+                    matrix: shard.inputWeights.pointer, rowStride: shard.width, width: shard.width, rows: rows.pointer,
+                    rowCount: inputs, coefficients: coefficients.pointer, deltas: deltas.pointer, batch: batch)
+            }
+        }
+        record(
+            "W1 rank-10 update (register-blocked)", flops: Double(2 * batch * inputs * totalWidth),
+            seconds: blockedSeconds, note: "denseRankUpdate: 10×32 deltas in registers")
+
+        // The W1 update as training runs it: the rows some sample activated, MNIST rates as coefficients.
+        var activeCount = 0
+        var nonZeroTerms = 0
+        for i in 0..<inputs {
+            var any = false
+            for b in 0..<batch where trains.rates.pointer[b * inputs + i] != 0 { any = true }
+            guard any else { continue }
+            rows[activeCount] = UInt16(i)
+            for b in 0..<batch {
+                let rate = trains.rates.pointer[b * inputs + i]
+                coefficients[activeCount * batch + b] = rate * 1e-6
+                nonZeroTerms += rate == 0 ? 0 : 1
+            }
+            activeCount += 1
+        }
+        let sparseSeconds = time {
+            for shard in network.shards {
+                Kernels.rankUpdate(
+                    matrix: shard.inputWeights.pointer, rowStride: shard.width, width: shard.width, rows: rows.pointer,
+                    rowCount: activeCount, coefficients: coefficients.pointer, deltas: deltas.pointer, batch: batch)
+            }
+        }
+        let sparseBlockedSeconds = time {
+            for shard in network.shards {
+                Kernels.denseRankUpdate(
+                    matrix: shard.inputWeights.pointer, rowStride: shard.width, width: shard.width, rows: rows.pointer,
+                    rowCount: activeCount, coefficients: coefficients.pointer, deltas: deltas.pointer, batch: batch)
+            }
+        }
+        record(
+            "W1 update, MNIST batch (as trained)", flops: Double(2 * nonZeroTerms * totalWidth), seconds: sparseSeconds,
+            note: "\(activeCount) active rows, \(nonZeroTerms) non-zero terms: \(microseconds(sparseSeconds)) µs "
+                + "(register-blocked on all terms: \(microseconds(sparseBlockedSeconds)) µs)")
+
+        // Dense x·W1 for the batch (what the event-driven drive replaces), over the rates r_x.
+        let denseOut = AlignedBuffer<Float>(count: batch * widest)
+        let denseSeconds = time {
+            for shard in network.shards {
+                Kernels.denseDrive(
+                    inputs: trains.rates.pointer, inputCount: inputs, batch: batch, matrix: shard.inputWeights.pointer,
+                    rowStride: shard.width, width: shard.width, bias: shard.hiddenBias.pointer,
+                    out: denseOut.pointer)
+            }
+        }
+        record(
+            "hidden drive, dense x·W1 (panels)", flops: Double(2 * batch * inputs * totalWidth), seconds: denseSeconds,
+            note: "denseDrive, 10×784 · 784×H: \(microseconds(denseSeconds)) µs per time step against "
+                + "\(microseconds(driveSeconds / Double(steps))) µs event-driven")
 
         // LIF step: leak, integrate, threshold, reset, drive sum (4 flops per neuron).
         let potential = AlignedBuffer<Float>(count: totalWidth)
@@ -225,6 +284,8 @@ public enum Benchmarks {
             note: "per sample and shard")
         return results
     }
+
+    static func microseconds(_ seconds: Double) -> String { MetricsTable.fixed(seconds * 1e6, 1) }
 
     /// Microseconds per parallel step with trivial tasks, for the persistent `WorkerPool` and for
     /// `DispatchQueue.concurrentPerform`, both running `tasks` tasks on `threads` threads.
