@@ -8,6 +8,18 @@ import PackageDescription
 let portable = ProcessInfo.processInfo.environment["PTRAIN_PORTABLE"] != nil
 let targetCPU: [SwiftSetting] = portable ? [] : [.unsafeFlags(["-target-cpu", "native"])]
 
+/// `PTRAIN_MPI=1` builds the Open MPI transport for `ptrain train --distributed` (docs/distributed.md): the
+/// `CMPI` system library (`libopenmpi-dev`, found through pkg-config) and the `PTRAIN_MPI` condition in
+/// `Parallel`. The default build and `swift test` need no MPI. Build it in its own folder:
+/// `PTRAIN_MPI=1 swift build -c release --scratch-path .build-mpi`.
+let mpi = ProcessInfo.processInfo.environment["PTRAIN_MPI"] != nil
+let mpiTargets: [Target] =
+    mpi
+    ? [.systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])])]
+    : []
+let parallelDependencies: [Target.Dependency] = mpi ? ["CMPI"] : []
+let mpiSettings: [SwiftSetting] = mpi ? [.define("PTRAIN_MPI")] : []
+
 let package = Package(
     name: "ptrain",
     products: [
@@ -15,9 +27,9 @@ let package = Package(
         .library(name: "Model", targets: ["Model"]),
         .library(name: "Parallel", targets: ["Parallel"]),
     ],
-    targets: [
+    targets: mpiTargets + [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        .target(name: "Parallel", swiftSettings: targetCPU),
+        .target(name: "Parallel", dependencies: parallelDependencies, swiftSettings: targetCPU + mpiSettings),
         .target(name: "Model", dependencies: ["Parallel", "CZlib"], swiftSettings: targetCPU),
         .executableTarget(name: "ptrain", dependencies: ["Model", "Parallel"], swiftSettings: targetCPU),
         .testTarget(name: "ParallelTests", dependencies: ["Parallel"], swiftSettings: targetCPU),

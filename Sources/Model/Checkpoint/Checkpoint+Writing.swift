@@ -7,8 +7,29 @@ extension Checkpoint {
         guard let parameters else { preconditionFailure("a checkpoint read without weights cannot be written") }
         precondition(
             parameters.count == parameterCount, "\(parameters.count) parameters for a shape of \(parameterCount)")
+        var bytes = encodedPrefix()
+        let sectionStart = bytes.count - 12
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: parameters.count * 4))
+        bytes.withUnsafeMutableBytes { raw in
+            parameters.withUnsafeBufferPointer { values in
+                // This is safe because `raw` has 4 · values.count bytes from `start`.
+                for index in values.indices {
+                    raw.storeBytes(
+                        of: values[index].bitPattern.littleEndian, toByteOffset: start + 4 * index, as: UInt32.self)
+                }
+            }
+        }
+        bytes.appendLittleEndian(CRC32.checksum(bytes[sectionStart...]))
+        return bytes
+    }
+
+    /// Everything before the WGHT payload: the header, the five other sections, and the WGHT section's tag
+    /// and length. It does not depend on the weights, so every rank of a group can compute it (only the TIME
+    /// values differ between ranks, not the length).
+    func encodedPrefix() -> [UInt8] {
         let configuration = Array(config.jsonText().utf8)
-        let weightBytes = parameters.count * 4
+        let weightBytes = parameterCount * 4
         var bytes: [UInt8] = []
         bytes.reserveCapacity(
             CheckpointFormat.headerLength + 6 * CheckpointFormat.sectionOverhead + configuration.count + weightBytes
@@ -60,19 +81,8 @@ extension Checkpoint {
                 out.appendLittleEndian(record.samplesPerSecond)
             }
         }
-        bytes.appendSection(.weights) { out in
-            let start = out.count
-            out.append(contentsOf: repeatElement(0, count: weightBytes))
-            out.withUnsafeMutableBytes { raw in
-                parameters.withUnsafeBufferPointer { values in
-                    // This is safe because `raw` has `weightBytes` = 4 · values.count bytes from `start`.
-                    for index in values.indices {
-                        raw.storeBytes(
-                            of: values[index].bitPattern.littleEndian, toByteOffset: start + 4 * index, as: UInt32.self)
-                    }
-                }
-            }
-        }
+        bytes += CheckpointFormat.Tag.weights.bytes
+        bytes.appendLittleEndian(UInt64(weightBytes))
         return bytes
     }
 

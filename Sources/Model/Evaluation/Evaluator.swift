@@ -19,10 +19,21 @@ public struct Evaluator {
 
     /// Predictions of both readouts for every sample of `dataset`.
     public func predictions(on dataset: Dataset) -> (spike: [Int], relaxed: [Int]) {
+        let (spike, relaxed) = predictionBuffers(on: dataset, samples: 0..<dataset.count)
+        return (spike.array.map(Int.init), relaxed.array.map(Int.init))
+    }
+
+    /// Predictions for `samples` of `dataset`, spike readout first, then relaxed, at the samples' indices of
+    /// two buffers of `dataset.count` entries (entries outside `samples` stay 0).
+    private func predictionBuffers(on dataset: Dataset, samples: Range<Int>) -> (
+        spike: AlignedBuffer<Int32>, relaxed: AlignedBuffer<Int32>
+    ) {
         precondition(dataset.pixelsPerImage == network.inputs, "dataset and network disagree on the input size")
-        let count = dataset.count
-        let spike = AlignedBuffer<Int32>(count: count)
-        let relaxed = AlignedBuffer<Int32>(count: count)
+        precondition(samples.lowerBound >= 0 && samples.upperBound <= dataset.count, "samples outside the dataset")
+        let spike = AlignedBuffer<Int32>(count: dataset.count)
+        let relaxed = AlignedBuffer<Int32>(count: dataset.count)
+        let count = samples.count
+        let first = samples.lowerBound
         let scratches = (0..<pool.threadCount).map { _ in
             EvaluationScratch(network: network, timeSteps: config.timeSteps)
         }
@@ -32,7 +43,7 @@ public struct Evaluator {
         dataset.pixels.withUnsafeBufferPointer { pixels in
             pool.run(tasks: tasks) { task, worker in
                 let scratch = scratches[worker]
-                for sample in (task * chunk)..<min(count, (task + 1) * chunk) {
+                for sample in (first + task * chunk)..<(first + min(count, (task + 1) * chunk)) {
                     // This is safe because each sample index belongs to exactly one task.
                     let result = classify(
                         pixels: pixels.baseAddress! + sample * network.inputs, sample: sample, scratch: scratch)
@@ -41,12 +52,34 @@ public struct Evaluator {
                 }
             }
         }
-        return (spike.array.map(Int.init), relaxed.array.map(Int.init))
+        return (spike, relaxed)
     }
 
     /// Accuracy of both readouts and the spike readout's confusion matrix.
     public func evaluate(_ dataset: Dataset) -> Evaluation {
         let (spike, relaxed) = predictions(on: dataset)
+        return summary(dataset, spike: spike, relaxed: relaxed)
+    }
+
+    /// `evaluate` on one rank of a group: each rank classifies its share of the samples (contiguous, in rank
+    /// order), the ranks all-gather the predictions, and every rank returns the same evaluation — the one a
+    /// single process computes, since every sample is classified by the same arithmetic.
+    /// - Precondition: every rank holds the whole network (`Distribution.shareWeights(of:)`).
+    public func evaluate(_ dataset: Dataset, distribution: Distribution) -> Evaluation {
+        let shares = (0..<distribution.size).map { rank in
+            dataset.count >= distribution.size
+                ? ShardPlan(total: dataset.count, count: distribution.size, granularity: 1).range(rank)
+                : (rank == 0 ? 0..<dataset.count : dataset.count..<dataset.count)
+        }
+        let (spike, relaxed) = predictionBuffers(on: dataset, samples: shares[distribution.rank])
+        let bytes = shares.map { ($0.lowerBound * 4)..<($0.upperBound * 4) }
+        for buffer in [spike, relaxed] {
+            distribution.communicator.allGather(UnsafeMutableRawPointer(buffer.pointer), ranges: bytes)
+        }
+        return summary(dataset, spike: spike.array.map(Int.init), relaxed: relaxed.array.map(Int.init))
+    }
+
+    private func summary(_ dataset: Dataset, spike: [Int], relaxed: [Int]) -> Evaluation {
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: network.outputs), count: network.outputs)
         var spikeCorrect = 0
         var relaxedCorrect = 0

@@ -13,13 +13,19 @@ public struct TrainingSession {
     public let checkpoints: CheckpointPolicy
     /// The checkpoint the run continues from; nil for a fresh run.
     public let resumingFrom: Checkpoint?
+    /// The group this session is one rank of (`ptrain train --distributed`); nil in a single process. Every
+    /// rank runs the same session; rank 0 writes the run directory's files, every rank writes its shards of
+    /// each checkpoint, and every decision that ends or pauses the loop (a stop request, a due checkpoint, a
+    /// divergence, a failed write) is taken by all ranks together.
+    public let distribution: Distribution?
 
     /// `config` is resolved here: `shards = 0` becomes the actual shard count, so `config.json` alone
     /// reproduces the run. To continue a run, pass its checkpoint (read with weights) and its configuration
     /// (`checkpoint.config`, with `epochs` changed if wanted).
     public init(
         config: RunConfig, data: MNIST, threads: Int, runDirectory: String,
-        checkpoints: CheckpointPolicy = CheckpointPolicy(), resumingFrom checkpoint: Checkpoint? = nil
+        checkpoints: CheckpointPolicy = CheckpointPolicy(), resumingFrom checkpoint: Checkpoint? = nil,
+        distribution: Distribution? = nil
     ) {
         var resolved = config
         resolved.shards = config.resolvedShards
@@ -29,6 +35,7 @@ public struct TrainingSession {
         self.runDirectory = runDirectory
         self.checkpoints = checkpoints
         self.resumingFrom = checkpoint
+        self.distribution = distribution
     }
 
     /// How a run ended.
@@ -68,17 +75,19 @@ public struct TrainingSession {
         var (network, cursor, records) = try startingState(train: train)
 
         let directory = RunDirectory(path: runDirectory)
-        try directory.create()
-        directory.removeStaleTemporaries()
-        try write { () throws(FileWriteError) in
-            try AtomicFile.write(text: config.jsonText(), to: directory.file(RunDirectory.configuration))
-            if resumingFrom != nil {
-                try AtomicFile.write(text: MetricsTable.csv(records), to: directory.file(RunDirectory.metrics))
+        try leaderWrite { () throws(SessionError) in
+            try directory.create()
+            directory.removeStaleTemporaries()
+            try write { () throws(FileWriteError) in
+                try AtomicFile.write(text: config.jsonText(), to: directory.file(RunDirectory.configuration))
+                if resumingFrom != nil {
+                    try AtomicFile.write(text: MetricsTable.csv(records), to: directory.file(RunDirectory.metrics))
+                }
             }
         }
 
         let pool = WorkerPool(threadCount: threads)
-        let trainer = Trainer(config: config, network: network, pool: pool)
+        let trainer = Trainer(config: config, network: network, pool: pool, distribution: distribution)
         let evaluator = Evaluator(config: config, network: network, pool: pool)
         observer.runStarted(
             config: config, threads: threads, runDirectory: runDirectory, trainSamples: train.count,
@@ -89,7 +98,13 @@ public struct TrainingSession {
         func saveLatest() throws(SessionError) -> String {
             let path = directory.file(RunDirectory.latest)
             try write { () throws(FileWriteError) in
-                try Checkpoint(network: network, config: config, cursor: cursor, records: records).write(to: path)
+                if let distribution {
+                    try Checkpoint.writeTogether(
+                        network: network, config: config, cursor: cursor, records: records, distribution: distribution,
+                        path: path)
+                } else {
+                    try Checkpoint(network: network, config: config, cursor: cursor, records: records).write(to: path)
+                }
             }
             lastCheckpoint = DispatchTime.now().uptimeNanoseconds
             observer.checkpointWritten(path: path, cursor: cursor)
@@ -116,19 +131,26 @@ public struct TrainingSession {
                 observer.batchFinished(
                     epoch: epoch, samplesDone: cursor.samplesDone, samplesTotal: order.count, correct: cursor.correct,
                     elapsedSeconds: cursor.trainSeconds)
-                if stopRequested() {
+                let due =
+                    cursor.samplesDone < order.count
+                    && checkpoints.isDue(
+                        batchesDone: cursor.batchesDone, secondsSinceLast: seconds(since: lastCheckpoint))
+                let (stop, save) = agreed(stop: stopRequested(), checkpointDue: due)
+                if stop {
                     let path = try saveLatest()
                     return .interrupted(records: records, cursor: cursor, checkpoint: path)
                 }
-                if cursor.samplesDone < order.count,
-                    checkpoints.isDue(batchesDone: cursor.batchesDone, secondsSinceLast: seconds(since: lastCheckpoint))
-                {
-                    _ = try saveLatest()
-                }
+                if save { _ = try saveLatest() }
             }
 
             observer.evaluationStarted(epoch: epoch)
-            let evaluation = evaluator.evaluate(test)
+            let evaluation: Evaluation
+            if let distribution {
+                distribution.shareWeights(of: network)
+                evaluation = evaluator.evaluate(test, distribution: distribution)
+            } else {
+                evaluation = evaluator.evaluate(test)
+            }
             let record = EpochRecord(
                 epoch: epoch, trainAccuracy: Double(cursor.correct) / Double(order.count),
                 testSpikeAccuracy: evaluation.spikeAccuracy, testRelaxedAccuracy: evaluation.relaxedAccuracy,
@@ -142,7 +164,7 @@ public struct TrainingSession {
                 observer: observer)
             lastCheckpoint = DispatchTime.now().uptimeNanoseconds
             observer.epochFinished(record)
-            if cursor.epoch <= config.epochs && stopRequested() {
+            if cursor.epoch <= config.epochs && agreed(stop: stopRequested(), checkpointDue: false).stop {
                 return .interrupted(records: records, cursor: cursor, checkpoint: directory.file(RunDirectory.latest))
             }
         }
@@ -181,26 +203,58 @@ public struct TrainingSession {
     }
 
     /// The files written after an epoch: `latest.ckpt` first (the one a resume reads), then the epoch's own
-    /// checkpoint, `best.ckpt` when the epoch improved on the best, `weights.bin`, `metrics.csv`.
+    /// checkpoint, `best.ckpt` when the epoch improved on the best, `weights.bin`, `metrics.csv`. In a group
+    /// every rank writes its shards of `latest.ckpt`; rank 0, which holds the whole network after the
+    /// evaluation, writes the rest (the same bytes a single process writes).
     private func finishEpoch(
         _ epoch: Int, network: Network, cursor: TrainingCursor, records: [EpochRecord], directory: RunDirectory,
         improved: Bool, observer: any TrainingObserver
     ) throws(SessionError) {
-        let bytes = Checkpoint(network: network, config: config, cursor: cursor, records: records).encoded()
-        var written: [String] = [directory.file(RunDirectory.latest)]
-        if checkpoints.keep > 0 { written.append(directory.file(RunDirectory.epochCheckpoint(epoch))) }
-        if improved { written.append(directory.file(RunDirectory.best)) }
-        try write { () throws(FileWriteError) in
-            for path in written { try AtomicFile.write(bytes, to: path) }
-            try WeightsFile.write(network: network, config: config, to: directory.file(RunDirectory.weights))
-            try AtomicFile.write(text: MetricsTable.csv(records), to: directory.file(RunDirectory.metrics))
+        let latest = directory.file(RunDirectory.latest)
+        var copies: [String] = []
+        if checkpoints.keep > 0 { copies.append(directory.file(RunDirectory.epochCheckpoint(epoch))) }
+        if improved { copies.append(directory.file(RunDirectory.best)) }
+        if let distribution {
+            try write { () throws(FileWriteError) in
+                try Checkpoint.writeTogether(
+                    network: network, config: config, cursor: cursor, records: records, distribution: distribution,
+                    path: latest)
+            }
         }
-        directory.pruneEpochCheckpoints(after: epoch, keep: checkpoints.keep)
-        for path in written { observer.checkpointWritten(path: path, cursor: cursor) }
+        try leaderWrite { () throws(SessionError) in
+            try write { () throws(FileWriteError) in
+                let bytes = Checkpoint(network: network, config: config, cursor: cursor, records: records).encoded()
+                for path in (distribution == nil ? [latest] : []) + copies { try AtomicFile.write(bytes, to: path) }
+                try WeightsFile.write(network: network, config: config, to: directory.file(RunDirectory.weights))
+                try AtomicFile.write(text: MetricsTable.csv(records), to: directory.file(RunDirectory.metrics))
+            }
+            directory.pruneEpochCheckpoints(after: epoch, keep: checkpoints.keep)
+        }
+        for path in [latest] + copies { observer.checkpointWritten(path: path, cursor: cursor) }
     }
 
     private func write(_ body: () throws(FileWriteError) -> Void) throws(SessionError) {
         do { try body() } catch { throw .output(error.description) }
+    }
+
+    /// Files only rank 0 writes (all of them in a single process); a failure stops every rank with its message.
+    private func leaderWrite(_ body: () throws(SessionError) -> Void) throws(SessionError) {
+        guard let distribution else { return try body() }
+        var failure: String?
+        if distribution.isLeader {
+            do { try body() } catch { failure = error.description }
+        }
+        if let message = distribution.agree(on: failure) { throw .output(message) }
+    }
+
+    /// Whether to stop and whether to write a checkpoint now, the same on every rank: a stop requested on any
+    /// rank (signals reach the ranks at different moments) stops all; rank 0's clock decides a due checkpoint.
+    private func agreed(stop: Bool, checkpointDue: Bool) -> (stop: Bool, checkpointDue: Bool) {
+        guard let distribution else { return (stop, checkpointDue) }
+        let votes = distribution.communicator.allReduceMinimum([
+            stop ? 0 : 1, checkpointDue && distribution.isLeader ? 0 : 1,
+        ])
+        return (votes[0] == 0, votes[1] == 0)
     }
 
     private func seconds(since start: UInt64) -> Double {

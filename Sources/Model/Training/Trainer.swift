@@ -5,10 +5,19 @@ import Parallel
 /// Each parallel step runs one task per hidden shard (or per sample, for encoding); between steps the
 /// calling thread does the output layer's few operations, summing shard partials in shard order. The
 /// result depends only on the configuration and the data, never on the pool's thread count.
+///
+/// With a `Distribution` the trainer runs on one rank of a group and computes only the shards that rank owns;
+/// after each step that produces output-layer partials (the feed-forward, every relaxation step) the ranks
+/// all-gather them, and every rank runs the output layer itself from the same partials in the same shard
+/// order. The weights of the shards a rank owns are therefore bit-identical to a single-process run's.
 public final class Trainer: @unchecked Sendable {
     public let config: RunConfig
     public let network: Network
     let pool: WorkerPool
+    /// The group this trainer is one rank of; nil in a single process.
+    public let distribution: Distribution?
+    /// The shards this trainer computes and updates: all of them in a single process.
+    public let ownedShards: Range<Int>
     let batchCapacity: Int
     let encoder: SpikeEncoder
     let shardStates: [ShardState]
@@ -25,8 +34,9 @@ public final class Trainer: @unchecked Sendable {
     var activeRowCount = 0
     // Output-layer partial sums from every shard: feed-forward [S][B][T][16], relaxation [S][B][16].
     let feedForwardPartials: AlignedBuffer<Float>
-    let freePartials: AlignedBuffer<Float>
-    let nudgedPartials: AlignedBuffer<Float>
+    /// Relaxation partials, [S][2][B][16]: per shard the free phase's B × 16, then the nudged phase's, so one
+    /// exchange per relaxation step carries both.
+    let relaxPartials: AlignedBuffer<Float>
     // Output-layer state, [B][16] each.
     let outputFeedForward: AlignedBuffer<Float>
     let outputFree: AlignedBuffer<Float>
@@ -39,11 +49,16 @@ public final class Trainer: @unchecked Sendable {
     /// Per sample of the batch: 1 correct, 0 wrong, −1 non-finite output drive.
     let sampleOutcome: AlignedBuffer<Int32>
 
-    public init(config: RunConfig, network: Network, pool: WorkerPool) {
+    public init(config: RunConfig, network: Network, pool: WorkerPool, distribution: Distribution? = nil) {
         precondition(network.hidden == config.hidden, "network and configuration disagree on the hidden size")
         self.config = config
         self.network = network
         self.pool = pool
+        self.distribution = distribution
+        ownedShards = distribution?.ownedShards ?? 0..<network.shards.count
+        precondition(
+            ownedShards.lowerBound >= 0 && ownedShards.upperBound <= network.shards.count,
+            "owned shards \(ownedShards) outside the network's \(network.shards.count)")
         let batch = config.batch
         let steps = config.timeSteps
         let inputs = network.inputs
@@ -56,8 +71,7 @@ public final class Trainer: @unchecked Sendable {
         activeRows = AlignedBuffer(count: inputs)
         rowCoefficients = AlignedBuffer(count: inputs * batch)
         feedForwardPartials = AlignedBuffer(count: shardCount * batch * steps * 16)
-        freePartials = AlignedBuffer(count: shardCount * batch * 16)
-        nudgedPartials = AlignedBuffer(count: shardCount * batch * 16)
+        relaxPartials = AlignedBuffer(count: shardCount * 2 * batch * 16)
         outputFeedForward = AlignedBuffer(count: batch * 16)
         outputFree = AlignedBuffer(count: batch * 16)
         outputNudged = AlignedBuffer(count: batch * 16)
@@ -82,7 +96,11 @@ public final class Trainer: @unchecked Sendable {
         collectActiveRows(batch: batch)
         feedForwardHidden(batch: batch)
         try checkFinite("hidden feed-forward drive", samples: sampleIndices)
-        let correct = try settle(samples: sampleIndices, labels: labels)
+        exchange(feedForwardPartials, floatsPerShard: batchCapacity * config.timeSteps * 16)
+        let correct =
+            distribution == nil
+            ? try settle(samples: sampleIndices, labels: labels)
+            : try settleStepwise(samples: sampleIndices, labels: labels)
         updateWeights(batch: batch, epoch: epoch)
         try checkFinite("hidden-layer weight update", samples: sampleIndices)
         guard Dynamics.allFinite(network.outputBias.pointer, count: 16) else {
@@ -124,9 +142,14 @@ public final class Trainer: @unchecked Sendable {
         activeRowCount = count
     }
 
-    /// Throws if any shard's task flagged a non-finite value (one flag per shard, read after the join).
+    /// Throws if any owned shard's task flagged a non-finite value (one flag per shard, read after the join);
+    /// in a group, if any rank's did, naming the first such shard on every rank.
     private func checkFinite(_ quantity: String, samples: [Int]) throws(TrainingError) {
-        guard let bad = shardStates.firstIndex(where: { !$0.finite }) else { return }
+        var bad = ownedShards.first(where: { !shardStates[$0].finite }) ?? shardStates.count
+        if let distribution {
+            bad = Int(distribution.communicator.allReduceMinimum([Int64(bad)])[0])
+        }
+        guard bad < shardStates.count else { return }
         let neurons = shardStates[bad].shard.neurons
         throw .diverged(
             quantity:
@@ -134,11 +157,23 @@ public final class Trainer: @unchecked Sendable {
         )
     }
 
+    /// In a group: all-gathers the output-layer partials of a buffer laid out shard by shard,
+    /// `floatsPerShard` each, so every rank holds every shard's. Nothing to do in a single process.
+    private func exchange(_ partials: AlignedBuffer<Float>, floatsPerShard: Int) {
+        guard let distribution else { return }
+        let bytesPerShard = floatsPerShard * MemoryLayout<Float>.stride
+        distribution.communicator.allGather(
+            UnsafeMutableRawPointer(partials.pointer),
+            ranges: distribution.shardsByRank.map { ($0.lowerBound * bytesPerShard)..<($0.upperBound * bytesPerShard) })
+    }
+
     private func feedForwardHidden(batch: Int) {
         let steps = config.timeSteps
         let leak = config.leak
         let threshold = config.theta
-        pool.run(tasks: shardStates.count) { s, _ in
+        let first = ownedShards.lowerBound
+        pool.run(tasks: ownedShards.count) { task, _ in
+            let s = first + task
             let state = shardStates[s]
             let width = state.shard.width
             for b in 0..<batch {
@@ -155,10 +190,10 @@ public final class Trainer: @unchecked Sendable {
         }
     }
 
-    // MARK: Steps 1 (output layer) to 4 — one task per sample
+    // MARK: Steps 1 (output layer) to 4
 
     /// The output layer's feed-forward (Eq. 5), the free relaxation (Eqs. 6–10), the integration (Eq. 11)
-    /// and the teaching phase (Eqs. 12–14), for every sample of the batch.
+    /// and the teaching phase (Eqs. 12–14), for every sample of the batch — one task per sample.
     ///
     /// Samples are independent from here until the update, and relaxation touches only W2 (H×10), so each
     /// sample is one task that runs all its steps across all shards in shard order: one parallel step for
@@ -166,27 +201,46 @@ public final class Trainer: @unchecked Sendable {
     /// arithmetic — and the bits — of a shard-parallel schedule.
     private func settle(samples: [Int], labels: [Int]) throws(TrainingError) -> Int {
         let batch = samples.count
-        let outputs = network.outputs
-        let steps = config.timeSteps
         pool.run(tasks: batch) { b, _ in
             // This is safe because task b writes only sample b's slices of the shard and output states.
-            let finite = Dynamics.outputFeedForward(
-                partials: feedForwardPartials.pointer + b * steps * 16, shardCount: shardStates.count,
-                shardStride: batchCapacity * steps * 16, bias: network.outputBias.pointer, outputs: outputs,
-                timeSteps: steps, leak: config.leak, threshold: config.theta,
-                feedForward: outputFeedForward.pointer + b * 16, spikeCounts: outputSpikeCounts.pointer + b * 16)
-            let predicted = Dynamics.spikePrediction(
-                spikeCounts: outputSpikeCounts.pointer + b * 16, feedForward: outputFeedForward.pointer + b * 16,
-                outputs: outputs)
-            sampleOutcome.pointer[b] = !finite ? -1 : (predicted == labels[b] ? 1 : 0)
-            guard finite else { return }
-            (outputFree.pointer + b * 16).update(from: outputFeedForward.pointer + b * 16, count: 16)
-            for _ in 0..<config.kFree { relaxStep(sample: b, label: labels[b], phase: .free) }
+            guard outputFeedForward(sample: b, label: labels[b]) else { return }
+            for _ in 0..<config.kFree {
+                relaxHidden(sample: b, phase: .free)
+                relaxOutputs(sample: b, label: labels[b], phase: .free)
+            }
             integrateAndStartTeaching(sample: b, label: labels[b])
-            for _ in 0..<config.kPos { relaxStep(sample: b, label: labels[b], phase: .teaching) }
+            for _ in 0..<config.kPos {
+                relaxHidden(sample: b, phase: .teaching)
+                relaxOutputs(sample: b, label: labels[b], phase: .teaching)
+            }
         }
+        return try correctCount(samples: samples)
+    }
+
+    /// The same steps as `settle`, one relaxation step at a time for the whole batch, with the ranks
+    /// exchanging the partial output drives after each: every step's hidden part runs per sample over the
+    /// owned shards, then the partials of all shards are gathered and every rank runs the output layer.
+    /// Each sample's arithmetic is exactly `settle`'s, so a group computes a single process's bits.
+    private func settleStepwise(samples: [Int], labels: [Int]) throws(TrainingError) -> Int {
+        let batch = samples.count
+        pool.run(tasks: batch) { b, _ in _ = outputFeedForward(sample: b, label: labels[b]) }
+        let correct = try correctCount(samples: samples)
+        func step(_ phase: Phase) {
+            pool.run(tasks: batch) { b, _ in relaxHidden(sample: b, phase: phase) }
+            exchange(relaxPartials, floatsPerShard: 2 * batchCapacity * 16)
+            for b in 0..<batch { relaxOutputs(sample: b, label: labels[b], phase: phase) }
+        }
+        for _ in 0..<config.kFree { step(.free) }
+        pool.run(tasks: batch) { b, _ in integrateAndStartTeaching(sample: b, label: labels[b]) }
+        for _ in 0..<config.kPos { step(.teaching) }
+        return correct
+    }
+
+    /// The spike readout of every sample (before the update); throws for the first sample whose output
+    /// drive was not finite.
+    private func correctCount(samples: [Int]) throws(TrainingError) -> Int {
         var correct = 0
-        for b in 0..<batch {
+        for b in 0..<samples.count {
             let outcome = sampleOutcome.pointer[b]
             guard outcome >= 0 else { throw .diverged(quantity: "output feed-forward drive (sample \(samples[b]))") }
             correct += Int(outcome)
@@ -194,13 +248,31 @@ public final class Trainer: @unchecked Sendable {
         return correct
     }
 
+    /// Eq. 5 for the output layer of sample `b` from every shard's partials, the spike readout's verdict in
+    /// `sampleOutcome`, and the free state's start V_y = V^FF_y. Returns false when the drive was not finite.
+    private func outputFeedForward(sample b: Int, label: Int) -> Bool {
+        let outputs = network.outputs
+        let steps = config.timeSteps
+        let finite = Dynamics.outputFeedForward(
+            partials: feedForwardPartials.pointer + b * steps * 16, shardCount: shardStates.count,
+            shardStride: batchCapacity * steps * 16, bias: network.outputBias.pointer, outputs: outputs,
+            timeSteps: steps, leak: config.leak, threshold: config.theta,
+            feedForward: outputFeedForward.pointer + b * 16, spikeCounts: outputSpikeCounts.pointer + b * 16)
+        let predicted = Dynamics.spikePrediction(
+            spikeCounts: outputSpikeCounts.pointer + b * 16, feedForward: outputFeedForward.pointer + b * 16,
+            outputs: outputs)
+        sampleOutcome.pointer[b] = !finite ? -1 : (predicted == label ? 1 : 0)
+        guard finite else { return false }
+        (outputFree.pointer + b * 16).update(from: outputFeedForward.pointer + b * 16, count: 16)
+        return true
+    }
+
     enum Phase { case free, teaching }
 
-    /// One synchronous relaxation step of sample `b`. `.free`: the free state only (step 2). `.teaching`:
-    /// the free continuation and the nudged state together (step 4). Every shard computes its partial A_y
-    /// from the old V_h before its V_h steps with the old V_y; the output layer then adds the partials in
-    /// shard order.
-    private func relaxStep(sample b: Int, label: Int, phase: Phase) {
+    /// The hidden half of one synchronous relaxation step of sample `b`, over the owned shards. `.free`: the
+    /// free state only (step 2). `.teaching`: the free continuation and the nudged state together (step 4).
+    /// Every shard computes its partial A_y from the old V_h before its V_h steps with the old V_y.
+    private func relaxHidden(sample b: Int, phase: Phase) {
         let outputs = network.outputs
         let eps = config.eps
         let teaching = phase == .teaching
@@ -209,39 +281,48 @@ public final class Trainer: @unchecked Sendable {
         let nudgedRho = outputNudgedRho.pointer + b * 16
         Dynamics.rhoOutputs(outputFree.pointer + b * 16, outputs: outputs, into: freeRho)
         if teaching { Dynamics.rhoOutputs(outputNudged.pointer + b * 16, outputs: outputs, into: nudgedRho) }
-        for (s, view) in shardViews.enumerated() {
+        for s in ownedShards {
+            let view = shardViews[s]
             let width = view.width
-            let free = view.free + b * width
             let drive = view.drive + b * width
+            let partials = relaxPartials.pointer + (s * 2 * batchCapacity + b) * 16
             Dynamics.relaxHiddenShard(
-                potential: free, drive: drive, feedback: view.feedback, outputs: outputs, width: width,
-                outputRho: freeRho, eps: eps, partial: freePartials.pointer + (s * batchCapacity + b) * 16)
+                potential: view.free + b * width, drive: drive, feedback: view.feedback, outputs: outputs,
+                width: width, outputRho: freeRho, eps: eps, partial: partials)
             guard teaching else { continue }
             Dynamics.relaxHiddenShard(
                 potential: view.nudged + b * width, drive: drive, feedback: view.feedback, outputs: outputs,
-                width: width, outputRho: nudgedRho, eps: eps,
-                partial: direct ? nil : nudgedPartials.pointer + (s * batchCapacity + b) * 16)
-        }
-        let stride = batchCapacity * 16
-        Dynamics.relaxOutput(
-            potential: outputFree.pointer + b * 16, partials: freePartials.pointer + b * 16,
-            shardCount: shardStates.count, shardStride: stride, bias: network.outputBias.pointer,
-            outputs: outputs, eps: eps, beta: teaching && config.nudge == .centered ? -config.beta : 0, target: label)
-        if teaching && !direct {
-            Dynamics.relaxOutput(
-                potential: outputNudged.pointer + b * 16, partials: nudgedPartials.pointer + b * 16,
-                shardCount: shardStates.count, shardStride: stride, bias: network.outputBias.pointer,
-                outputs: outputs, eps: eps, beta: config.beta, target: label)
+                width: width, outputRho: nudgedRho, eps: eps, partial: direct ? nil : partials + batchCapacity * 16)
         }
     }
 
-    /// Step 3 (Eq. 11) for sample `b`: V = α·V^FF + (1 − α)·V^ES, for both layers; then the starting
-    /// states of step 4: the free continuation and the nudged state both start from V; with
-    /// `nudge = direct` the nudged output is set once to clamp(V_y + η_c(V_T − V_y)) and held.
+    /// The output half of the relaxation step of sample `b`: the output layer adds every shard's partial
+    /// in shard order and takes its Euler step.
+    private func relaxOutputs(sample b: Int, label: Int, phase: Phase) {
+        let outputs = network.outputs
+        let teaching = phase == .teaching
+        let stride = 2 * batchCapacity * 16
+        Dynamics.relaxOutput(
+            potential: outputFree.pointer + b * 16, partials: relaxPartials.pointer + b * 16,
+            shardCount: shardStates.count, shardStride: stride, bias: network.outputBias.pointer,
+            outputs: outputs, eps: config.eps, beta: teaching && config.nudge == .centered ? -config.beta : 0,
+            target: label)
+        if teaching && config.nudge != .direct {
+            Dynamics.relaxOutput(
+                potential: outputNudged.pointer + b * 16, partials: relaxPartials.pointer + (batchCapacity + b) * 16,
+                shardCount: shardStates.count, shardStride: stride, bias: network.outputBias.pointer,
+                outputs: outputs, eps: config.eps, beta: config.beta, target: label)
+        }
+    }
+
+    /// Step 3 (Eq. 11) for sample `b`: V = α·V^FF + (1 − α)·V^ES, for both layers (the hidden layer's owned
+    /// shards); then the starting states of step 4: the free continuation and the nudged state both start
+    /// from V; with `nudge = direct` the nudged output is set once to clamp(V_y + η_c(V_T − V_y)) and held.
     private func integrateAndStartTeaching(sample b: Int, label: Int) {
         let alpha = config.alpha
         let outputs = network.outputs
-        for view in shardViews {
+        for s in ownedShards {
+            let view = shardViews[s]
             let width = view.width
             for index in (b * width)..<((b + 1) * width) {
                 let feedForward = Dynamics.rho(view.drive[index])
@@ -295,8 +376,9 @@ public final class Trainer: @unchecked Sendable {
             }
         }
         let rowCount = activeRowCount
-        pool.run(tasks: shardStates.count) { s, _ in
-            let state = shardStates[s]
+        let first = ownedShards.lowerBound
+        pool.run(tasks: ownedShards.count) { task, _ in
+            let state = shardStates[first + task]
             let shard = state.shard
             let width = shard.width
             let deltas = state.deltas.pointer
