@@ -118,11 +118,33 @@
     }
 #endif
 
-/// Whether this build has the MPI transport (`PTRAIN_MPI=1`).
+/// Whether this build has the MPI transport (`PTRAIN_MPI=1`), and its entry points for code that is compiled
+/// either way (the command line).
 public enum DistributedSupport {
     #if PTRAIN_MPI
         public static let mpiAvailable = true
     #else
         public static let mpiAvailable = false
     #endif
+
+    /// How to get a build that has it, for the error a build without it gives.
+    public static let howToEnable =
+        "this ptrain was built without MPI: install Open MPI (apt-get install libopenmpi-dev openmpi-bin) and "
+        + "build with 'PTRAIN_MPI=1 swift build -c release --scratch-path .build-mpi' (docs/distributed.md)"
+
+    /// Initialises MPI and returns `MPI_COMM_WORLD`, or nil in a build without MPI.
+    public static func startMPI() -> (any Communicator)? {
+        #if PTRAIN_MPI
+            return MPICommunicator.start()
+        #else
+            return nil
+        #endif
+    }
+
+    /// Finalises MPI after `startMPI()` (nothing in a build without MPI).
+    public static func finishMPI(_ communicator: any Communicator) {
+        #if PTRAIN_MPI
+            (communicator as? MPICommunicator)?.finish()
+        #endif
+    }
 }

@@ -33,6 +33,9 @@ struct SweepCommand: Command {
                         default: "off"),
                     SharedOptions.threads,
                     SharedOptions.data,
+                    OptionSpec(
+                        "distributed", value: nil,
+                        "Run as one rank of an MPI job: rank r trains sizes r, r + K, …; rank 0 writes the results"),
                 ]),
             OptionGroup(
                 "CONFIGURATION OVERRIDES",
@@ -50,6 +53,8 @@ struct SweepCommand: Command {
     let patience: Int?
     let threads: Int
     let data: String?
+    /// `--distributed`: this process is one rank of an MPI job and trains every K-th size.
+    let distributed: Bool
 
     init(options: ParsedOptions) throws(UsageError) {
         guard let list = try options.nonEmptyString("hidden") else { throw .missingOption("--hidden LIST") }
@@ -66,7 +71,10 @@ struct SweepCommand: Command {
         out = try options.nonEmptyString("out")
         parallelRuns = try options.int("parallel-runs", in: 1...64) ?? 1
         patience = try options.int("patience", in: 1...100_000)
-        threads = try SharedOptions.threads(options)
+        distributed = options.contains("distributed")
+        threads =
+            distributed && !options.contains(SharedOptions.threads.name)
+            ? DistributedLaunch.defaultThreads() : try SharedOptions.threads(options)
         data = try options.nonEmptyString(SharedOptions.data.name)
         var overrides: [(key: ConfigKey, value: String)] = []
         for (name, value) in options.occurrences {
@@ -90,6 +98,34 @@ struct SweepCommand: Command {
     static let earlyStopMarker = "early-stopped"
 
     func run() throws(RuntimeError) {
+        guard distributed else {
+            let (runs, mnist, sweepDirectory) = try prepare()
+            let (interrupted, problems) = train(runs, mnist: mnist, in: sweepDirectory)
+            if interrupted { throw Self.interruption }
+            guard problems.isEmpty else { throw .output("sweep: " + problems.joined(separator: "; ")) }
+            return try writeResults(runs.map { ($0.size, $0.directory) }, into: sweepDirectory)
+        }
+        try DistributedLaunch.run { communicator throws(RuntimeError) in
+            let (runs, mnist, sweepDirectory) = try DistributedLaunch.agreed(communicator) {
+                () throws(RuntimeError) in try prepare()
+            }
+            // Rank r trains sizes r, r + K, r + 2K, … of the list, each as an ordinary one-process run.
+            let mine = runs.indices.filter { $0 % communicator.size == communicator.rank }.map { runs[$0] }
+            let (interrupted, problems) = train(mine, mnist: mnist, in: sweepDirectory)
+            if communicator.any(interrupted) { throw Self.interruption }
+            let failure = problems.isEmpty ? nil : "sweep: " + problems.joined(separator: "; ")
+            if let message = communicator.agreedMessage(failure) { throw .output(message) }
+            if communicator.rank == 0 { try writeResults(runs.map { ($0.size, $0.directory) }, into: sweepDirectory) }
+        }
+    }
+
+    static let interruption = RuntimeError.interrupted(
+        "Interrupted: every started size saved latest.ckpt.\nResume with the same command.\n")
+
+    /// The sizes' run directories and configurations, the data, and the sweep directory (created).
+    private func prepare() throws(RuntimeError) -> (
+        runs: [(size: Int, directory: String, config: RunConfig)], mnist: MNIST, sweepDirectory: String
+    ) {
         let base = try TrainCommand.loadConfig(path: configPath, overrides: overrides)
         let sweepDirectory = out ?? "runs/sweep-\(base.name)-s\(base.seed)"
         let directory = try wrapData { () throws(DataError) in try DataAccess.locate(explicit: data) }
@@ -104,16 +140,25 @@ struct SweepCommand: Command {
             config.hidden = size
             return (size, (sweepDirectory as NSString).appendingPathComponent("h\(size)"), config)
         }
-        let threadsPerRun = max(1, threads / min(parallelRuns, runs.count))
-        Console.out(
-            "sweep of \(runs.count) sizes (\(sizes.map(String.init).joined(separator: ", "))) in \(sweepDirectory); "
-                + "\(min(parallelRuns, runs.count)) at a time, \(threadsPerRun) threads each\n")
+        return (runs, mnist, sweepDirectory)
+    }
 
+    /// Trains `runs`, `parallelRuns` at a time; returns whether a signal interrupted them and each failure.
+    private func train(
+        _ runs: [(size: Int, directory: String, config: RunConfig)], mnist: MNIST, in sweepDirectory: String
+    ) -> (
+        interrupted: Bool, problems: [String]
+    ) {
+        let concurrent = max(1, min(parallelRuns, runs.count))
+        let threadsPerRun = max(1, threads / concurrent)
+        Console.out(
+            "sweep of \(runs.count) sizes (\(runs.map { String($0.size) }.joined(separator: ", "))) in \(sweepDirectory); "
+                + "\(concurrent) at a time, \(threadsPerRun) threads each\n")
         InterruptSignal.install()
         let next = Atomic<Int>(0)
         let failures = Mutex<[String]>([])
         let interrupted = Atomic<Bool>(false)
-        DispatchQueue.concurrentPerform(iterations: min(parallelRuns, runs.count)) { _ in
+        DispatchQueue.concurrentPerform(iterations: concurrent) { _ in
             while !InterruptSignal.requested {
                 let index = next.add(1, ordering: .relaxed).oldValue
                 guard index < runs.count else { return }
@@ -130,12 +175,7 @@ struct SweepCommand: Command {
                 }
             }
         }
-        let problems = failures.withLock { $0 }
-        if interrupted.load(ordering: .relaxed) || InterruptSignal.requested {
-            throw .interrupted("Interrupted: every started size saved latest.ckpt.\nResume with the same command.\n")
-        }
-        guard problems.isEmpty else { throw .output("sweep: " + problems.joined(separator: "; ")) }
-        try writeResults(runs.map { ($0.size, $0.directory) }, into: sweepDirectory)
+        return (interrupted.load(ordering: .relaxed) || InterruptSignal.requested, failures.withLock { $0 })
     }
 
     /// Trains (or resumes, or skips) one size; returns false when it was interrupted by a signal.

@@ -38,6 +38,7 @@ struct TrainCommand: Command {
                         "out", value: "DIR", "Run directory for config.json, metrics.csv, weights.bin and checkpoints",
                         default: "runs/<name>-h<hidden>-s<seed>, or the resumed run's directory"),
                     SharedOptions.data,
+                    DistributedLaunch.option,
                 ]),
             OptionGroup(
                 "CHECKPOINTS AND RESUME",
@@ -79,10 +80,15 @@ struct TrainCommand: Command {
     let data: String?
     let resume: String?
     let checkpoints: CheckpointPolicy
+    /// `--distributed`: this process is one rank of an MPI job.
+    let distributed: Bool
 
     init(options: ParsedOptions) throws(UsageError) {
         configPath = try options.nonEmptyString("config")
-        threads = try SharedOptions.threads(options)
+        distributed = options.contains(DistributedLaunch.option.name)
+        threads =
+            distributed && !options.contains(SharedOptions.threads.name)
+            ? DistributedLaunch.defaultThreads() : try SharedOptions.threads(options)
         out = try options.nonEmptyString("out")
         data = try options.nonEmptyString(SharedOptions.data.name)
         resume = try options.nonEmptyString("resume")
@@ -172,6 +178,32 @@ struct TrainCommand: Command {
     }
 
     func run() throws(RuntimeError) {
+        guard distributed else {
+            guard let (start, data) = try prepare() else { return }
+            return try train(start, data: data, distribution: nil)
+        }
+        try DistributedLaunch.run { communicator throws(RuntimeError) in
+            // Every rank reads the configuration, the checkpoint and the data itself; a failure on any rank
+            // stops all of them before the first exchange.
+            let prepared = try DistributedLaunch.agreed(communicator) { () throws(RuntimeError) in
+                let prepared = try prepare()
+                return try prepared.map { prepared throws(RuntimeError) in
+                    do {
+                        let distribution = try Distribution(
+                            communicator: communicator, shardCount: prepared.start.config.resolvedShards)
+                        return (prepared.start, prepared.data, distribution)
+                    } catch {
+                        throw .output("--distributed: \(error)")
+                    }
+                }
+            }
+            guard let (start, data, distribution) = prepared else { return }
+            try train(start, data: data, distribution: distribution)
+        }
+    }
+
+    /// The run's start and its data; nil (after saying so) when a resumed run has nothing left to train.
+    func prepare() throws(RuntimeError) -> (start: Start, data: MNIST)? {
         let start: Start
         if let resume { start = try resumePoint(resume) } else { start = try freshStart() }
         let config = start.config
@@ -181,17 +213,21 @@ struct TrainCommand: Command {
                     + "(raise --epochs to train longer)\n")
             let table = ProgressFormat.summaryTable(checkpoint.records)
             if !table.isEmpty { Console.out("\n" + table.joined(separator: "\n") + "\n") }
-            return
+            return nil
         }
         let directory = try wrapData { () throws(DataError) in try DataAccess.locate(explicit: data) }
         let mnist = try wrapData { () throws(DataError) in try DataAccess.load(directory: directory) }
-        let limited = MNIST(train: mnist.train.prefix(config.trainLimit), test: mnist.test.prefix(config.testLimit))
+        return (start, MNIST(train: mnist.train.prefix(config.trainLimit), test: mnist.test.prefix(config.testLimit)))
+    }
 
+    /// Trains from `start` (on one rank of `distribution`, or in this process alone).
+    func train(_ start: Start, data limited: MNIST, distribution: Distribution?) throws(RuntimeError) {
+        let config = start.config
         let style: TrainingProgressPrinter.Style = Console.outputIsTerminal ? .terminal : .plain
         let progress = TrainingProgressPrinter(style: style, write: Console.out)
         let session = TrainingSession(
             config: config, data: limited, threads: threads, runDirectory: start.runDirectory,
-            checkpoints: checkpoints, resumingFrom: start.checkpoint)
+            checkpoints: checkpoints, resumingFrom: start.checkpoint, distribution: distribution)
         InterruptSignal.install()
         let outcome: TrainingSession.Outcome
         do {
