@@ -12,9 +12,9 @@ final class ChildProcess {
     private let outURL: URL
     private let errURL: URL
 
-    /// Starts `ptrain arguments…` in `directory` (created by the caller).
-    init(_ arguments: [String], in directory: URL) throws {
-        guard let binary = PtrainProcess.binary else { throw PtrainProcess.BinaryNotFound() }
+    /// Starts `ptrain arguments…` (or `executable arguments…`) in `directory` (created by the caller).
+    init(_ arguments: [String], in directory: URL, executable: URL? = nil) throws {
+        guard let binary = executable ?? PtrainProcess.binary else { throw PtrainProcess.BinaryNotFound() }
         self.directory = directory
         let name = UUID().uuidString
         outURL = directory.appendingPathComponent(".stdout-\(name)")
