@@ -71,12 +71,10 @@ struct CLIRuntimeErrorTests {
     func distributedNeedsAnMPIBuild(command: String) throws {
         let arguments = command == "sweep" ? ["sweep", "--hidden", "100", "--distributed"] : ["train", "--distributed"]
         let result = try PtrainProcess.run(arguments)
-        #expect(
-            result
-                == ProcessResult(
-                    status: 1, stdout: "",
-                    stderr: "Error: --distributed: this ptrain was built without MPI: install Open MPI (apt-get install "
-                        + "libopenmpi-dev openmpi-bin) and build with 'PTRAIN_MPI=1 swift build -c release "
-                        + "--scratch-path .build-mpi' (docs/distributed.md)\n"))
+        let message =
+            "Error: --distributed: this ptrain was built without MPI: install Open MPI (apt-get install "
+            + "libopenmpi-dev openmpi-bin) and build with 'PTRAIN_MPI=1 swift build -c release "
+            + "--scratch-path .build-mpi' (docs/distributed.md)\n"
+        #expect(result == ProcessResult(status: 1, stdout: "", stderr: message))
     }
 }
