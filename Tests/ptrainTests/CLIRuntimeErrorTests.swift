@@ -69,8 +69,8 @@ struct CLIRuntimeErrorTests {
     /// The default build has no MPI: `--distributed` says how to get a build that has it (docs/distributed.md).
     @Test("--distributed in a build without MPI explains how to enable it", arguments: ["train", "sweep"])
     func distributedNeedsAnMPIBuild(command: String) throws {
-        let arguments = command == "sweep" ? ["sweep", "--hidden", "100", "--distributed"] : ["train", "--distributed"]
-        let result = try PtrainProcess.run(arguments)
+        let result = try PtrainProcess.run(
+            command == "sweep" ? ["sweep", "--hidden", "100", "--distributed"] : ["train", "--distributed"])
         let message =
             "Error: --distributed: this ptrain was built without MPI: install Open MPI (apt-get install "
             + "libopenmpi-dev openmpi-bin) and build with 'PTRAIN_MPI=1 swift build -c release "
