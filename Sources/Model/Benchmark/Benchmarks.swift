@@ -338,6 +338,69 @@ public enum Benchmarks {
     }
 }
 
+extension Benchmarks {
+    /// One measurement of training split over the ranks of a group (`ptrain bench --distributed`).
+    public struct DistributedTrainingResult: Sendable, Equatable, Codable {
+        public var hidden: Int
+        public var shards: Int
+        public var ranks: Int
+        public var threadsPerRank: Int
+        public var samples: Int
+        /// Training samples per second on rank 0, one value per repetition.
+        public var samplesPerSecond: [Double]
+        /// Collective calls per batch (all-gathers of partials, agreement on divergence and stops).
+        public var exchangesPerBatch: Double
+        /// Bytes rank 0 received per batch.
+        public var bytesPerBatch: Double
+        /// Microseconds rank 0 spent inside collective calls per batch (waiting for the others included).
+        public var exchangeMicrosecondsPerBatch: Double
+    }
+
+    /// Trains the first `samples` images at `hidden` on every rank of `communicator` (each with `threads`
+    /// threads), `repetitions` times from the same initial network, and measures throughput and the
+    /// communication `communicator` counted. Every rank calls it; the result is rank 0's view.
+    public static func distributedTraining(
+        hidden: Int, samples: Int, repetitions: Int, dataset: Dataset, communicator: TimedCommunicator, threads: Int
+    ) throws(DistributionError) -> DistributedTrainingResult {
+        var config = RunConfig()
+        config.hidden = hidden
+        let subset = dataset.prefix(samples)
+        let distribution = try Distribution(communicator: communicator, shardCount: config.resolvedShards)
+        let pool = WorkerPool(threadCount: threads)
+        var result = DistributedTrainingResult(
+            hidden: hidden, shards: config.resolvedShards, ranks: communicator.size, threadsPerRank: threads,
+            samples: subset.count, samplesPerSecond: [], exchangesPerBatch: 0, bytesPerBatch: 0,
+            exchangeMicrosecondsPerBatch: 0)
+        var batches = 0
+        var totals = TimedCommunicator.Totals()
+        for _ in 0..<repetitions {
+            let network = Network(inputs: subset.pixelsPerImage, hidden: hidden, shards: config.resolvedShards, seed: 1)
+            let trainer = Trainer(config: config, network: network, pool: pool, distribution: distribution)
+            let order = EpochOrder.permutation(count: subset.count, seed: 1, epoch: 1)
+            communicator.barrier()
+            communicator.reset()
+            let start = DispatchTime.now().uptimeNanoseconds
+            var done = 0
+            while done < order.count {
+                _ = try? trainer.trainBatch(
+                    samples: order[done..<min(done + 10, order.count)], dataset: subset, epoch: 1)
+                done += 10
+                batches += 1
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let counted = communicator.current
+            totals.calls += counted.calls
+            totals.bytesReceived += counted.bytesReceived
+            totals.seconds += counted.seconds
+            result.samplesPerSecond.append(Double(subset.count) / seconds)
+        }
+        result.exchangesPerBatch = Double(totals.calls) / Double(max(batches, 1))
+        result.bytesPerBatch = Double(totals.bytesReceived) / Double(max(batches, 1))
+        result.exchangeMicrosecondsPerBatch = totals.seconds / Double(max(batches, 1)) * 1e6
+        return result
+    }
+}
+
 /// Keeps a value alive so the optimiser cannot delete the work that produced it.
 @inline(never)
 func blackHole<T>(_ value: T) {

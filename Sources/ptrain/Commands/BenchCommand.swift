@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Parallel
 
 /// `ptrain bench`: the machine's FMA peak, each kernel's GFLOP/s as a fraction of it, and training
 /// throughput at 1 and N threads with their ratio; a table on stdout and `bench.json`.
@@ -24,6 +25,10 @@ struct BenchCommand: Command {
                     OptionSpec("out", value: "FILE", "Where to write the results as JSON", default: "bench.json"),
                     OptionSpec(
                         "repetitions", value: "N", "Alternating 1-thread / N-thread runs per size", default: "3"),
+                    OptionSpec(
+                        "distributed", value: nil,
+                        "Under mpirun: measure training split over the ranks (samples/s, communication per batch) "
+                            + "instead of the kernels"),
                 ])
         ])
 
@@ -31,9 +36,13 @@ struct BenchCommand: Command {
     let data: String?
     let out: String
     let repetitions: Int
+    let distributed: Bool
 
     init(options: ParsedOptions) throws(UsageError) {
-        threads = try SharedOptions.threads(options)
+        distributed = options.contains("distributed")
+        threads =
+            distributed && !options.contains(SharedOptions.threads.name)
+            ? DistributedLaunch.defaultThreads() : try SharedOptions.threads(options)
         data = try options.nonEmptyString(SharedOptions.data.name)
         out = try options.nonEmptyString("out") ?? "bench.json"
         repetitions = try options.int("repetitions", in: 1...100) ?? 3
@@ -60,6 +69,7 @@ struct BenchCommand: Command {
     }
 
     func run() throws(RuntimeError) {
+        if distributed { return try runDistributed() }
         let directory = try wrapData { () throws(DataError) in try DataAccess.locate(explicit: data) }
         let mnist = try wrapData { () throws(DataError) in try DataAccess.load(directory: directory) }
         let processor = Self.processorName()
@@ -114,6 +124,54 @@ struct BenchCommand: Command {
             throw .output("\(out): \(error)")
         }
         Console.out("\nwrote \(out)\n")
+    }
+
+    /// `mpirun -np K ptrain bench --distributed`: training at H = 1000 and 4500 split over the ranks.
+    func runDistributed() throws(RuntimeError) {
+        try DistributedLaunch.run { world throws(RuntimeError) in
+            let mnist = try DistributedLaunch.agreed(world) { () throws(RuntimeError) in
+                let directory = try wrapData { () throws(DataError) in try DataAccess.locate(explicit: data) }
+                return try wrapData { () throws(DataError) in try DataAccess.load(directory: directory) }
+            }
+            let communicator = TimedCommunicator(world)
+            Console.out(
+                "ptrain bench --distributed: \(world.size) ranks × \(threads) threads on \(Self.processorName())\n\n")
+            var results: [Benchmarks.DistributedTrainingResult] = []
+            for (hidden, samples) in [(1000, 4000), (4500, 1500)] {
+                do {
+                    results.append(
+                        try Benchmarks.distributedTraining(
+                            hidden: hidden, samples: samples, repetitions: repetitions, dataset: mnist.train,
+                            communicator: communicator, threads: threads))
+                } catch {
+                    throw .output("--distributed: \(error)")
+                }
+            }
+            var lines = [
+                "hidden  shards  ranks  threads  samples/s (each repetition)   collectives/batch  KB/batch  "
+                    + "µs/batch in collectives"
+            ]
+            for r in results {
+                lines.append(
+                    String(r.hidden).leftPadded(6) + String(r.shards).leftPadded(8) + String(r.ranks).leftPadded(7)
+                        + String(r.threadsPerRank).leftPadded(9) + "  "
+                        + r.samplesPerSecond.map { MetricsTable.fixed($0, 0) }.joined(separator: ", ")
+                        .padding(toLength: 30, withPad: " ", startingAt: 0)
+                        + MetricsTable.fixed(r.exchangesPerBatch, 1).leftPadded(17)
+                        + MetricsTable.fixed(r.bytesPerBatch / 1024, 1).leftPadded(10)
+                        + MetricsTable.fixed(r.exchangeMicrosecondsPerBatch, 0).leftPadded(25))
+            }
+            Console.out(lines.joined(separator: "\n") + "\n")
+            guard world.rank == 0 else { return }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            do {
+                try AtomicFile.write([UInt8](try encoder.encode(results)) + [10], to: out)
+            } catch {
+                throw .output("\(out): \(error)")
+            }
+            Console.out("\nwrote \(out)\n")
+        }
     }
 
     static func kernelTable(_ kernels: [Benchmarks.KernelResult]) -> String {
