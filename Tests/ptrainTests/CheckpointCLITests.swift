@@ -144,6 +144,19 @@ struct CheckpointCLITests {
             let spike = try Checkpoint.read(path: latest, weights: .skip).records[0].testSpikeAccuracy
             #expect(
                 evaluation.stdout.contains("spike readout    \(String(format: "%.2f", spike * 100))%"), "\(evaluation)")
+
+            // --time-steps evaluates with another spike-train length: one step (each output fires at most once,
+            // most images tie) classifies worse than the 20 the network was trained with.
+            let short = try ChildProcess.run(
+                [
+                    "eval", "--checkpoint", killed.appendingPathComponent("epoch-0001.ckpt").path, "--test-limit",
+                    "300", "--time-steps", "1", "--data", try Self.data(),
+                ], in: scratch)
+            #expect(short.status == 0, "\(short)")
+            let shortSpike = try #require(
+                short.stdout.split(separator: "\n").first { $0.hasPrefix("spike readout") }?
+                    .split(separator: " ").first { $0.hasSuffix("%") }.flatMap { Double($0.dropLast()) })
+            #expect(shortSpike < spike * 100 - 5, "\(short)")
         }
     }
 

@@ -13,7 +13,7 @@ struct EvalCommand: Command {
             output potential). Prints both accuracies and the confusion matrix of the spike readout. The file is \
             verified (every section's CRC32) before any data is read.
             """,
-        synopsis: "--checkpoint FILE [--data DIR] [--threads N] [--test-limit N]",
+        synopsis: "--checkpoint FILE [--data DIR] [--threads N] [--test-limit N] [--time-steps T]",
         groups: [
             OptionGroup(
                 "OPTIONS",
@@ -24,6 +24,10 @@ struct EvalCommand: Command {
                     SharedOptions.data,
                     SharedOptions.threads,
                     OptionSpec("test-limit", value: "N", "Evaluate only the first N test images", default: "all 10000"),
+                    OptionSpec(
+                        "time-steps", value: "T",
+                        "Spiking time steps per test image (a longer spike train makes the spike counts less noisy)",
+                        default: "the trained timeSteps"),
                 ])
         ])
 
@@ -31,6 +35,7 @@ struct EvalCommand: Command {
     let data: String?
     let threads: Int
     let testLimit: Int?
+    let timeSteps: Int?
 
     init(options: ParsedOptions) throws(UsageError) {
         guard let checkpoint = try options.nonEmptyString("checkpoint") else {
@@ -40,6 +45,7 @@ struct EvalCommand: Command {
         data = try options.nonEmptyString(SharedOptions.data.name)
         threads = try SharedOptions.threads(options)
         testLimit = try options.int("test-limit", in: 1...Int.max)
+        timeSteps = try options.int("time-steps", in: 1...10_000)
     }
 
     func run() throws(RuntimeError) {
@@ -65,7 +71,9 @@ struct EvalCommand: Command {
                             "the network has \(model.network.inputs) inputs, the test images \(test.pixelsPerImage) pixels"
                     )))
         }
-        let evaluation = evaluate(network: model.network, config: model.config, dataset: test, threads: threads)
+        var config = model.config
+        if let timeSteps { config.timeSteps = timeSteps }
+        let evaluation = evaluate(network: model.network, config: config, dataset: test, threads: threads)
         Console.out(EvaluationReport.render(evaluation, checkpoint: checkpoint))
     }
 }
