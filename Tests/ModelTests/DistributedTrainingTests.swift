@@ -149,6 +149,42 @@ struct DistributedTrainingTests {
         }
     }
 
+    @Test("a failure on one rank reaches every rank with its message; no failure is nil everywhere")
+    func failuresAreAgreed() {
+        let seen = Mutex<[Int: [String?]]>([:])
+        ThreadGroup.run(size: 3) { communicator in
+            guard let distribution = try? Distribution(communicator: communicator, shardCount: 5) else { return }
+            let none = distribution.agree(on: nil)
+            let one = distribution.agree(on: communicator.rank == 2 ? "h.json: cannot read configuration" : nil)
+            let two = distribution.agree(on: communicator.rank == 0 ? nil : "rank \(communicator.rank) failed")
+            seen.withLock { $0[communicator.rank] = [none, one, two] }
+        }
+        for rank in 0..<3 {
+            #expect(seen.withLock { $0[rank] } == [nil, "h.json: cannot read configuration", "rank 1 failed"])
+        }
+    }
+
+    @Test("a checkpoint that cannot be written together fails on every rank, naming the file")
+    func collectiveWriteFailureIsAgreed() {
+        let errors = Mutex<[Int: String]>([:])
+        let config = Self.config()
+        ThreadGroup.run(size: 2) { communicator in
+            guard let distribution = try? Distribution(communicator: communicator, shardCount: 5) else { return }
+            let network = Network(inputs: 784, hidden: 300, shards: 5, seed: 1)
+            do {
+                try Checkpoint.writeTogether(
+                    network: network, config: config, cursor: .start(epoch: 1, epochSamples: 605), records: [],
+                    distribution: distribution, path: "/nonexistent-directory/latest.ckpt")
+                errors.withLock { $0[communicator.rank] = "no error" }
+            } catch {
+                errors.withLock { $0[communicator.rank] = "\(error)" }
+            }
+        }
+        let expected =
+            "/nonexistent-directory/latest.ckpt: write failed: No such file or directory"
+        #expect(errors.withLock { $0 } == [0: expected, 1: expected])
+    }
+
     @Test("more ranks than shards is refused with a message naming both counts")
     func tooFewShards() {
         ThreadGroup.run(size: 3) { communicator in

@@ -43,6 +43,7 @@ struct MPITests {
             let result = try MPIRun.run(
                 ranks: ranks, ["train"] + (try Self.arguments(epochs: 2)) + ["--out", split.path], in: scratch)
             #expect(result.status == 0, "\(result)")
+            #expect(result.stdout.contains("; \(ranks) ranks × 1 thread; writing \(split.path)\n"), "\(result)")
             // Rank 0 alone prints: one summary table.
             #expect(result.stdout.components(separatedBy: "best test spike accuracy").count == 2, "\(result)")
             try CheckpointCLITests.expectSameRun(

@@ -225,6 +225,7 @@ struct TrainCommand: Command {
         let config = start.config
         let style: TrainingProgressPrinter.Style = Console.outputIsTerminal ? .terminal : .plain
         let progress = TrainingProgressPrinter(style: style, write: Console.out)
+        progress.ranks = distribution?.size ?? 1
         let session = TrainingSession(
             config: config, data: limited, threads: threads, runDirectory: start.runDirectory,
             checkpoints: checkpoints, resumingFrom: start.checkpoint, distribution: distribution)

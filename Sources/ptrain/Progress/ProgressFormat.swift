@@ -49,14 +49,17 @@ public enum ProgressFormat {
     }
 
     /// The line printed when a run starts (terminal or not).
+    /// `ranks` > 1 for a distributed run: `2 ranks × 1 thread`.
     public static func runStartLine(
-        config: RunConfig, threads: Int, runDirectory: String, trainSamples: Int, testSamples: Int
+        config: RunConfig, threads: Int, runDirectory: String, trainSamples: Int, testSamples: Int, ranks: Int = 1
     ) -> String {
         let leak = config.tauM.map { "tau-m \($0)" } ?? "no leak"
+        let workers =
+            (ranks > 1 ? "\(ranks) ranks × " : "") + "\(threads) \(threads == 1 ? "thread" : "threads")"
         return "run \(config.name): hidden \(config.hidden), batch \(config.batch), \(config.epochs) epochs, "
             + "T \(config.timeSteps), \(leak), rule \(config.rule.rawValue), nudge \(config.nudge.rawValue), "
             + "seed \(config.seed); \(trainSamples) train / \(testSamples) test images; "
-            + "\(threads) \(threads == 1 ? "thread" : "threads"); writing \(runDirectory)"
+            + "\(workers); writing \(runDirectory)"
     }
 
     /// The line printed after the start line when a run continues from a checkpoint:

@@ -26,6 +26,8 @@ public final class TrainingProgressPrinter: TrainingObserver {
     private var lastDraw = -Double.infinity
     /// Whether the cursor is on a live line that the next plain line must first erase.
     private var liveLineShown = false
+    /// Ranks of a distributed run (1: a single process), for the start line.
+    public var ranks = 1
 
     /// `write` receives finished text (newlines included); `now` is a monotonic clock in seconds.
     public init(style: Style, write: @escaping (String) -> Void, now: @escaping () -> Double = monotonicSeconds) {
@@ -41,7 +43,7 @@ public final class TrainingProgressPrinter: TrainingObserver {
         write(
             ProgressFormat.runStartLine(
                 config: config, threads: threads, runDirectory: runDirectory, trainSamples: trainSamples,
-                testSamples: testSamples) + "\n")
+                testSamples: testSamples, ranks: ranks) + "\n")
     }
 
     public func runResumed(at cursor: TrainingCursor) {
