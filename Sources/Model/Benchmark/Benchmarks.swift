@@ -179,23 +179,22 @@ public enum Benchmarks {
         coefficients.fill(1e-6)
         let deltas = AlignedBuffer<Float>(count: batch * widest)
         deltas.fill(1e-6)
-        let updateSeconds = time {
-            for shard in network.shards {
-                Kernels.rankUpdate(
-                    matrix: shard.inputWeights.pointer, rowStride: shard.width, width: shard.width, rows: rows.pointer,
-                    rowCount: inputs, coefficients: coefficients.pointer, deltas: deltas.pointer, batch: batch)
+        /// Seconds per W1 update of every shard over the first `rowCount` listed rows, by either kernel.
+        func updateTime(rowCount: Int, blocked: Bool) -> Double {
+            time {
+                for shard in network.shards {
+                    let update = blocked ? Kernels.denseRankUpdate : Kernels.rankUpdate
+                    update(
+                        shard.inputWeights.pointer, shard.width, shard.width, rows.pointer, rowCount,
+                        coefficients.pointer, deltas.pointer, batch)
+                }
             }
         }
+        let updateSeconds = updateTime(rowCount: inputs, blocked: false)
         record(
             "W1 rank-10 update (dense)", flops: Double(2 * batch * inputs * totalWidth), seconds: updateSeconds,
             note: "784×10 · 10×H, in place, rankUpdate")
-        let blockedSeconds = time {
-            for shard in network.shards {
-                Kernels.denseRankUpdate(
-                    matrix: shard.inputWeights.pointer, rowStride: shard.width, width: shard.width, rows: rows.pointer,
-                    rowCount: inputs, coefficients: coefficients.pointer, deltas: deltas.pointer, batch: batch)
-            }
-        }
+        let blockedSeconds = updateTime(rowCount: inputs, blocked: true)
         record(
             "W1 rank-10 update (register-blocked)", flops: Double(2 * batch * inputs * totalWidth),
             seconds: blockedSeconds, note: "denseRankUpdate: 10×32 deltas in registers")
@@ -215,20 +214,8 @@ public enum Benchmarks {
             }
             activeCount += 1
         }
-        let sparseSeconds = time {
-            for shard in network.shards {
-                Kernels.rankUpdate(
-                    matrix: shard.inputWeights.pointer, rowStride: shard.width, width: shard.width, rows: rows.pointer,
-                    rowCount: activeCount, coefficients: coefficients.pointer, deltas: deltas.pointer, batch: batch)
-            }
-        }
-        let sparseBlockedSeconds = time {
-            for shard in network.shards {
-                Kernels.denseRankUpdate(
-                    matrix: shard.inputWeights.pointer, rowStride: shard.width, width: shard.width, rows: rows.pointer,
-                    rowCount: activeCount, coefficients: coefficients.pointer, deltas: deltas.pointer, batch: batch)
-            }
-        }
+        let sparseSeconds = updateTime(rowCount: activeCount, blocked: false)
+        let sparseBlockedSeconds = updateTime(rowCount: activeCount, blocked: true)
         record(
             "W1 update, MNIST batch (as trained)", flops: Double(2 * nonZeroTerms * totalWidth), seconds: sparseSeconds,
             note: "\(activeCount) active rows, \(nonZeroTerms) non-zero terms: \(microseconds(sparseSeconds)) µs "
