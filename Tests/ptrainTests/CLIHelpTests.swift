@@ -14,7 +14,8 @@ struct CLIHelpTests {
 
             ptrain trains a three-layer spiking neural network (spike inputs, leaky integrate-and-fire hidden
             and output neurons) on MNIST with VPSNN's voltage-driven, STDP-like plasticity, on every core of one
-            machine. One seed determines a run: the thread count never changes a number.
+            machine or, with MPI, of several. One seed determines a run: the thread and process counts never
+            change a number.
 
             SUBCOMMANDS:
               train                 Train a network on MNIST and write a run directory
@@ -22,6 +23,7 @@ struct CLIHelpTests {
               inspect               Show what a checkpoint holds
               sweep                 Train one run per hidden size and tabulate and plot the results
               report                Draw a run's learning curve, confusion matrix and learned weights
+              average               Average the weights of a run's epoch checkpoints
               fetch-data            Download the MNIST files
               bench                 Measure kernel speed and training throughput on this machine
               help [SUBCOMMAND]     Show the help of a subcommand, or this help
@@ -58,7 +60,7 @@ struct CLIHelpTests {
     }
 
     @Test func everySpellingOfSubcommandHelpIsTheSame() throws {
-        for command in ["train", "eval", "inspect", "sweep", "report", "fetch-data", "bench"] {
+        for command in ["train", "eval", "inspect", "sweep", "report", "average", "fetch-data", "bench"] {
             let help = try PtrainProcess.run(command, "--help")
             #expect(help.status == 0 && help.stdout.hasPrefix("USAGE: ptrain \(command) "))
             #expect(try PtrainProcess.run(command, "-h") == help)

@@ -9,14 +9,15 @@ enum Ptrain {
     static let discussion = """
         ptrain trains a three-layer spiking neural network (spike inputs, leaky integrate-and-fire hidden and \
         output neurons) on MNIST with VPSNN's voltage-driven, STDP-like plasticity, on every core of one \
-        machine. One seed determines a run: the thread count never changes a number.
+        machine or, with MPI, of several. One seed determines a run: the thread and process counts never change \
+        a number.
         """
 
     /// The subcommands, in help order (`help` is built in).
     static var commands: [any Command.Type] {
         [
             TrainCommand.self, EvalCommand.self, InspectCommand.self, SweepCommand.self, ReportCommand.self,
-            FetchDataCommand.self, BenchCommand.self,
+            AverageCommand.self, FetchDataCommand.self, BenchCommand.self,
         ]
     }
 

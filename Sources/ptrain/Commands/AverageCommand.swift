@@ -1,0 +1,78 @@
+import Foundation
+import Model
+
+/// `ptrain average RUN_DIR --epochs A...B`: the mean of the weights of a run's epoch checkpoints, written as a
+/// weights file that `eval` and `report` read (stochastic weight averaging after the fact, docs/results.md).
+struct AverageCommand: Command {
+    static let spec = CommandSpec(
+        name: "average",
+        abstract: "Average the weights of a run's epoch checkpoints",
+        discussion: """
+            Reads RUN_DIR/epoch-XXXX.ckpt for every epoch in --epochs (train with --keep large enough to keep \
+            them), averages every weight and bias over them and writes the mean as a weights file (--out, by \
+            default RUN_DIR/average-eA-B.bin) for 'ptrain eval --checkpoint FILE'. The checkpoints must come from \
+            one run: the same network and configuration. Late in a run the test accuracy wanders around a plateau \
+            from epoch to epoch; the mean of the plateau's weights usually classifies better than any one epoch.
+            """,
+        synopsis: "RUN_DIR --epochs A...B [--out FILE]",
+        groups: [
+            OptionGroup(
+                "OPTIONS",
+                [
+                    OptionSpec("run", value: "DIR", "The run directory; may also be given as the only argument"),
+                    OptionSpec("epochs", value: "A...B", "The epochs whose checkpoints are averaged (or one epoch A)"),
+                    OptionSpec(
+                        "out", value: "FILE", "Where to write the averaged weights", default: "RUN_DIR/average-eA-B.bin"
+                    ),
+                ])
+        ],
+        positional: "run")
+
+    let runDirectory: String
+    let epochs: ClosedRange<Int>
+    let out: String?
+
+    init(options: ParsedOptions) throws(UsageError) {
+        guard let run = try options.nonEmptyString("run") else { throw .missingOption("RUN_DIR") }
+        guard let text = try options.nonEmptyString("epochs") else { throw .missingOption("--epochs A...B") }
+        runDirectory = run
+        epochs = try Self.range(text)
+        out = try options.nonEmptyString("out")
+    }
+
+    /// `51...150` or `7`.
+    static func range(_ text: String) throws(UsageError) -> ClosedRange<Int> {
+        let parts = text.components(separatedBy: "...")
+        let bounds = parts.compactMap { Int($0) }
+        guard bounds.count == parts.count, (1...2).contains(bounds.count), bounds.allSatisfy({ $0 >= 1 }),
+            bounds.first! <= bounds.last!
+        else {
+            throw .invalidValue(value: text, option: "--epochs", reason: "must be epochs A...B with 1 <= A <= B, or A")
+        }
+        return bounds.first!...bounds.last!
+    }
+
+    func run() throws(RuntimeError) {
+        let paths = epochs.map { (runDirectory as NSString).appendingPathComponent(RunDirectory.epochCheckpoint($0)) }
+        if let missing = paths.first(where: { !FileManager.default.fileExists(atPath: $0) }) {
+            throw .missingFile(path: missing, role: "checkpoint")
+        }
+        let averaged: (config: RunConfig, network: Network)
+        do {
+            averaged = try WeightAverage.average(paths)
+        } catch {
+            throw .output(error.description)
+        }
+        let name = "average-e\(epochs.lowerBound)-\(epochs.upperBound).bin"
+        let destination = out ?? (runDirectory as NSString).appendingPathComponent(name)
+        do {
+            try WeightsFile.write(network: averaged.network, config: averaged.config, to: destination)
+        } catch {
+            throw .output(error.description)
+        }
+        Console.out(
+            "averaged the weights of \(paths.count) checkpoints (epochs \(epochs.lowerBound)–\(epochs.upperBound)) "
+                + "into \(destination)\nEvaluate with: \(Ptrain.name) eval --checkpoint "
+                + "\(TrainCommand.shellQuoted(destination))\n")
+    }
+}
