@@ -117,6 +117,23 @@ struct DistributedTrainingTests {
         }
     }
 
+    @Test(
+        "the other teaching signals and rules split the same way (1 epoch)",
+        arguments: [(2, "direct", "stdp"), (3, "beta", "eqprop"), (2, "centered", "eqprop")])
+    func variantsMatchSingleProcess(ranks: Int, nudge: String, rule: String) throws {
+        var config = Self.config()
+        config.epochs = 1
+        config.nudge = try #require(RunConfig.Nudge(rawValue: nudge))
+        config.rule = try #require(RunConfig.Rule(rawValue: rule))
+        try TestData.withTemporaryDirectory { single in
+            try TestData.withTemporaryDirectory { split in
+                _ = try Self.run(ranks: nil, in: single, config: config)
+                _ = try Self.run(ranks: ranks, in: split, config: config)
+                try Self.expectSameRun(single, split, files: ["latest.ckpt", "epoch-0001.ckpt"])
+            }
+        }
+    }
+
     @Test("a stop seen by one rank stops all at the same batch; 2 ranks resume on 1 and 1 on 3, same bytes")
     func stopAndResumeAcrossRankCounts() throws {
         try TestData.withTemporaryDirectory { single in

@@ -64,15 +64,17 @@ public struct TrainingSession {
     public func run(observer: any TrainingObserver, stopRequested: () -> Bool) throws(SessionError) -> Outcome {
         let train = data.train.prefix(config.trainLimit)
         let test = data.test.prefix(config.testLimit)
-        guard train.count >= 1 else { throw .invalidData("the training set is empty") }
-        guard train.pixelsPerImage == test.pixelsPerImage else {
-            throw .invalidData(
-                "training images have \(train.pixelsPerImage) pixels, test images \(test.pixelsPerImage)")
+        var (network, cursor, records) = try agreed { () throws(SessionError) in
+            guard train.count >= 1 else { throw .invalidData("the training set is empty") }
+            guard train.pixelsPerImage == test.pixelsPerImage else {
+                throw .invalidData(
+                    "training images have \(train.pixelsPerImage) pixels, test images \(test.pixelsPerImage)")
+            }
+            guard config.batch <= train.count else {
+                throw .invalidData("batch \(config.batch) is larger than the training set (\(train.count) images)")
+            }
+            return try startingState(train: train)
         }
-        guard config.batch <= train.count else {
-            throw .invalidData("batch \(config.batch) is larger than the training set (\(train.count) images)")
-        }
-        var (network, cursor, records) = try startingState(train: train)
 
         let directory = RunDirectory(path: runDirectory)
         try leaderWrite { () throws(SessionError) in
@@ -235,6 +237,17 @@ public struct TrainingSession {
 
     private func write(_ body: () throws(FileWriteError) -> Void) throws(SessionError) {
         do { try body() } catch { throw .output(error.description) }
+    }
+
+    /// `body` on every rank, its failure every rank's (in a group: a rank whose data or checkpoint differs must
+    /// not be the only one to stop).
+    private func agreed<T>(_ body: () throws(SessionError) -> T) throws(SessionError) -> T {
+        guard let distribution else { return try body() }
+        var value: T?
+        var failure: SessionError?
+        do { value = try body() } catch { failure = error }
+        if let message = distribution.agree(on: failure?.description) { throw failure ?? .output(message) }
+        return value!
     }
 
     /// Files only rank 0 writes (all of them in a single process); a failure stops every rank with its message.

@@ -72,31 +72,35 @@
         /// file system every rank sees (docs/distributed.md).
         public func writeTogether(path: String, pieces: [FilePiece]) -> String? {
             var file: MPI_File?
-            var failure: String?
             let opened = path.withCString { name in
                 MPI_File_open(
                     world, UnsafeMutablePointer(mutating: name), ptrain_mpi_mode_create_write(),
                     ptrain_mpi_info_null(), &file)
             }
-            if opened != ptrain_mpi_success() {
-                failure = "\(path): cannot create: \(Self.errorString(opened))"
-            } else {
-                var code = MPI_File_set_size(file, 0)
-                for piece in pieces where code == ptrain_mpi_success() {
-                    code = piece.bytes.withUnsafeBytes { raw in
-                        MPI_File_write_at(
-                            file, MPI_Offset(piece.offset), raw.baseAddress, Self.int32(raw.count), ptrain_mpi_byte(),
-                            ptrain_mpi_status_ignore())
-                    }
-                }
-                // Collective calls: every rank makes them, whatever happened to its own writes.
-                let synced = MPI_File_sync(file)
-                if code == ptrain_mpi_success() { code = synced }
-                let closed = MPI_File_close(&file)
-                if code == ptrain_mpi_success() { code = closed }
-                if code != ptrain_mpi_success() { failure = "\(path): write failed: \(Self.errorString(code))" }
+            // The open is collective, but its outcome need not be the same everywhere (Open MPI's ufs layer
+            // creates the file on rank 0 and then opens it on each rank alone): agree on it before the next
+            // collective file call, closing the file where it did open.
+            let openFailure =
+                opened == ptrain_mpi_success() ? nil : "\(path): cannot create: \(Self.errorString(opened))"
+            if let message = agreedMessage(openFailure) {
+                if opened == ptrain_mpi_success() { MPI_File_close(&file) }
+                return message
             }
-            return agreedMessage(failure)
+            var code = MPI_File_set_size(file, 0)
+            for piece in pieces where code == ptrain_mpi_success() {
+                code = piece.bytes.withUnsafeBytes { raw in
+                    MPI_File_write_at(
+                        file, MPI_Offset(piece.offset), raw.baseAddress, Self.int32(raw.count), ptrain_mpi_byte(),
+                        ptrain_mpi_status_ignore())
+                }
+            }
+            // Collective calls: every rank makes them, whatever happened to its own writes.
+            let synced = MPI_File_sync(file)
+            if code == ptrain_mpi_success() { code = synced }
+            let closed = MPI_File_close(&file)
+            if code == ptrain_mpi_success() { code = closed }
+            return agreedMessage(
+                code == ptrain_mpi_success() ? nil : "\(path): write failed: \(Self.errorString(code))")
         }
 
         public func abort(code: Int32) -> Never {

@@ -115,7 +115,16 @@ struct SweepCommand: Command {
             if communicator.any(interrupted) { throw Self.interruption }
             let failure = problems.isEmpty ? nil : "sweep: " + problems.joined(separator: "; ")
             if let message = communicator.agreedMessage(failure) { throw .output(message) }
-            if communicator.rank == 0 { try writeResults(runs.map { ($0.size, $0.directory) }, into: sweepDirectory) }
+            // Rank 0 writes the results; its failure is every rank's, so that all exit with the same status.
+            var written: String?
+            if communicator.rank == 0 {
+                do {
+                    try writeResults(runs.map { ($0.size, $0.directory) }, into: sweepDirectory)
+                } catch {
+                    written = "\(error)"
+                }
+            }
+            if let message = communicator.agreedMessage(written) { throw .output(message) }
         }
     }
 
