@@ -23,8 +23,14 @@ struct SweepCommandTests {
     func sweepAndResume() throws {
         let directory = try PtrainProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let first = try sweep(directory, ["--epochs", "2", "--parallel-runs", "2"])
+        let first = try sweep(directory, ["--epochs", "2", "--parallel-runs", "2", "--keep", "1"])
         #expect(first.status == 0, "\(first.stderr)")
+        // --keep 1: each size keeps only its last epoch's checkpoint.
+        for size in [16, 48] {
+            let names = try FileManager.default.contentsOfDirectory(
+                atPath: directory.appendingPathComponent("h\(size)").path)
+            #expect(names.filter { $0.hasPrefix("epoch-") }.sorted() == ["epoch-0002.ckpt"], "h\(size): \(names)")
+        }
         let csv = try String(contentsOf: directory.appendingPathComponent("results.csv"), encoding: .utf8)
         let lines = csv.split(separator: "\n")
         #expect(

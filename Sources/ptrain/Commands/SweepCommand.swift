@@ -17,7 +17,8 @@ struct SweepCommand: Command {
             trains K sizes at once and splits the threads between them. --patience E stops a size when its test \
             accuracy has not improved for E epochs (off by default, as in the paper).
             """,
-        synopsis: "--hidden LIST [--config FILE] [--KEY VALUE ...] [--out DIR] [--parallel-runs K] [--patience E]",
+        synopsis:
+            "--hidden LIST [--config FILE] [--KEY VALUE ...] [--out DIR] [--parallel-runs K] [--patience E] [--keep K]",
         groups: [
             OptionGroup(
                 "SWEEP OPTIONS",
@@ -31,6 +32,10 @@ struct SweepCommand: Command {
                     OptionSpec(
                         "patience", value: "E", "Stop a size after E epochs without a better test accuracy",
                         default: "off"),
+                    OptionSpec(
+                        "keep", value: "K",
+                        "Keep each size's epoch-XXXX.ckpt files of the last K epochs (for 'ptrain average')",
+                        default: String(CheckpointPolicy.defaultKeep)),
                     SharedOptions.threads,
                     SharedOptions.data,
                     OptionSpec(
@@ -51,6 +56,7 @@ struct SweepCommand: Command {
     let out: String?
     let parallelRuns: Int
     let patience: Int?
+    let keep: Int
     let threads: Int
     let data: String?
     /// `--distributed`: this process is one rank of an MPI job and trains every K-th size.
@@ -71,6 +77,7 @@ struct SweepCommand: Command {
         out = try options.nonEmptyString("out")
         parallelRuns = try options.int("parallel-runs", in: 1...64) ?? 1
         patience = try options.int("patience", in: 1...100_000)
+        keep = try options.int("keep", in: 0...1_000_000) ?? CheckpointPolicy.defaultKeep
         distributed = options.contains("distributed")
         threads =
             distributed && !options.contains(SharedOptions.threads.name)
@@ -209,7 +216,7 @@ struct SweepCommand: Command {
         let session = TrainingSession(
             config: runConfig,
             data: MNIST(train: mnist.train.prefix(runConfig.trainLimit), test: mnist.test.prefix(runConfig.testLimit)),
-            threads: threads, runDirectory: directory, checkpoints: CheckpointPolicy(every: .seconds(600)),
+            threads: threads, runDirectory: directory, checkpoints: CheckpointPolicy(every: .seconds(600), keep: keep),
             resumingFrom: checkpoint)
         let outcome: TrainingSession.Outcome
         do {
