@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Soak (issue #6): train H=4500 for 100 epochs with checkpoints every 2 minutes, killed every 4-9 minutes
-# (SIGKILL and SIGTERM alternating) and resumed each time, until the run completes. The reference is the
-# uninterrupted 2-thread run of the same configuration in /work/exp/paper-sweep/h4500.
+# Soak (issue #6, docs/reliability.md): trains CONFIG with one thread, checkpoints every 2 minutes and at every
+# epoch's end, and kills the run every 4-9 minutes (SIGKILL and SIGTERM alternating), resuming it each time,
+# until it completes. Compare the result with an uninterrupted run of the same configuration:
+#   docs/scripts/soak.sh .build/release/ptrain CONFIG OUT_DIR LOG
+#   ptrain train --config CONFIG --threads 2 --out REFERENCE_DIR
+#   python3 docs/scripts/compare_runs.py OUT_DIR REFERENCE_DIR
 set -u
 BIN=$1; CONFIG=$2; OUT=$3; LOG=$4
-cd /work/main
+cd "$(dirname "$0")/../.."
 start=$(date +%s)
 echo "soak start $(date -u +%FT%TZ) bin=$BIN config=$CONFIG out=$OUT" >> "$LOG"
 leg=0
