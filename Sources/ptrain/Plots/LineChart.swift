@@ -56,10 +56,17 @@ struct LineChart {
                 size: 12, anchor: .end)
         }
         let xTickValues = xTicks ?? LineChart.niceTicks(min: xMin, max: xMax, count: 8)
+        // A label that would run into the previous one (sizes 800 and 1000 on a log axis) is left out; its tick
+        // and grid line stay. At 12 px a digit is about 7 px wide.
+        var lastLabelEnd = -Double.infinity
         for tick in xTickValues where tick >= xMin && tick <= xMax {
             svg.line(x1: px(tick), y1: top, x2: px(tick), y2: top + plotHeight, stroke: "#f0f0f0")
             svg.line(x1: px(tick), y1: top + plotHeight, x2: px(tick), y2: top + plotHeight + 5, stroke: "#444")
-            svg.text(LineChart.label(tick, step: 1), x: px(tick), y: top + plotHeight + 20, size: 12, anchor: .middle)
+            let label = LineChart.label(tick, step: 1)
+            let halfWidth = 3.5 * Double(label.count)
+            guard px(tick) - halfWidth >= lastLabelEnd + 6 else { continue }
+            lastLabelEnd = px(tick) + halfWidth
+            svg.text(label, x: px(tick), y: top + plotHeight + 20, size: 12, anchor: .middle)
         }
         svg.rect(x: left, y: top, width: plotWidth, height: plotHeight, fill: "none", stroke: "#444")
         svg.text(xTitle, x: left + plotWidth / 2, y: height - 16, size: 14, anchor: .middle)
