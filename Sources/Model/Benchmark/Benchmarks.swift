@@ -306,22 +306,32 @@ public enum Benchmarks {
         let pools = threads.map { WorkerPool(threadCount: $0) }
         for _ in 0..<repetitions {
             for (index, pool) in pools.enumerated() {
-                let network = Network(
-                    inputs: subset.pixelsPerImage, hidden: hidden, shards: config.resolvedShards, seed: 1)
-                let trainer = Trainer(config: config, network: network, pool: pool)
-                let order = EpochOrder.permutation(count: subset.count, seed: 1, epoch: 1)
-                let start = DispatchTime.now().uptimeNanoseconds
-                var done = 0
-                while done < order.count {
-                    _ = try? trainer.trainBatch(
-                        samples: order[done..<min(done + 10, order.count)], dataset: subset, epoch: 1)
-                    done += 10
-                }
-                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                let seconds = trainOnce(config: config, subset: subset, pool: pool, distribution: nil).seconds
                 results[index].samplesPerSecond.append(Double(subset.count) / seconds)
             }
         }
         return results
+    }
+
+    /// One epoch of `subset` in batches of 10 from the seed-1 network; its seconds and batch count.
+    static func trainOnce(config: RunConfig, subset: Dataset, pool: WorkerPool, distribution: Distribution?) -> (
+        seconds: Double, batches: Int
+    ) {
+        let network = Network(
+            inputs: subset.pixelsPerImage, hidden: config.hidden, shards: config.resolvedShards, seed: 1)
+        let trainer = Trainer(config: config, network: network, pool: pool, distribution: distribution)
+        let order = EpochOrder.permutation(count: subset.count, seed: 1, epoch: 1)
+        distribution?.communicator.barrier()
+        (distribution?.communicator as? TimedCommunicator)?.reset()
+        let start = DispatchTime.now().uptimeNanoseconds
+        var done = 0
+        var batches = 0
+        while done < order.count {
+            _ = try? trainer.trainBatch(samples: order[done..<min(done + 10, order.count)], dataset: subset, epoch: 1)
+            done += 10
+            batches += 1
+        }
+        return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, batches)
     }
 }
 
@@ -361,20 +371,8 @@ extension Benchmarks {
         var batches = 0
         var totals = TimedCommunicator.Totals()
         for _ in 0..<repetitions {
-            let network = Network(inputs: subset.pixelsPerImage, hidden: hidden, shards: config.resolvedShards, seed: 1)
-            let trainer = Trainer(config: config, network: network, pool: pool, distribution: distribution)
-            let order = EpochOrder.permutation(count: subset.count, seed: 1, epoch: 1)
-            communicator.barrier()
-            communicator.reset()
-            let start = DispatchTime.now().uptimeNanoseconds
-            var done = 0
-            while done < order.count {
-                _ = try? trainer.trainBatch(
-                    samples: order[done..<min(done + 10, order.count)], dataset: subset, epoch: 1)
-                done += 10
-                batches += 1
-            }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let (seconds, count) = trainOnce(config: config, subset: subset, pool: pool, distribution: distribution)
+            batches += count
             let counted = communicator.current
             totals.calls += counted.calls
             totals.bytesReceived += counted.bytesReceived
