@@ -187,8 +187,8 @@ struct ResumeTests {
             let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
             #expect(
                 names == [
-                    "best.ckpt", "config.json", "epoch-0003.ckpt", "epoch-0004.ckpt", "latest.ckpt", "metrics.csv",
-                    "weights.bin",
+                    ".ptrain.lock", "best.ckpt", "config.json", "epoch-0003.ckpt", "epoch-0004.ckpt", "latest.ckpt",
+                    "metrics.csv", "run.json", "weights.bin",
                 ])
             let best = try Checkpoint.read(path: directory + "/best.ckpt")
             let bestEpoch = BestAccuracy.of(records)!.epoch
@@ -214,9 +214,15 @@ struct ResumeTests {
         }
     }
 
-    @Test("temporary files left by a killed writer are removed when their process is gone, and only then")
+    @Test("temporary files left by a killed writer are removed on resume when their process is gone, and only then")
     func staleTemporariesAreRemoved() throws {
         try TestData.withTemporaryDirectory { directory in
+            var config = Self.config()
+            config.epochs = 1
+            config.trainLimit = 50
+            config.testLimit = 20
+            _ = try TrainingSession(config: config, data: try Self.loadMNIST(), threads: 1, runDirectory: directory)
+                .run(observer: Recorder())
             let dead = Process()
             dead.executableURL = URL(fileURLWithPath: "/bin/true")
             try dead.run()
@@ -227,12 +233,12 @@ struct ResumeTests {
             for path in [stale, live, foreign] {
                 #expect(FileManager.default.createFile(atPath: path, contents: Data([1])))
             }
-            var config = Self.config()
-            config.epochs = 1
-            config.trainLimit = 50
-            config.testLimit = 20
-            _ = try TrainingSession(config: config, data: try Self.loadMNIST(), threads: 1, runDirectory: directory)
-                .run(observer: Recorder())
+            let checkpoint = try Checkpoint.read(path: directory + "/latest.ckpt")
+            config.epochs = 2
+            _ = try TrainingSession(
+                config: config, data: try Self.loadMNIST(), threads: 1, runDirectory: directory,
+                resumingFrom: checkpoint
+            ).run(observer: Recorder())
             #expect(!FileManager.default.fileExists(atPath: stale))
             #expect(FileManager.default.fileExists(atPath: live))
             #expect(FileManager.default.fileExists(atPath: foreign))

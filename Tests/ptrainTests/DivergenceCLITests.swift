@@ -22,8 +22,13 @@ struct DivergenceCLITests {
         let names = ["latest.ckpt", "best.ckpt", "weights.bin", "metrics.csv"]
         let before = try names.map { try Data(contentsOf: run.appendingPathComponent($0)) }
 
+        // Changed learning rates make the continuation a fork, which goes to a new directory.
+        let fork = run.appendingPathComponent("fork")
         let diverging = try PtrainProcess.run(
-            ["train", "--resume", run.path, "--epochs", "2", "--lr1", "1e37", "--lr2", "1e37", "--force"] + common)
+            [
+                "train", "--resume", run.path, "--epochs", "2", "--lr1", "1e37", "--lr2", "1e37", "--force", "--out",
+                fork.path,
+            ] + common)
         #expect(diverging.status == 3)
         #expect(diverging.stderr.hasPrefix("Error: training stopped: epoch 2, batch "))
         #expect(diverging.stderr.contains("training diverged: ") && diverging.stderr.contains(" is not finite"))

@@ -41,9 +41,12 @@ public protocol TrainingObserver: AnyObject {
     func runResumed(at cursor: TrainingCursor)
     /// Called after each checkpoint file is written (`latest.ckpt` mid-epoch or at an epoch's end).
     func checkpointWritten(path: String, cursor: TrainingCursor)
+    /// Called before anything is written when `--overwrite` moved the directory's old contents to `movedTo`.
+    func directoryMovedAside(from directory: String, to movedTo: String)
 }
 
 extension TrainingObserver {
     public func runResumed(at cursor: TrainingCursor) {}
     public func checkpointWritten(path: String, cursor: TrainingCursor) {}
+    public func directoryMovedAside(from directory: String, to movedTo: String) {}
 }

@@ -18,6 +18,8 @@ public struct TrainingSession {
     /// each checkpoint, and every decision that ends or pauses the loop (a stop request, a due checkpoint, a
     /// divergence, a failed write) is taken by all ranks together.
     public let distribution: Distribution?
+    /// How the run relates to its directory: a new run, the directory's own run continued, or a fork.
+    public let setup: RunSetup
 
     /// `config` is resolved here: `shards = 0` becomes the actual shard count, so `config.json` alone
     /// reproduces the run. To continue a run, pass its checkpoint (read with weights) and its configuration
@@ -25,7 +27,7 @@ public struct TrainingSession {
     public init(
         config: RunConfig, data: MNIST, threads: Int, runDirectory: String,
         checkpoints: CheckpointPolicy = CheckpointPolicy(), resumingFrom checkpoint: Checkpoint? = nil,
-        distribution: Distribution? = nil
+        distribution: Distribution? = nil, setup: RunSetup? = nil
     ) {
         var resolved = config
         resolved.shards = config.resolvedShards
@@ -36,6 +38,7 @@ public struct TrainingSession {
         self.checkpoints = checkpoints
         self.resumingFrom = checkpoint
         self.distribution = distribution
+        self.setup = setup ?? RunSetup(mode: checkpoint == nil ? .fresh : .continuing)
     }
 
     /// How a run ended.
@@ -77,13 +80,44 @@ public struct TrainingSession {
         }
 
         let directory = RunDirectory(path: runDirectory)
+        // The directory is locked for the whole run (by rank 0 in a group) and checked before anything is
+        // written; a continued run's first writes wait for its first checkpoint, so a resume that fails before
+        // it (a divergence in its first batches) leaves every file as it was.
+        var lock: DirectoryLock?
+        defer { withExtendedLifetime(lock) {} }
+        var startWrites: [(path: String, bytes: [UInt8])] = []
         try leaderWrite { () throws(SessionError) in
-            try directory.create()
-            directory.removeStaleTemporaries()
+            do throws(RunDirectoryError) {
+                switch setup.mode {
+                case .fresh, .fork:
+                    let claimed = try directory.claimForNewRun(overwrite: setup.overwrite)
+                    lock = claimed.lock
+                    if let movedTo = claimed.movedTo { observer.directoryMovedAside(from: runDirectory, to: movedTo) }
+                case .continuing:
+                    lock = try directory.lock(purpose: "train")
+                    directory.removeStaleTemporaries()
+                }
+            } catch {
+                throw .directory(error)
+            }
+            startWrites = try self.startWrites(network: network, cursor: cursor, records: records, in: directory)
+            if case .continuing = setup.mode { return }
             try write { () throws(FileWriteError) in
-                try AtomicFile.write(text: config.jsonText(), to: directory.file(RunDirectory.configuration))
-                if resumingFrom != nil {
-                    try AtomicFile.write(text: MetricsTable.csv(records), to: directory.file(RunDirectory.metrics))
+                for file in startWrites { try AtomicFile.write(file.bytes, to: file.path) }
+            }
+            startWrites = []
+        }
+        var startWritesPending: Bool = {
+            if case .continuing = setup.mode { return true }
+            return false
+        }()
+        /// Writes the continued run's identity, configuration and repaired files before its first checkpoint.
+        func flushStartWrites() throws(SessionError) {
+            guard startWritesPending else { return }
+            startWritesPending = false
+            try leaderWrite { () throws(SessionError) in
+                try write { () throws(FileWriteError) in
+                    for file in startWrites { try AtomicFile.write(file.bytes, to: file.path) }
                 }
             }
         }
@@ -98,6 +132,7 @@ public struct TrainingSession {
 
         var lastCheckpoint = DispatchTime.now().uptimeNanoseconds
         func saveLatest() throws(SessionError) -> String {
+            try flushStartWrites()
             let path = directory.file(RunDirectory.latest)
             try write { () throws(FileWriteError) in
                 if let distribution {
@@ -160,6 +195,7 @@ public struct TrainingSession {
             let previousBest = BestAccuracy.of(records)
             records.append(record)
             cursor = .start(epoch: epoch + 1, epochSamples: train.count)
+            try flushStartWrites()
             try finishEpoch(
                 epoch, network: network, cursor: cursor, records: records, directory: directory,
                 improved: previousBest.map { record.testSpikeAccuracy > $0.testSpikeAccuracy } ?? true,
@@ -202,6 +238,56 @@ public struct TrainingSession {
             throw .invalidData("the checkpoint's metrics and cursor disagree")
         }
         return (network, cursor, checkpoint.records)
+    }
+
+    /// The files a run writes when it starts, by how it starts: for a new run or a fork `run.json`,
+    /// `config.json` and (a fork) `metrics.csv` with the parent's epochs; for a continued run the updated
+    /// `run.json`, `config.json`, `metrics.csv` from the checkpoint (repairing one that a kill left behind it) and,
+    /// at an epoch boundary, `weights.bin` from the checkpoint's weights. Checks a continued run against the
+    /// directory first (`RunDirectory.checkContinuation`).
+    private func startWrites(
+        network: Network, cursor: TrainingCursor, records: [EpochRecord], in directory: RunDirectory
+    )
+        throws(SessionError) -> [(path: String, bytes: [UInt8])]
+    {
+        var identity: RunIdentity
+        let everyText = setup.checkpointEvery
+        switch setup.mode {
+        case .fresh:
+            identity = RunIdentity(
+                config: config, data: nil, parent: nil, keep: checkpoints.keep, checkpointEvery: everyText,
+                command: setup.command)
+        case .fork(let parent):
+            identity = RunIdentity(
+                config: config, data: nil, parent: parent, keep: checkpoints.keep, checkpointEvery: everyText,
+                command: setup.command)
+        case .continuing:
+            guard let checkpoint = resumingFrom else { throw .invalidData("a continued run needs its checkpoint") }
+            let recorded: RunIdentity?
+            do {
+                recorded = try directory.checkContinuation(of: checkpoint, config: config)
+            } catch {
+                throw .directory(error)
+            }
+            identity =
+                recorded
+                ?? RunIdentity(
+                    config: config, data: nil, parent: nil, keep: checkpoints.keep, checkpointEvery: everyText,
+                    command: [])
+            identity.keep = checkpoints.keep
+            identity.checkpointEvery = everyText
+            identity.invocations.append(.now(setup.command))
+        }
+        var files: [(path: String, bytes: [UInt8])] = [
+            (directory.file(RunIdentity.fileName), Array(identity.jsonText().utf8)),
+            (directory.file(RunDirectory.configuration), Array(config.jsonText().utf8)),
+        ]
+        if case .fresh = setup.mode { return files }
+        files.append((directory.file(RunDirectory.metrics), Array(MetricsTable.csv(records).utf8)))
+        if case .continuing = setup.mode, !cursor.isMidEpoch, !records.isEmpty {
+            files.append((directory.file(RunDirectory.weights), WeightsFile.encode(network: network, config: config)))
+        }
+        return files
     }
 
     /// The files written after an epoch: `latest.ckpt` first (the one a resume reads), then the epoch's own
@@ -280,9 +366,12 @@ public enum SessionError: Error, Equatable, CustomStringConvertible {
     case invalidData(String)
     case diverged(epoch: Int, batch: Int, detail: String)
     case output(String)
+    /// The run directory may not be used (another run, another writer); nothing in it was changed.
+    case directory(RunDirectoryError)
 
     public var description: String {
         switch self {
+        case .directory(let error): return error.description
         case .invalidData(let reason): return "invalid data: \(reason)"
         case .diverged(let epoch, let batch, let detail): return "epoch \(epoch), batch \(batch): \(detail)"
         case .output(let reason): return reason

@@ -69,6 +69,12 @@ struct BenchCommand: Command {
     }
 
     func run() throws(RuntimeError) {
+        // Checked before the minutes of measuring: --out may only replace an earlier bench's JSON.
+        do {
+            try FileKind.json.requireReplaceable(out)
+        } catch {
+            throw .output(error.description)
+        }
         if distributed { return try runDistributed() }
         let directory = try wrapData { () throws(DataError) in try DataAccess.locate(explicit: data) }
         let mnist = try wrapData { () throws(DataError) in try DataAccess.load(directory: directory) }

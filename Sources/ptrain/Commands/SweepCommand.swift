@@ -34,8 +34,9 @@ struct SweepCommand: Command {
                         default: "off"),
                     OptionSpec(
                         "keep", value: "K",
-                        "Keep each size's epoch-XXXX.ckpt files of the last K epochs (for 'ptrain average')",
-                        default: String(CheckpointPolicy.defaultKeep)),
+                        "Keep each size's epoch-XXXX.ckpt files of the last K epochs (for 'ptrain average'); "
+                            + "recorded in sweep.json, and a later invocation may only raise it",
+                        default: "\(CheckpointPolicy.defaultKeep), or the sweep's"),
                     SharedOptions.threads,
                     SharedOptions.data,
                     OptionSpec(
@@ -56,7 +57,8 @@ struct SweepCommand: Command {
     let out: String?
     let parallelRuns: Int
     let patience: Int?
-    let keep: Int
+    /// `--keep` as given; absent, the sweep's recorded value or the default.
+    let keep: Int?
     let threads: Int
     let data: String?
     /// `--distributed`: this process is one rank of an MPI job and trains every K-th size.
@@ -77,7 +79,7 @@ struct SweepCommand: Command {
         out = try options.nonEmptyString("out")
         parallelRuns = try options.int("parallel-runs", in: 1...64) ?? 1
         patience = try options.int("patience", in: 1...100_000)
-        keep = try options.int("keep", in: 0...1_000_000) ?? CheckpointPolicy.defaultKeep
+        keep = try options.int("keep", in: 0...1_000_000)
         distributed = options.contains("distributed")
         threads =
             distributed && !options.contains(SharedOptions.threads.name)
@@ -106,19 +108,22 @@ struct SweepCommand: Command {
 
     func run() throws(RuntimeError) {
         guard distributed else {
-            let (runs, mnist, sweepDirectory) = try prepare()
-            let (interrupted, problems) = train(runs, mnist: mnist, in: sweepDirectory)
+            let (runs, mnist, sweepDirectory, lock, keep) = try prepare(lock: true)
+            defer { withExtendedLifetime(lock) {} }
+            let (interrupted, problems) = train(runs, mnist: mnist, keep: keep, in: sweepDirectory)
             if interrupted { throw Self.interruption }
             guard problems.isEmpty else { throw .output("sweep: " + problems.joined(separator: "; ")) }
-            return try writeResults(runs.map { ($0.size, $0.directory) }, into: sweepDirectory)
+            return try writeResults(runs, into: sweepDirectory)
         }
         try DistributedLaunch.run { communicator throws(RuntimeError) in
-            let (runs, mnist, sweepDirectory) = try DistributedLaunch.agreed(communicator) {
-                () throws(RuntimeError) in try prepare()
+            // Rank 0 holds the sweep directory's lock; each size's run directory is locked by the rank training it.
+            let (runs, mnist, sweepDirectory, lock, keep) = try DistributedLaunch.agreed(communicator) {
+                () throws(RuntimeError) in try prepare(lock: communicator.rank == 0)
             }
+            defer { withExtendedLifetime(lock) {} }
             // Rank r trains sizes r, r + K, r + 2K, … of the list, each as an ordinary one-process run.
             let mine = runs.indices.filter { $0 % communicator.size == communicator.rank }.map { runs[$0] }
-            let (interrupted, problems) = train(mine, mnist: mnist, in: sweepDirectory)
+            let (interrupted, problems) = train(mine, mnist: mnist, keep: keep, in: sweepDirectory)
             if communicator.any(interrupted) { throw Self.interruption }
             let failure = problems.isEmpty ? nil : "sweep: " + problems.joined(separator: "; ")
             if let message = communicator.agreedMessage(failure) { throw .output(message) }
@@ -126,7 +131,7 @@ struct SweepCommand: Command {
             var written: String?
             if communicator.rank == 0 {
                 do {
-                    try writeResults(runs.map { ($0.size, $0.directory) }, into: sweepDirectory)
+                    try writeResults(runs, into: sweepDirectory)
                 } catch {
                     written = "\(error)"
                 }
@@ -138,30 +143,99 @@ struct SweepCommand: Command {
     static let interruption = RuntimeError.interrupted(
         "Interrupted: every started size saved latest.ckpt.\nResume with the same command.\n")
 
-    /// The sizes' run directories and configurations, the data, and the sweep directory (created).
-    private func prepare() throws(RuntimeError) -> (
-        runs: [(size: Int, directory: String, config: RunConfig)], mnist: MNIST, sweepDirectory: String
+    /// The sizes' run directories and configurations, the data, the sweep directory (created, and locked when
+    /// `lock`), and the `keep` in force. The sweep's `sweep.json` is checked first: a sweep directory holds one
+    /// configuration, so a key that differs from the recorded one (all but `hidden` and `epochs`), another
+    /// `--patience` or a smaller `--keep` is refused, naming it, before anything is trained or written.
+    private func prepare(lock: Bool) throws(RuntimeError) -> (
+        runs: [(size: Int, directory: String, config: RunConfig)], mnist: MNIST, sweepDirectory: String,
+        lock: DirectoryLock?, keep: Int
     ) {
-        let base = try TrainCommand.loadConfig(path: configPath, overrides: overrides)
+        let (base, source) = try TrainCommand.loadConfig(path: configPath, overrides: overrides)
         let sweepDirectory = out ?? "runs/sweep-\(base.name)-s\(base.seed)"
         let directory = try wrapData { () throws(DataError) in try DataAccess.locate(explicit: data) }
         let mnist = try wrapData { () throws(DataError) in try DataAccess.load(directory: directory) }
-        do {
-            try FileManager.default.createDirectory(atPath: sweepDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw .output("\(sweepDirectory): cannot create the sweep directory: \(error.localizedDescription)")
-        }
         let runs = sizes.map { size -> (size: Int, directory: String, config: RunConfig) in
             var config = base
             config.hidden = size
             return (size, (sweepDirectory as NSString).appendingPathComponent("h\(size)"), config)
         }
-        return (runs, mnist, sweepDirectory)
+        let held: DirectoryLock?
+        do throws(RunDirectoryError) {
+            held = lock ? try RunDirectory(path: sweepDirectory).lock(purpose: "sweep") : nil
+        } catch {
+            throw .output(error.description)
+        }
+        let identityPath = (sweepDirectory as NSString).appendingPathComponent(SweepIdentity.fileName)
+        let recorded: SweepIdentity?
+        do throws(RunDirectoryError) {
+            recorded = try SweepIdentity.read(path: identityPath)
+        } catch {
+            throw .output(error.description)
+        }
+        let keep = self.keep ?? recorded?.keep ?? CheckpointPolicy.defaultKeep
+        if let recorded {
+            if let difference = recorded.firstDifference(from: base) {
+                throw .output(
+                    "\(identityPath): this sweep was run with \(difference.key) = \(difference.recorded), this command "
+                        + "gives \(difference.given); a sweep directory holds one configuration (only --epochs and the "
+                        + "--hidden sizes may change): use another --out for another configuration")
+            }
+            if recorded.patience != patience {
+                throw .output(
+                    "\(identityPath): this sweep was run with --patience \(recorded.patience.map(String.init) ?? "off"), "
+                        + "this command gives \(patience.map(String.init) ?? "off"); use the same --patience or another --out"
+                )
+            }
+            if keep < recorded.keep {
+                throw .output(
+                    "\(identityPath): --keep \(keep) is fewer than the \(recorded.keep) epoch checkpoints this sweep keeps: "
+                        + "it would delete files an earlier invocation kept; a sweep's --keep can only grow")
+            }
+        } else {
+            // A sweep directory from before sweep.json: its sizes must all have been trained with this
+            // configuration, or the results would mix two.
+            for run in runs {
+                let latest = (run.directory as NSString).appendingPathComponent(RunDirectory.latest)
+                guard let checkpoint = try? Checkpoint.read(path: latest, weights: .skip) else { continue }
+                if let key = checkpoint.config.differingKeys(
+                    from: Self.resolved(run.config), ignoring: SweepIdentity.changeableKeys
+                )
+                .first {
+                    throw .output(
+                        "\(latest): trained with \(key) = \(RunConfig.key(named: key)?.jsonValue(in: checkpoint.config) ?? ""), "
+                            + "this command gives \(RunConfig.key(named: key)?.jsonValue(in: run.config) ?? ""); a sweep "
+                            + "directory holds one configuration: use another --out for another configuration")
+                }
+            }
+        }
+        if lock {
+            var identity =
+                recorded ?? SweepIdentity(config: base, keep: keep, patience: patience, command: CommandLine.arguments)
+            if recorded != nil {
+                identity.keep = keep
+                identity.invocations.append(.now(CommandLine.arguments))
+            }
+            do {
+                try AtomicFile.write(text: identity.jsonText(), to: identityPath)
+            } catch {
+                throw .output(error.description)
+            }
+        }
+        Console.out("configuration: \(source)\n")
+        return (runs, mnist, sweepDirectory, held, keep)
+    }
+
+    /// `config` as its run records it: the shard count resolved (`TrainingSession` does the same).
+    static func resolved(_ config: RunConfig) -> RunConfig {
+        var resolved = config
+        resolved.shards = config.resolvedShards
+        return resolved
     }
 
     /// Trains `runs`, `parallelRuns` at a time; returns whether a signal interrupted them and each failure.
     private func train(
-        _ runs: [(size: Int, directory: String, config: RunConfig)], mnist: MNIST, in sweepDirectory: String
+        _ runs: [(size: Int, directory: String, config: RunConfig)], mnist: MNIST, keep: Int, in sweepDirectory: String
     ) -> (
         interrupted: Bool, problems: [String]
     ) {
@@ -182,7 +256,7 @@ struct SweepCommand: Command {
                 do {
                     if try !train(
                         size: run.size, directory: run.directory, config: run.config, threads: threadsPerRun,
-                        mnist: mnist)
+                        keep: keep, mnist: mnist)
                     {
                         interrupted.store(true, ordering: .relaxed)
                     }
@@ -195,7 +269,9 @@ struct SweepCommand: Command {
     }
 
     /// Trains (or resumes, or skips) one size; returns false when it was interrupted by a signal.
-    private func train(size: Int, directory: String, config: RunConfig, threads: Int, mnist: MNIST) throws(RuntimeError)
+    private func train(
+        size: Int, directory: String, config: RunConfig, threads: Int, keep: Int, mnist: MNIST
+    ) throws(RuntimeError)
         -> Bool
     {
         let state = try Self.state(of: directory, epochs: config.epochs)
@@ -217,7 +293,9 @@ struct SweepCommand: Command {
             config: runConfig,
             data: MNIST(train: mnist.train.prefix(runConfig.trainLimit), test: mnist.test.prefix(runConfig.testLimit)),
             threads: threads, runDirectory: directory, checkpoints: CheckpointPolicy(every: .seconds(600), keep: keep),
-            resumingFrom: checkpoint)
+            resumingFrom: checkpoint,
+            setup: RunSetup(
+                mode: checkpoint == nil ? .fresh : .continuing, command: CommandLine.arguments, checkpointEvery: "10m"))
         let outcome: TrainingSession.Outcome
         do {
             outcome = try session.run(
@@ -257,24 +335,39 @@ struct SweepCommand: Command {
         return .partial(checkpoint)
     }
 
-    /// results.csv, results.md and the two figures, from each size's latest checkpoint.
-    private func writeResults(_ runs: [(size: Int, directory: String)], into sweepDirectory: String)
+    /// results.csv, results.md and the two figures, from each size's latest checkpoint. A size whose checkpoint
+    /// holds another configuration (all keys but `hidden` and `epochs`) is an error, never a row, and each
+    /// result file may only replace a file of its own kind.
+    private func writeResults(_ runs: [(size: Int, directory: String, config: RunConfig)], into sweepDirectory: String)
         throws(RuntimeError)
     {
         var rows: [SweepResult] = []
         for run in runs {
             let latest = (run.directory as NSString).appendingPathComponent(RunDirectory.latest)
-            guard let checkpoint = try? Checkpoint.read(path: latest), !checkpoint.records.isEmpty else { continue }
+            guard let checkpoint = try? Checkpoint.read(path: latest, weights: .skip), !checkpoint.records.isEmpty
+            else { continue }
+            if let key = checkpoint.config.differingKeys(
+                from: Self.resolved(run.config), ignoring: SweepIdentity.changeableKeys
+            ).first {
+                throw .output("\(latest): trained with another \(key) than this sweep; its results are not the sweep's")
+            }
             rows.append(SweepResult(size: run.size, records: checkpoint.records))
         }
-        let files: [(String, String)] = [
-            ("results.csv", SweepResult.csv(rows)),
-            ("results.md", SweepResult.markdown(rows)),
-            ("accuracy-vs-hidden.svg", SweepResult.accuracyVersusHidden(rows)),
-            ("accuracy-vs-epoch.svg", SweepResult.accuracyVersusEpoch(rows)),
+        let files: [(String, String, FileKind)] = [
+            ("results.csv", SweepResult.csv(rows), .text),
+            ("results.md", SweepResult.markdown(rows), .text),
+            ("accuracy-vs-hidden.svg", SweepResult.accuracyVersusHidden(rows), .svg),
+            ("accuracy-vs-epoch.svg", SweepResult.accuracyVersusEpoch(rows), .svg),
         ]
         do {
-            for (name, text) in files {
+            for (name, _, kind) in files {
+                try kind.requireReplaceable((sweepDirectory as NSString).appendingPathComponent(name))
+            }
+        } catch {
+            throw .output(error.description)
+        }
+        do {
+            for (name, text, _) in files {
                 try AtomicFile.write(text: text, to: (sweepDirectory as NSString).appendingPathComponent(name))
             }
         } catch {

@@ -52,13 +52,20 @@ struct TrainCommand: Command {
                         "checkpoint-every", value: "N|DURATION",
                         "Also rewrite latest.ckpt inside an epoch: every N batches, or every DURATION of training "
                             + "(90s, 5m, 1h); off: only at the end of each epoch",
-                        default: "10m"),
+                        default: "10m, or the resumed run's"),
                     OptionSpec(
-                        "keep", value: "K", "Keep the epoch-XXXX.ckpt files of the last K epochs (0: none)",
-                        default: String(CheckpointPolicy.defaultKeep)),
+                        "keep", value: "K",
+                        "Keep the epoch-XXXX.ckpt files of the last K epochs (0: none); recorded in run.json, and a "
+                            + "resumed run may only raise it",
+                        default: "\(CheckpointPolicy.defaultKeep), or the resumed run's"),
                     OptionSpec(
                         "force", value: nil,
-                        "With --resume: accept configuration overrides that change the run's weights or metrics"),
+                        "With --resume: accept configuration overrides that change the run's weights or metrics "
+                            + "(a fork: it needs a new --out)"),
+                    OptionSpec(
+                        "overwrite", value: nil,
+                        "Start a new run in a directory that holds another run or other files: they are first "
+                            + "moved, untouched, to DIR.replaced-N"),
                 ]),
             OptionGroup(
                 "CONFIGURATION OVERRIDES",
@@ -79,7 +86,12 @@ struct TrainCommand: Command {
     let out: String?
     let data: String?
     let resume: String?
-    let checkpoints: CheckpointPolicy
+    /// `--keep` and `--checkpoint-every` as given; absent ones come from the resumed run's `run.json`, else
+    /// the defaults (`checkpointPolicy(recorded:)`).
+    let keep: Int?
+    let checkpointEvery: String?
+    /// `--overwrite`: a new run may move a directory's old contents aside.
+    let overwrite: Bool
     /// `--distributed`: this process is one rank of an MPI job.
     let distributed: Bool
 
@@ -92,9 +104,10 @@ struct TrainCommand: Command {
         out = try options.nonEmptyString("out")
         data = try options.nonEmptyString(SharedOptions.data.name)
         resume = try options.nonEmptyString("resume")
-        let every = try options.string("checkpoint-every").map(Self.interval) ?? Self.defaultCheckpointInterval
-        let keep = try options.int("keep", in: 0...1_000_000) ?? CheckpointPolicy.defaultKeep
-        checkpoints = CheckpointPolicy(every: every, keep: keep)
+        checkpointEvery = options.string("checkpoint-every")
+        if let checkpointEvery { _ = try Self.interval(checkpointEvery) }
+        keep = try options.int("keep", in: 0...1_000_000)
+        overwrite = options.contains("overwrite")
         var overrides: [(key: ConfigKey, value: String)] = []
         for (name, value) in options.occurrences {
             guard let key = RunConfig.keys.first(where: { $0.flag == name }), let value else { continue }
@@ -226,15 +239,22 @@ struct TrainCommand: Command {
         let style: TrainingProgressPrinter.Style = Console.outputIsTerminal ? .terminal : .plain
         let progress = TrainingProgressPrinter(style: style, write: Console.out)
         progress.ranks = distribution?.size ?? 1
+        Console.out("configuration: \(start.configSource)\n")
+        let setup = RunSetup(
+            mode: start.mode, overwrite: overwrite, command: CommandLine.arguments,
+            checkpointEvery: start.checkpointEvery)
         let session = TrainingSession(
             config: config, data: limited, threads: threads, runDirectory: start.runDirectory,
-            checkpoints: checkpoints, resumingFrom: start.checkpoint, distribution: distribution)
+            checkpoints: start.checkpoints, resumingFrom: start.checkpoint, distribution: distribution, setup: setup)
         InterruptSignal.install()
         let outcome: TrainingSession.Outcome
         do {
             outcome = try session.run(observer: progress, stopRequested: { InterruptSignal.requested })
         } catch {
             progress.finishLine()
+            if case .directory(let refusal) = error {
+                throw .output(refusal.description + Self.hint(refusal, directory: start.runDirectory))
+            }
             throw .training(error)
         }
         switch outcome {
@@ -249,21 +269,52 @@ struct TrainCommand: Command {
         }
     }
 
+    /// What to do about a refused directory, appended to its message.
+    static func hint(_ refusal: RunDirectoryError, directory: String) -> String {
+        switch refusal {
+        case .holdsAnotherRun:
+            return "; resume it with '\(Ptrain.name) train --resume \(shellQuoted(directory))', choose another "
+                + "'--out', or add '--overwrite' to move it aside"
+        case .notEmpty: return "; choose another '--out', or add '--overwrite' to move its contents aside"
+        case .notThisRun, .metricsAhead:
+            return "; to start a new run from this checkpoint, add '--out NEW_DIR'"
+        case .locked, .notADirectory, .cannotCreate, .cannotMoveAside, .unreadableIdentity, .changedMeanwhile,
+            .wrongKind:
+            return ""
+        }
+    }
+
     /// Where a run starts: its configuration, directory and, when resuming, the checkpoint.
     struct Start {
         var config: RunConfig
         var runDirectory: String
         var checkpoint: Checkpoint?
         var checkpointPath: String?
+        /// A new run, the directory's run continued, or a fork into a new directory.
+        var mode: RunSetup.Mode
+        /// Where the configuration came from, for the start line.
+        var configSource: String
+        var checkpoints: CheckpointPolicy
+        /// `--checkpoint-every` as recorded in `run.json`.
+        var checkpointEvery: String
     }
 
     func freshStart() throws(RuntimeError) -> Start {
-        let config = try loadConfig()
-        return Start(config: config, runDirectory: out ?? "runs/\(config.runDirectoryName)", checkpoint: nil)
+        let (config, source) = try Self.loadConfig(path: configPath, overrides: overrides)
+        let (checkpoints, every) = try checkpointPolicy(recorded: nil)
+        return Start(
+            config: config, runDirectory: out ?? "runs/\(config.runDirectoryName)", checkpoint: nil, mode: .fresh,
+            configSource: source, checkpoints: checkpoints, checkpointEvery: every)
     }
 
-    /// `--resume PATH`: the checkpoint (read and verified before any data is loaded) and its configuration with
-    /// the allowed overrides applied.
+    /// Keys a checkpoint taken inside an epoch cannot change: the cursor counts batches of the batch size, and
+    /// the epoch's order depends on the seed and the training-set size.
+    static let fixedInsideEpoch: Set<String> = ["batch", "seed", "trainLimit"]
+
+    /// `--resume PATH`: the checkpoint (read and verified before any data is loaded), its configuration with the
+    /// allowed overrides applied, and how the run relates to the directory it goes to. Continuing in place
+    /// needs the directory's own `latest.ckpt` and no changed key; anything else (an older checkpoint, changed
+    /// keys, another `--out`) is a fork, which goes to a new directory and records its parent.
     func resumePoint(_ path: String) throws(RuntimeError) -> Start {
         let source = RunDirectory.resumeSource(path)
         guard FileManager.default.fileExists(atPath: source.checkpoint) else {
@@ -288,31 +339,94 @@ struct TrainCommand: Command {
             throw .resume(
                 "--epochs \(config.epochs) is fewer than the \(completed) epochs \(source.checkpoint) has finished")
         }
+        let changed = config.differingKeys(from: checkpoint.config, ignoring: ["epochs"])
+        if checkpoint.cursor.isMidEpoch, let key = changed.first(where: Self.fixedInsideEpoch.contains) {
+            let cursor = checkpoint.cursor
+            throw .resume(
+                "\(source.checkpoint): '\(key)' cannot change inside an epoch: the checkpoint stopped after "
+                    + "\(cursor.samplesDone) of \(cursor.epochSamples) samples of epoch \(cursor.epoch); resume without "
+                    + "it to finish the epoch, or start from an epoch's end (epoch-XXXX.ckpt)")
+        }
+        let target = out ?? source.directory
+        let recorded = try? RunIdentity.read(path: RunDirectory(path: source.directory).file(RunIdentity.fileName))
+        let isLatest =
+            Self.samePath(source.checkpoint, RunDirectory(path: source.directory).file(RunDirectory.latest))
+        let inPlace = Self.samePath(target, source.directory)
+        let mode: RunSetup.Mode
+        if inPlace && isLatest && changed.isEmpty {
+            mode = .continuing
+        } else if inPlace {
+            let why =
+                changed.isEmpty
+                ? "it is not the run's \(RunDirectory.latest), so continuing from it"
+                : "changing \(changed.map { "'\($0)'" }.joined(separator: ", ")) of its configuration"
+            throw .resume(
+                "\(source.checkpoint): \(why) starts a new run (a fork), and a fork needs a new directory: add "
+                    + "'--out NEW_DIR' (the new run records this checkpoint as its parent)")
+        } else {
+            mode = .fork(
+                RunIdentity.Parent(
+                    directory: source.directory, run: recorded?.id, checkpoint: source.checkpoint,
+                    epochsDone: checkpoint.cursor.completedEpochs, batchesDone: checkpoint.cursor.batchesDone,
+                    changedKeys: changed))
+        }
+        let (checkpoints, every) = try checkpointPolicy(recorded: recorded)
         return Start(
-            config: config, runDirectory: out ?? source.directory, checkpoint: checkpoint,
-            checkpointPath: source.checkpoint)
+            config: config, runDirectory: target, checkpoint: checkpoint, checkpointPath: source.checkpoint,
+            mode: mode, configSource: "from \(source.checkpoint)", checkpoints: checkpoints, checkpointEvery: every)
     }
 
-    /// The configuration file (or the built-in defaults) with the overrides applied and validated.
-    func loadConfig() throws(RuntimeError) -> RunConfig {
-        try Self.loadConfig(path: configPath, overrides: overrides)
+    /// `--keep` and `--checkpoint-every`, or the values `recorded` in the run's `run.json`, or the defaults. A
+    /// run's `keep` may only grow: a smaller one would delete epoch checkpoints an earlier invocation kept.
+    func checkpointPolicy(recorded: RunIdentity?) throws(RuntimeError) -> (CheckpointPolicy, String) {
+        let keep = self.keep ?? recorded?.keep ?? CheckpointPolicy.defaultKeep
+        if let recorded, keep < recorded.keep {
+            throw .resume(
+                "--keep \(keep) is fewer than the \(recorded.keep) epoch checkpoints this run keeps (recorded in "
+                    + "\(RunIdentity.fileName)): it would delete files an earlier invocation kept; a run's --keep can "
+                    + "only grow")
+        }
+        let everyText = checkpointEvery ?? recorded?.checkpointEvery ?? "10m"
+        let every: CheckpointPolicy.Interval?
+        do {
+            every = try Self.interval(everyText)
+        } catch {
+            throw .resume("\(RunIdentity.fileName): checkpointEvery '\(everyText)' is not an interval")
+        }
+        return (CheckpointPolicy(every: every, keep: keep), everyText)
     }
 
-    /// `path` (or `configs/mnist-800.json` when it exists, else the built-in defaults) with `overrides` applied
-    /// and validated; shared by `train` and `sweep`.
+    /// Whether two paths name the same existing file or directory (symbolic links resolved).
+    static func samePath(_ first: String, _ second: String) -> Bool {
+        guard let a = realpath(first, nil) else { return false }
+        defer { free(a) }
+        guard let b = realpath(second, nil) else { return false }
+        defer { free(b) }
+        return strcmp(a, b) == 0
+    }
+
+    /// `path` (or `configs/mnist-800.json` when it exists in the current directory, else the built-in defaults)
+    /// with `overrides` applied and validated, and where it came from (`configs/x.json`, or which default, naming
+    /// the current directory); shared by `train` and `sweep`.
     static func loadConfig(path configPath: String?, overrides: [(key: ConfigKey, value: String)]) throws(RuntimeError)
-        -> RunConfig
+        -> (config: RunConfig, source: String)
     {
         let path =
             configPath
             ?? (FileManager.default.fileExists(atPath: defaultConfigPath) ? defaultConfigPath : nil)
+        let directory = FileManager.default.currentDirectoryPath
+        let source =
+            configPath
+            ?? (path != nil
+                ? "\(defaultConfigPath) (the default, found in the current directory \(directory))"
+                : "built-in defaults (no \(defaultConfigPath) in the current directory \(directory))")
         do {
             var config = try path.map { path throws(ConfigError) in try RunConfig.load(path: path) } ?? RunConfig()
             for (key, value) in overrides {
                 try config.override(flag: key.flag, value: value)
             }
             try config.validate(source: path ?? "built-in configuration")
-            return config
+            return (config, source)
         } catch {
             throw .config(error)
         }
