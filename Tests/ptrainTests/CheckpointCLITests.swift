@@ -392,7 +392,7 @@ struct CheckpointCLITests {
             let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             #expect(lines[0] == "checkpoint     \(file.path)")
             #expect(
-                lines[1].hasPrefix("format         PTRAINCK 1.0, \(Self.sampleCheckpoint().count) bytes, 6 sections"))
+                lines[1].hasPrefix("format         PTRAINCK 1.1, \(Self.sampleCheckpoint().count) bytes, 6 sections"))
             #expect(lines.contains("network        784 inputs, 16 hidden, 10 outputs; 1 shard; 12730 parameters"))
             #expect(
                 lines.contains(
