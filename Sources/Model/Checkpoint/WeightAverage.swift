@@ -29,8 +29,8 @@ public enum WeightAverage {
                 if let recordedData, recordedData.data != data {
                     throw .mismatch(
                         path: path,
-                        reason: "it was recorded on other data than \(recordedData.path) (\(path): \(data); "
-                            + "\(recordedData.path): \(recordedData.data))")
+                        reason: "it was recorded on other data than \(recordedData.path): it has \(data), "
+                            + "\(recordedData.path) has \(recordedData.data)")
                 }
                 if recordedData == nil { recordedData = (path, data) }
             }
