@@ -214,4 +214,33 @@ struct CheckpointSectionTests {
             #expect(read.data == data)
         }
     }
+
+    /// FuzzCheckpoint's seeds (docs/reliability.md) are named for what the reader does with them: the 1.0 file,
+    /// 1.1 files with dATA and with an unknown ancillary section parse; an unknown critical section, a dATA of
+    /// another shape, a truncated file and a bare magic are refused.
+    @Test("the FuzzCheckpoint seed corpus: valid- seeds read, invalid- seeds are refused")
+    func fuzzCorpus() throws {
+        let seeds = FuzzInputs.corpus("FuzzCheckpoint")
+        #expect(seeds.count == 7)
+        for seed in seeds {
+            let result = Result { () throws(CheckpointError) in try Checkpoint.decode(seed.bytes, path: seed.name) }
+            switch result {
+            case .success: #expect(seed.isValidSeed, "\(seed.testDescription) reads but is named invalid-")
+            case .failure(let error): #expect(!seed.isValidSeed, "\(seed.testDescription): \(error)")
+            }
+        }
+        func seed(_ name: String) throws -> [UInt8] {
+            try #require(seeds.first { $0.fileName == name }).bytes
+        }
+        let data = try Checkpoint.decode(seed("valid-16x16-1.1-data.ckpt"), path: "x").data
+        #expect(
+            data?.description
+                == "train 100×4×4 images crc 1234abcd labels crc 55aa55aa; test 50×4×4 images crc deadbeef labels crc "
+                + "00000007")
+        #expect(try Checkpoint.decode(seed("valid-16x16-1.1-ancillary.ckpt"), path: "x").data == data)
+        #expect(
+            error(try seed("invalid-16x16-unknown-critical.ckpt"))
+                == .unknownCriticalSection(path: Self.path, tag: "NEWS"))
+        #expect(error(try seed("invalid-16x16-data-shape.ckpt"))?.part == "section dATA")
+    }
 }
