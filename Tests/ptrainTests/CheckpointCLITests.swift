@@ -350,7 +350,7 @@ struct CheckpointCLITests {
             future[8] = 2
             try Self.expectRejected(
                 future, "future.ckpt",
-                expected: { "\($0): checkpoint format 2.0 is not supported (this ptrain reads 1.x)" }, in: scratch)
+                expected: { "\($0): checkpoint format 2.1 is not supported (this ptrain reads 1.x)" }, in: scratch)
             try Self.expectRejected(
                 [], "empty.ckpt", expected: { "\($0): empty file, not a ptrain checkpoint" }, in: scratch)
 

@@ -22,7 +22,8 @@ public struct Checkpoint: Sendable {
     public var parameters: [Float]?
     /// Where the checkpoint came from, when read from a file: its format version and section table.
     public var layout: CheckpointLayout?
-    /// The data the run used (the dATA section); nil in files written before ptrain recorded it (format 1.0).
+    /// The data the run used (the dATA section); nil when unknown: in every 1.0 file, and in files written
+    /// without it.
     public var data: DataFingerprint?
 
     /// A checkpoint of `network` trained with `config` up to `cursor` on the data of fingerprint `data`.
