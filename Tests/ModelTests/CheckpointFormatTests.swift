@@ -65,11 +65,11 @@ struct CheckpointFormatTests {
         #expect(read.makeNetwork(shards: 99)!.shards.count == 1, "clamped to what 20 neurons allow")
     }
 
-    @Test("version 1.0 layout: a 48-byte header, then CONF CURS METR BEST TIME WGHT, each with its CRC")
+    @Test("version 1.1 layout: a 48-byte header, then CONF CURS METR BEST TIME WGHT (no dATA), each with its CRC")
     func layoutOfVersion1() throws {
         let layout = Self.layout
         #expect(Array(Self.bytes.prefix(8)) == Array("PTRAINCK".utf8))
-        #expect((layout.major, layout.minor, layout.headerLength) == (1, 0, 48))
+        #expect((layout.major, layout.minor, layout.headerLength) == (1, 1, 48))
         #expect(layout.sections.map(\.tag) == ["CONF", "CURS", "METR", "BEST", "TIME", "WGHT"])
         #expect(layout.sections.allSatisfy { $0.known })
         #expect(layout.sections[0].offset == 48)
@@ -200,9 +200,9 @@ struct CheckpointFormatTests {
             var header = Builder(Self.bytes)
             header.major = major
             let bytes = header.build()
-            #expect(error(bytes) == .unsupportedVersion(path: Self.path, major: major, minor: 0))
+            #expect(error(bytes) == .unsupportedVersion(path: Self.path, major: major, minor: 1))
             // Even truncated just after the version: the version decides first.
-            #expect(error(Array(bytes.prefix(12))) == .unsupportedVersion(path: Self.path, major: major, minor: 0))
+            #expect(error(Array(bytes.prefix(12))) == .unsupportedVersion(path: Self.path, major: major, minor: 1))
         }
         var future = Builder(Self.bytes)
         future.major = 2
@@ -217,21 +217,22 @@ struct CheckpointFormatTests {
         var builder = Builder(Self.bytes)
         builder.minor = 7
         builder.headerExtra = [1, 2, 3, 4, 5, 6, 7, 8]
-        builder.sections.insert(("XTRA", Array("a field of version 1.7".utf8)), at: 2)
+        // Ancillary (lowercase first letter): an unknown critical one is refused (CheckpointSectionTests).
+        builder.sections.insert(("xTRA", Array("a field of version 1.7".utf8)), at: 2)
         builder.sections[1].payload += [9, 9, 9, 9]  // a field appended to CURS
-        builder.sections.append(("ZZZZ", []))
+        builder.sections.append(("zZZZ", []))
         let read = try decode(builder.build())
         #expect(read.cursor == Self.sample().cursor)
         #expect(read.records == Self.sample().records)
         #expect(read.parameters == Self.sample().parameters)
         #expect(read.layout!.headerLength == 56)
-        #expect(read.layout!.sections.filter { !$0.known }.map(\.tag) == ["XTRA", "ZZZZ"])
+        #expect(read.layout!.sections.filter { !$0.known }.map(\.tag) == ["xTRA", "zZZZ"])
 
         // Skipped, but still checked.
         var bytes = builder.build()
         let extra = try Checkpoint.layout(of: bytes, path: Self.path).sections[2]
         bytes[extra.payload.lowerBound] ^= 1
-        #expect(error(bytes) == .checksumMismatch(path: Self.path, part: "section XTRA"))
+        #expect(error(bytes) == .checksumMismatch(path: Self.path, part: "section xTRA"))
     }
 
     @Test("in a file of this reader's own version, a payload longer than its fields is malformed")
@@ -286,7 +287,7 @@ struct CheckpointFormatTests {
             #expect(error(bytes) == .truncated(path: Self.path, part: "section WGHT", needed: needed, available: left))
         }
         var hugeHeader = Builder(Self.bytes)
-        hugeHeader.minor = 1
+        hugeHeader.minor = CheckpointFormat.minor + 1
         hugeHeader.declaredHeaderLength = UInt32.max
         #expect(error(hugeHeader.build())?.isTruncated == true)
     }
@@ -448,7 +449,7 @@ extension CheckpointError {
 /// together with correct CRCs, so each test damages exactly one thing.
 struct Builder {
     var major: UInt16 = 1
-    var minor: UInt16 = 0
+    var minor: UInt16
     var inputs: UInt32
     var hidden: UInt32
     var outputs: UInt32
@@ -462,6 +463,7 @@ struct Builder {
     init(_ bytes: [UInt8]) {
         func u32(_ offset: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(bytes[offset + $1]) << (8 * $1) } }
         func u64(_ offset: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(bytes[offset + $1]) << (8 * $1) } }
+        minor = UInt16(bytes[10]) | UInt16(bytes[11]) << 8
         inputs = u32(16)
         hidden = u32(20)
         outputs = u32(24)

@@ -350,7 +350,7 @@ struct CheckpointCLITests {
             future[8] = 2
             try Self.expectRejected(
                 future, "future.ckpt",
-                expected: { "\($0): checkpoint format 2.0 is not supported (this ptrain reads 1.x)" }, in: scratch)
+                expected: { "\($0): checkpoint format 2.1 is not supported (this ptrain reads 1.x)" }, in: scratch)
             try Self.expectRejected(
                 [], "empty.ckpt", expected: { "\($0): empty file, not a ptrain checkpoint" }, in: scratch)
 
@@ -392,7 +392,7 @@ struct CheckpointCLITests {
             let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             #expect(lines[0] == "checkpoint     \(file.path)")
             #expect(
-                lines[1].hasPrefix("format         PTRAINCK 1.0, \(Self.sampleCheckpoint().count) bytes, 6 sections"))
+                lines[1].hasPrefix("format         PTRAINCK 1.1, \(Self.sampleCheckpoint().count) bytes, 6 sections"))
             #expect(lines.contains("network        784 inputs, 16 hidden, 10 outputs; 1 shard; 12730 parameters"))
             #expect(
                 lines.contains(

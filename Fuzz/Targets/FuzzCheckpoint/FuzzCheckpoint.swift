@@ -6,7 +6,7 @@ import Model
 /// payload parsers instead of stopping at the first checksum.
 ///
 /// Each call must return a checkpoint that re-encodes to bytes that decode to the same configuration, cursor,
-/// metrics and parameters, or throw a `CheckpointError` that names the file.
+/// metrics, data fingerprint and parameters, or throw a `CheckpointError` that names the file.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = LibFuzzer.bytes(data, size)
@@ -50,7 +50,8 @@ func check(_ bytes: [UInt8]) {
         do {
             again = try Checkpoint.decode(
                 Checkpoint(
-                    network: network, config: checkpoint.config, cursor: checkpoint.cursor, records: checkpoint.records
+                    network: network, config: checkpoint.config, cursor: checkpoint.cursor, records: checkpoint.records,
+                    data: checkpoint.data
                 )
                 .encoded(), path: "round trip")
         } catch {
@@ -59,6 +60,7 @@ func check(_ bytes: [UInt8]) {
         fuzzCheck(again.config == checkpoint.config, "round trip changed the configuration")
         fuzzCheck(again.cursor == checkpoint.cursor, "round trip changed the cursor")
         fuzzCheck(again.records == checkpoint.records, "round trip changed the metrics")
+        fuzzCheck(again.data == checkpoint.data, "round trip changed the data fingerprint")
         fuzzCheck(
             again.parameters!.map(\.bitPattern) == checkpoint.parameters!.map(\.bitPattern),
             "round trip changed the parameters")

@@ -3,8 +3,9 @@ import Foundation
 /// Decoding (docs/checkpoint-format.md), in two passes over bytes already in memory:
 /// 1. `layout(of:path:)` checks the magic, the major version, the header and its CRC, then walks the sections,
 ///    checking each length against the bytes left before touching the payload, and each CRC.
-/// 2. `decode` reads the known sections' payloads and cross-checks them (configuration hash, shapes, cursor
-///    against metrics, best against metrics).
+/// 2. `decode` refuses unknown critical sections, reads the known sections' payloads and cross-checks them
+///    (configuration hash, shapes, cursor against metrics, best against metrics, data fingerprint against the
+///    network's inputs).
 /// Every failure is a `CheckpointError`; no input makes the reader trap or allocate more than the file's size.
 extension Checkpoint {
     /// What to do with the WGHT payload.
@@ -139,13 +140,20 @@ private struct SectionDecoder {
     func checkpoint(weights: Checkpoint.WeightsHandling) throws(CheckpointError) -> Checkpoint {
         var found: [CheckpointFormat.Tag: CheckpointSection] = [:]
         for section in layout.sections {
-            guard let tag = CheckpointFormat.Tag(rawValue: section.tag) else { continue }  // newer minor: skipped
+            guard let tag = CheckpointFormat.Tag(rawValue: section.tag) else {
+                // A newer writer's section: an ancillary one is skipped, a critical one changes what the file means.
+                let tagBytes = bytes[section.offset..<(section.offset + 4)]
+                if CheckpointFormat.isCritical(tagBytes) {
+                    throw .unknownCriticalSection(path: path, tag: section.tag)
+                }
+                continue
+            }
             guard found[tag] == nil else {
                 throw .malformed(path: path, part: "section \(tag.rawValue)", reason: "it appears twice")
             }
             found[tag] = section
         }
-        for tag in CheckpointFormat.Tag.allCases where found[tag] == nil {
+        for tag in CheckpointFormat.Tag.allCases where tag.isCritical && found[tag] == nil {
             throw .missingSection(path: path, tag: tag.rawValue)
         }
         let header = try self.header()
@@ -163,12 +171,15 @@ private struct SectionDecoder {
                 reason: "section WGHT holds \(weightSection.length) bytes, a \(header.inputs)×\(header.hidden)×"
                     + "\(header.outputs) network needs \(count * 4)")
         }
+        let data = try found[.data].map { section throws(CheckpointError) in
+            try self.data(section, inputs: header.inputs)
+        }
         var timedCursor = cursor
         timedCursor.trainSeconds = trainSeconds
         return Checkpoint(
             inputs: header.inputs, hidden: header.hidden, outputs: header.outputs, shards: header.shards,
             config: config, cursor: timedCursor, records: records,
-            parameters: weights == .load ? parameters(weightSection, count: count) : nil, layout: layout)
+            parameters: weights == .load ? parameters(weightSection, count: count) : nil, layout: layout, data: data)
     }
 
     // MARK: Header fields and shape
@@ -340,6 +351,34 @@ private struct SectionDecoder {
         }
     }
 
+    /// The dATA section: two parts (training, test) of `count u64, rows u32, columns u32, images CRC32 u32,
+    /// labels CRC32 u32`, each of images with `inputs` pixels.
+    func data(_ section: CheckpointSection, inputs: Int) throws(CheckpointError) -> DataFingerprint {
+        var reader = try payloadReader(section, minimum: CheckpointFormat.dataLength)
+        var parts: [DataFingerprint.Part] = []
+        for name in ["training", "test"] {
+            let count = reader.uint64()!
+            let rows = Int(reader.uint32()!)
+            let columns = Int(reader.uint32()!)
+            let imagesCRC = reader.uint32()!
+            let labelsCRC = reader.uint32()!
+            // 2⁴⁰ images is far beyond any data set and keeps the count an Int on every platform; rows and
+            // columns are bounded by `inputs` (at most 65,536) before they are multiplied.
+            guard count <= 1 << 40, (1...inputs).contains(rows), (1...inputs).contains(columns),
+                rows * columns == inputs
+            else {
+                throw .malformed(
+                    path: path, part: "section dATA",
+                    reason: "the \(name) part has \(count) images of \(rows)×\(columns) pixels for a network of "
+                        + "\(inputs) inputs")
+            }
+            parts.append(
+                DataFingerprint.Part(
+                    count: Int(count), rows: rows, columns: columns, imagesCRC: imagesCRC, labelsCRC: labelsCRC))
+        }
+        return DataFingerprint(train: parts[0], test: parts[1])
+    }
+
     func parameters(_ section: CheckpointSection, count: Int) -> [Float] {
         let start = section.payload.lowerBound
         return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -366,6 +405,7 @@ private struct SectionDecoder {
         let fixed: [String: Int] = [
             CheckpointFormat.Tag.cursor.rawValue: CheckpointFormat.cursorLength,
             CheckpointFormat.Tag.best.rawValue: CheckpointFormat.bestLength,
+            CheckpointFormat.Tag.data.rawValue: CheckpointFormat.dataLength,
         ]
         if let size = fixed[section.tag], section.length != size, !lenient {
             throw .malformed(

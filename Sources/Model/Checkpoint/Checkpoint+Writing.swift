@@ -24,16 +24,16 @@ extension Checkpoint {
         return bytes
     }
 
-    /// Everything before the WGHT payload: the header, the five other sections, and the WGHT section's tag
-    /// and length. It does not depend on the weights, so every rank of a group can compute it (only the TIME
+    /// Everything before the WGHT payload: the header, the other sections (dATA when the fingerprint is known),
+    /// and the WGHT section's tag and length. It does not depend on the weights, so every rank of a group can compute it (only the TIME
     /// values differ between ranks, not the length).
     func encodedPrefix() -> [UInt8] {
         let configuration = Array(config.jsonText().utf8)
         let weightBytes = parameterCount * 4
         var bytes: [UInt8] = []
         bytes.reserveCapacity(
-            CheckpointFormat.headerLength + 6 * CheckpointFormat.sectionOverhead + configuration.count + weightBytes
-                + 64 * (records.count + 4))
+            CheckpointFormat.headerLength + 7 * CheckpointFormat.sectionOverhead + configuration.count + weightBytes
+                + CheckpointFormat.dataLength + 64 * (records.count + 4))
 
         bytes += CheckpointFormat.magic
         bytes.appendLittleEndian(CheckpointFormat.major)
@@ -44,7 +44,8 @@ extension Checkpoint {
         bytes.appendLittleEndian(UInt32(outputs))
         bytes.appendLittleEndian(UInt32(shards))
         bytes.appendLittleEndian(FNV1a.hash64(configuration))
-        bytes.appendLittleEndian(UInt32(CheckpointFormat.Tag.allCases.count))
+        let critical = CheckpointFormat.Tag.allCases.filter(\.isCritical).count
+        bytes.appendLittleEndian(UInt32(critical + (data == nil ? 0 : 1)))
         bytes.appendLittleEndian(CRC32.checksum(bytes))
 
         bytes.appendSection(.configuration) { $0 += configuration }
@@ -79,6 +80,17 @@ extension Checkpoint {
             for record in records {
                 out.appendLittleEndian(record.seconds)
                 out.appendLittleEndian(record.samplesPerSecond)
+            }
+        }
+        if let data {
+            bytes.appendSection(.data) { out in
+                for part in [data.train, data.test] {
+                    out.appendLittleEndian(UInt64(part.count))
+                    out.appendLittleEndian(UInt32(part.rows))
+                    out.appendLittleEndian(UInt32(part.columns))
+                    out.appendLittleEndian(part.imagesCRC)
+                    out.appendLittleEndian(part.labelsCRC)
+                }
             }
         }
         bytes += CheckpointFormat.Tag.weights.bytes

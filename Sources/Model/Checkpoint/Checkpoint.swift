@@ -1,7 +1,8 @@
 import Parallel
 
 /// Everything needed to continue a run exactly, or to evaluate or inspect it: the network's shape and
-/// weights, the resolved configuration, the training cursor, every epoch's metrics and the best accuracy.
+/// weights, the resolved configuration, the training cursor, every epoch's metrics and the best accuracy, and
+/// (when known) the fingerprint of the data the run used.
 ///
 /// `Checkpoint+Writing.swift` turns it into the bytes of docs/checkpoint-format.md and
 /// `Checkpoint+Reading.swift` back, validating every length, CRC and cross-reference on the way.
@@ -21,9 +22,17 @@ public struct Checkpoint: Sendable {
     public var parameters: [Float]?
     /// Where the checkpoint came from, when read from a file: its format version and section table.
     public var layout: CheckpointLayout?
+    /// The data the run used (the dATA section); nil when unknown: in every 1.0 file, and in files written
+    /// without it.
+    public var data: DataFingerprint?
 
-    /// A checkpoint of `network` trained with `config` up to `cursor`.
-    public init(network: Network, config: RunConfig, cursor: TrainingCursor, records: [EpochRecord]) {
+    /// A checkpoint of `network` trained with `config` up to `cursor` on the data of fingerprint `data`.
+    /// - Precondition: `data`'s images have `network.inputs` pixels.
+    public init(
+        network: Network, config: RunConfig, cursor: TrainingCursor, records: [EpochRecord],
+        data: DataFingerprint? = nil
+    ) {
+        Self.checkPixels(data, inputs: network.inputs)
         inputs = network.inputs
         hidden = network.hidden
         outputs = network.outputs
@@ -33,12 +42,14 @@ public struct Checkpoint: Sendable {
         self.records = records
         parameters = network.canonicalParameters()
         layout = nil
+        self.data = data
     }
 
     init(
         inputs: Int, hidden: Int, outputs: Int, shards: Int, config: RunConfig, cursor: TrainingCursor,
-        records: [EpochRecord], parameters: [Float]?, layout: CheckpointLayout?
+        records: [EpochRecord], parameters: [Float]?, layout: CheckpointLayout?, data: DataFingerprint?
     ) {
+        Self.checkPixels(data, inputs: inputs)
         self.inputs = inputs
         self.hidden = hidden
         self.outputs = outputs
@@ -48,6 +59,16 @@ public struct Checkpoint: Sendable {
         self.records = records
         self.parameters = parameters
         self.layout = layout
+        self.data = data
+    }
+
+    /// A fingerprint of images of another size than the network's inputs is a caller's mistake: the reader
+    /// would refuse the file.
+    private static func checkPixels(_ data: DataFingerprint?, inputs: Int) {
+        guard let data else { return }
+        precondition(
+            data.train.pixelsPerImage == inputs && data.test.pixelsPerImage == inputs,
+            "data fingerprint \(data) for a network of \(inputs) inputs")
     }
 
     /// The best test spike accuracy so far (the BEST section).

@@ -19,6 +19,12 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
     case shapeMismatch(path: String, reason: String)
     /// A section's bytes passed their CRC but do not decode (wrong length, values out of range, …).
     case malformed(path: String, part: String, reason: String)
+    /// A critical section (its tag starts with an uppercase letter, as PNG's chunk names) this reader does not
+    /// know: the file was written by a newer ptrain and cannot be used without it.
+    case unknownCriticalSection(path: String, tag: String)
+    /// The checkpoint was recorded on other data than the data at hand (`recorded` and `actual` are
+    /// `DataFingerprint` descriptions, or those of their test parts).
+    case otherData(path: String, recorded: String, actual: String)
 
     public var description: String {
         switch self {
@@ -41,6 +47,12 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
             return "\(path): shape mismatch: \(reason)"
         case .malformed(let path, let part, let reason):
             return "\(path): malformed \(part): \(reason)"
+        case .unknownCriticalSection(let path, let tag):
+            return "\(path): unknown critical section '\(tag)' (written by a newer ptrain); this reader cannot use "
+                + "the file"
+        case .otherData(let path, let recorded, let actual):
+            return "\(path): recorded on other data: the checkpoint has \(recorded), this data is \(actual); pass "
+                + "--allow-other-data to use it anyway"
         }
     }
 }

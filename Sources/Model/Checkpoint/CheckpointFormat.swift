@@ -1,19 +1,23 @@
-/// The constants of the checkpoint file format, version 1.0 (docs/checkpoint-format.md describes every byte).
+/// The constants of the checkpoint file format, version 1.1 (docs/checkpoint-format.md describes every byte).
 ///
 ///     header   "PTRAINCK" | major u16 | minor u16 | header length u32 | inputs u32 | hidden u32 | outputs u32
 ///              | shards u32 | configuration hash u64 | section count u32 | header CRC32 u32
 ///     sections tag (4 ASCII bytes) | payload length u64 | payload | CRC32 u32 of tag, length and payload
 ///
-/// All integers and floats little-endian. Version 1.0 writes CONF, CURS, METR, BEST, TIME, WGHT in that order;
-/// readers accept any order, skip (after checking their CRC) tags they do not know, and reject a major
-/// version other than their own.
+/// All integers and floats little-endian. Version 1.1 writes CONF, CURS, METR, BEST, TIME, dATA (when the data
+/// fingerprint is known), WGHT in that order; readers accept any order. As PNG's chunk names, the case of a
+/// tag's first letter says whether a reader may ignore the section: uppercase is *critical* (a reader that does
+/// not know it refuses the file, naming it), lowercase *ancillary* (skipped after its CRC is checked). Readers
+/// reject a major version other than their own.
 public enum CheckpointFormat {
     public static let magic: [UInt8] = Array("PTRAINCK".utf8)
     /// Incompatible layouts change the major version: readers reject any major version but their own.
     public static let major: UInt16 = 1
     /// Compatible additions (new sections, fields appended to a payload or to the header) change the minor version.
-    public static let minor: UInt16 = 0
-    /// Bytes of the version 1.0 header, its CRC included. Newer minor versions may write a longer header.
+    /// 1.1 added the ancillary dATA section and the critical/ancillary rule for tags (1.0 readers skip every
+    /// unknown tag; 1.0 files, which hold critical sections only, read unchanged).
+    public static let minor: UInt16 = 1
+    /// Bytes of the version 1.0 and 1.1 header, its CRC included. Newer minor versions may write a longer header.
     public static let headerLength = 48
     /// Bytes around each section's payload: tag 4, length 8, CRC 4.
     public static let sectionOverhead = 16
@@ -21,7 +25,7 @@ public enum CheckpointFormat {
     /// (seed, stream, epoch, sample, time step) and `EpochOrder.permutation(count:seed:epoch:)`.
     public static let randomScheme: UInt32 = 1
 
-    /// The sections of version 1.0.
+    /// The sections of version 1.1: the critical ones (uppercase) every file must have, and the ancillary dATA.
     public enum Tag: String, CaseIterable, Sendable {
         /// The resolved configuration as JSON (`config.json`).
         case configuration = "CONF"
@@ -36,9 +40,26 @@ public enum CheckpointFormat {
         case timing = "TIME"
         /// W1, b1, W2, b2 in canonical order, Float32.
         case weights = "WGHT"
+        /// The data fingerprint (`DataFingerprint`): ancillary, and absent from 1.0 files.
+        case data = "dATA"
 
         public var bytes: [UInt8] { Array(rawValue.utf8) }
+        /// Critical sections are required in every file; an ancillary one may be absent.
+        public var isCritical: Bool { CheckpointFormat.isCritical(bytes[...]) }
     }
+
+    /// Whether a section with this tag is critical: unless its first byte is a lowercase ASCII letter (bit 5 of
+    /// a letter set, as in PNG), a reader that does not know it must refuse the file. Tags that are not letters
+    /// at all count as critical, so that nothing unexpected is ignored.
+    public static func isCritical(_ tag: ArraySlice<UInt8>) -> Bool {
+        guard let first = tag.first else { return true }
+        return !(UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first)
+    }
+
+    /// dATA payload bytes in version 1.1: the training part, then the test part, 24 bytes each
+    /// (`count u64`, `rows u32`, `columns u32`, `images CRC32 u32`, `labels CRC32 u32`).
+    static let dataPartLength = 24
+    static let dataLength = 2 * dataPartLength
 
     /// CURS payload bytes in version 1.0.
     static let cursorLength = 56

@@ -8,12 +8,15 @@
 public enum WeightAverage {
     /// The configuration (of the last file) and the network holding the mean of every file's parameters.
     /// - Throws: `ModelFileError` for a file that cannot be read; `.mismatch` for files whose network shape or
-    ///   configuration (apart from `epochs`) differs from the first's.
+    ///   configuration (apart from `epochs`) differs from the first's, or whose data fingerprint differs from
+    ///   that of the first file that records one (files without a fingerprint, written before ptrain recorded
+    ///   it, are averaged with any).
     public static func average(_ paths: [String]) throws(WeightAverageError) -> (config: RunConfig, network: Network) {
         guard let first = paths.first else { throw .noFiles }
         var sum: [Double] = []
         var reference: Checkpoint?
         var last: Checkpoint?
+        var recordedData: (path: String, data: DataFingerprint)?
         for path in paths {
             let checkpoint: Checkpoint
             do {
@@ -22,6 +25,15 @@ public enum WeightAverage {
                 throw .unreadable(.checkpoint(error))
             }
             guard let parameters = checkpoint.parameters else { throw .mismatch(path: path, reason: "no weights") }
+            if let data = checkpoint.data {
+                if let recordedData, recordedData.data != data {
+                    throw .mismatch(
+                        path: path,
+                        reason: "it was recorded on other data than \(recordedData.path): it has \(data), "
+                            + "\(recordedData.path) has \(recordedData.data)")
+                }
+                if recordedData == nil { recordedData = (path, data) }
+            }
             if let reference {
                 guard checkpoint.inputs == reference.inputs, checkpoint.hidden == reference.hidden,
                     checkpoint.outputs == reference.outputs

@@ -28,6 +28,9 @@ struct EvalCommand: Command {
                         "time-steps", value: "T",
                         "Spiking time steps per test image (a longer spike train makes the spike counts less noisy)",
                         default: "the trained timeSteps"),
+                    OptionSpec(
+                        "allow-other-data", value: nil,
+                        "Evaluate even when the checkpoint was recorded on other test images than these"),
                 ])
         ])
 
@@ -36,6 +39,7 @@ struct EvalCommand: Command {
     let threads: Int
     let testLimit: Int?
     let timeSteps: Int?
+    let allowOtherData: Bool
 
     init(options: ParsedOptions) throws(UsageError) {
         guard let checkpoint = try options.nonEmptyString("checkpoint") else {
@@ -46,6 +50,7 @@ struct EvalCommand: Command {
         threads = try SharedOptions.threads(options)
         testLimit = try options.int("test-limit", in: 1...Int.max)
         timeSteps = try options.int("time-steps", in: 1...10_000)
+        allowOtherData = options.contains("allow-other-data")
     }
 
     func run() throws(RuntimeError) {
@@ -61,6 +66,7 @@ struct EvalCommand: Command {
         }
         let directory = try wrapData { () throws(DataError) in try DataAccess.locate(explicit: data) }
         let mnist = try wrapData { () throws(DataError) in try DataAccess.load(directory: directory) }
+        try requireSameData(model.checkpoint, config: model.config, testSet: mnist.test)
         let test = mnist.test.prefix(testLimit)
         guard test.pixelsPerImage == model.network.inputs else {
             throw .checkpoint(
@@ -75,5 +81,21 @@ struct EvalCommand: Command {
         if let timeSteps { config.timeSteps = timeSteps }
         let evaluation = evaluate(network: model.network, config: config, dataset: test, threads: threads)
         Console.out(EvaluationReport.render(evaluation, checkpoint: checkpoint))
+    }
+}
+
+extension EvalCommand {
+    /// Refuses, unless `--allow-other-data`, test images other than those the checkpoint's run used (the run's
+    /// `testLimit` prefix of `testSet`, whatever `--test-limit` says). A weights file or a checkpoint without a
+    /// fingerprint is evaluated on any data.
+    func requireSameData(_ checkpoint: Checkpoint?, config: RunConfig, testSet: Dataset) throws(RuntimeError) {
+        guard !allowOtherData, let checkpoint, checkpoint.data != nil else { return }
+        do {
+            try DataFingerprint.requireTestMatch(
+                recorded: checkpoint.data, actual: DataFingerprint.testPart(of: testSet, config: config),
+                path: self.checkpoint)
+        } catch {
+            throw .checkpoint(.checkpoint(error))
+        }
     }
 }

@@ -58,6 +58,7 @@ struct InspectCommand: Command {
             "\(checkpoint.inputs) inputs, \(checkpoint.hidden) hidden, \(checkpoint.outputs) outputs; "
                 + "\(checkpoint.shards) \(checkpoint.shards == 1 ? "shard" : "shards"); "
                 + "\(checkpoint.parameterCount) parameters")
+        field("data", checkpoint.data?.description ?? "not recorded (eval and resume accept any data)")
         field("position", position(cursor, config: config))
         field(
             "random state",
@@ -124,6 +125,7 @@ struct InspectCommand: Command {
         case "BEST": return "best test accuracy"
         case "TIME": return "timing (the only section that differs between identical runs)"
         case "WGHT": return "weights, Float32, canonical order (verified, not loaded)"
+        case "dATA": return "data fingerprint (ancillary)"
         default: return ""
         }
     }
