@@ -10,6 +10,18 @@ enum DataAccess {
             workingDirectory: FileManager.default.currentDirectoryPath)
     }
 
+    /// The first directory, searched as `locate(explicit:)` does, that holds the two test files (`t10k-…`).
+    static func locateTestSet(explicit: String?) throws(DataError) -> String {
+        try DataLocator.locate(
+            explicit: explicit, environment: ProcessInfo.processInfo.environment,
+            workingDirectory: FileManager.default.currentDirectoryPath, files: [.testImages, .testLabels])
+    }
+
+    /// Reads and validates the two test files in `directory`; the training files are not opened.
+    static func loadTestSet(directory: String) throws(DataError) -> Dataset {
+        try MNIST.loadTest(directory: directory)
+    }
+
     /// Reads and validates the four MNIST files in `directory`.
     static func load(directory: String) throws(DataError) -> MNIST {
         try MNIST.load(directory: directory)

@@ -203,13 +203,13 @@ enum TestData {
         #expect(error.description == "f: bad image dimensions 0×28 (each side must be 1...16384)")
     }
 
-    @Test func hugeCountIsTruncationNotACrash() {
+    @Test func hugeCountIsRefusedNotACrash() {
         let bytes =
             TestData.bigEndian(0x803) + [0xff, 0xff, 0xff, 0xff] + TestData.bigEndian(16_384)
             + TestData.bigEndian(16_384) + [1, 2, 3]
         let error = #expect(throws: DataError.self) { try IDX.parseImages(Data(bytes), name: "f") }
         #expect(
-            error == .truncatedImages(path: "f", expected: 4_294_967_295, rows: 16_384, columns: 16_384, bodyBytes: 3))
+            error == .tooLarge(path: "f", kind: .images, count: 4_294_967_295, bytes: 4_294_967_295 * 16_384 * 16_384))
     }
 
     @Test func imageAndLabelCountsMustAgree() throws {

@@ -13,6 +13,14 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
     case missingFile(directory: String, file: String, tried: [String])
     /// The gzip stream is damaged, truncated or followed by something that is not another gzip member.
     case gzipCorrupt(path: String, reason: String)
+    /// The gzip stream inflates to more bytes than its IDX header implies (`expected`, header included);
+    /// inflation stopped at `inflated` bytes. `trailerClaim` is the size the last member's trailer states
+    /// (mod 2^32): only a claim, but for a one-member file under 4 GiB it is what the whole stream would give.
+    case inflatesPastHeader(path: String, expected: Int, inflated: Int, trailerClaim: Int)
+    /// The header declares more than `IDX.maximumBytes` bytes of images or labels (`bytes`, header excluded).
+    case tooLarge(path: String, kind: IDXKind, count: Int, bytes: Int)
+    /// An image file (with its label file) that holds no samples where at least one is needed.
+    case empty(path: String, role: String)
     /// The first four bytes are not the IDX magic number of the expected kind.
     case badMagic(path: String, kind: IDXKind, found: UInt32)
     /// The file ends before its IDX header does (`headerBytes` is 16 for images, 8 for labels).
@@ -43,6 +51,14 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
             return "\(directory): no \(file) file (looked for \(tried.joined(separator: ", ")))"
         case .gzipCorrupt(let path, let reason):
             return "\(path): corrupt gzip data: \(reason)"
+        case .inflatesPastHeader(let path, let expected, let inflated, let trailerClaim):
+            return "\(path): gzip data inflates past the \(expected) bytes its IDX header implies (stopped at "
+                + "\(inflated) bytes; the gzip trailer claims \(trailerClaim))"
+        case .tooLarge(let path, let kind, let count, let bytes):
+            return "\(path): the header declares \(count) \(kind), \(bytes) bytes: more than the "
+                + "\(IDX.maximumBytes)-byte limit of an IDX file"
+        case .empty(let path, let role):
+            return "\(path): the header declares 0 images: the \(role) set is empty"
         case .badMagic(let path, let kind, let found):
             let other: IDXKind = kind == .images ? .labels : .images
             let hint = found == other.magic ? "; this looks like a \(other) file" : ""

@@ -10,18 +10,21 @@ public enum DataLocator {
     /// 2. `$PTRAIN_DATA` (ignored when empty);
     /// 3. `../shared/data/mnist`, then 4. `./data/mnist`.
     ///
-    /// Relative paths are resolved against `workingDirectory`. A directory qualifies when all four MNIST files are
-    /// present in some accepted name form (`MNISTFile.candidateNames`); their contents are checked on loading.
+    /// Relative paths are resolved against `workingDirectory`. A directory qualifies when all of `files` (by
+    /// default the four MNIST files; `ptrain eval` asks for the two test files) are present in some accepted name
+    /// form (`MNISTFile.candidateNames`); their contents are checked on loading.
     ///
     /// - Throws: `DataError.missingFile` when `explicit` is an existing directory that lacks a file (the message
     ///   says which); otherwise `DataError.notFound(searched:)` listing every absolute path tried.
     public static func locate(
-        explicit: String?, environment: [String: String], workingDirectory: String
+        explicit: String?, environment: [String: String], workingDirectory: String,
+        files: [MNISTFile] = MNISTFile.allCases
     ) throws(DataError) -> String {
+        func allPresent(in directory: String) -> Bool { files.allSatisfy { $0.find(in: directory) != nil } }
         if let explicit {
             let directory = absolute(explicit, in: workingDirectory)
-            if MNISTFile.allPresent(in: directory) { return directory }
-            let missing = MNISTFile.allCases.first { $0.find(in: directory) == nil }
+            if allPresent(in: directory) { return directory }
+            let missing = files.first { $0.find(in: directory) == nil }
             if isDirectory(directory), let missing {
                 throw .missingFile(directory: directory, file: missing.rawValue, tried: missing.candidateNames)
             }
@@ -35,7 +38,7 @@ public enum DataLocator {
         var searched: [String] = []
         for candidate in candidates {
             let directory = absolute(candidate, in: workingDirectory)
-            if MNISTFile.allPresent(in: directory) { return directory }
+            if allPresent(in: directory) { return directory }
             if !searched.contains(directory) { searched.append(directory) }
         }
         throw .notFound(searched: searched)

@@ -60,23 +60,49 @@ extension MNIST {
     /// Loads the four MNIST files from `directory`, each in any name form of `MNISTFile.candidateNames`, raw or
     /// gzip-compressed.
     ///
-    /// Checks each file (see `IDX`), that each image file and its label file agree in count, and that training
-    /// and test images have the same size. The files are read and decompressed concurrently, largest first.
+    /// Checks each file (see `IDX`), that each image file and its label file agree in count, that neither set
+    /// is empty, and that training and test images have the same size. The files are read and decompressed
+    /// concurrently, largest first.
     ///
     /// - Throws: `DataError.missingFile` when a file is absent, or the first error of the first failing file in
-    ///   the order train images, train labels, test images, test labels; then count and dimension mismatches.
+    ///   the order train images, train labels, test images, test labels; then count mismatches and empty sets,
+    ///   then dimension mismatches.
     public static func load(directory: String) throws(DataError) -> MNIST {
+        // Largest first, so that on two cores the two image files decompress side by side.
+        let loaded = try loadFiles([.trainImages, .testImages, .trainLabels, .testLabels], directory: directory)
+        for file in MNISTFile.allCases { _ = try loaded.results[file]!.get() }
+        let train = try loaded.dataset(images: .trainImages, labels: .trainLabels, role: "training")
+        let test = try loaded.dataset(images: .testImages, labels: .testLabels, role: "test")
+        guard train.rows == test.rows && train.columns == test.columns else {
+            throw .dimensionMismatch(
+                train: loaded.paths[.trainImages]!, trainRows: train.rows, trainColumns: train.columns,
+                test: loaded.paths[.testImages]!, testRows: test.rows, testColumns: test.columns)
+        }
+        return MNIST(train: train, test: test)
+    }
+
+    /// Loads only the two test files (`t10k-…`) from `directory`, as `load` checks them; the training files are
+    /// neither needed nor opened, so `ptrain eval` works from a directory that holds the test set alone.
+    ///
+    /// - Throws: `DataError.missingFile` when a test file is absent, the first error of the image file then of
+    ///   the label file, a count mismatch, or `DataError.empty` when the test set holds no image.
+    public static func loadTest(directory: String) throws(DataError) -> Dataset {
+        let loaded = try loadFiles([.testImages, .testLabels], directory: directory)
+        return try loaded.dataset(images: .testImages, labels: .testLabels, role: "test")
+    }
+
+    /// Finds `files` in `directory` (all of them, before anything is read) and parses them concurrently, in the
+    /// order given.
+    private static func loadFiles(_ files: [MNISTFile], directory: String) throws(DataError) -> LoadedFiles {
         var paths: [MNISTFile: String] = [:]
-        for file in MNISTFile.allCases {
+        for file in MNISTFile.allCases where files.contains(file) {
             guard let path = file.find(in: directory) else {
                 throw .missingFile(directory: directory, file: file.rawValue, tried: file.candidateNames)
             }
             paths[file] = path
         }
-        // Largest first, so that on two cores the two image files decompress side by side.
-        let order: [MNISTFile] = [.trainImages, .testImages, .trainLabels, .testLabels]
         let results = Mutex<[MNISTFile: Result<Loaded, DataError>]>([:])
-        let jobs = order.map { ($0, paths[$0]!) }
+        let jobs = files.map { ($0, paths[$0]!) }
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let (file, path) = jobs[index]
             let result: Result<Loaded, DataError>
@@ -86,27 +112,7 @@ extension MNIST {
             }
             results.withLock { $0[file] = result }
         }
-        let loaded = results.withLock { $0 }
-        func images(_ file: MNISTFile) throws(DataError) -> IDXImages {
-            guard case .images(let images) = try loaded[file]!.get() else { preconditionFailure("kind of \(file)") }
-            return images
-        }
-        func labels(_ file: MNISTFile) throws(DataError) -> [UInt8] {
-            guard case .labels(let labels) = try loaded[file]!.get() else { preconditionFailure("kind of \(file)") }
-            return labels
-        }
-        let train = try dataset(
-            images: images(.trainImages), labels: labels(.trainLabels),
-            imagesPath: paths[.trainImages]!, labelsPath: paths[.trainLabels]!)
-        let test = try dataset(
-            images: images(.testImages), labels: labels(.testLabels),
-            imagesPath: paths[.testImages]!, labelsPath: paths[.testLabels]!)
-        guard train.rows == test.rows && train.columns == test.columns else {
-            throw .dimensionMismatch(
-                train: paths[.trainImages]!, trainRows: train.rows, trainColumns: train.columns,
-                test: paths[.testImages]!, testRows: test.rows, testColumns: test.columns)
-        }
-        return MNIST(train: train, test: test)
+        return LoadedFiles(paths: paths, results: results.withLock { $0 })
     }
 
     /// One parsed file, images or labels.
@@ -115,16 +121,38 @@ extension MNIST {
         case labels([UInt8])
     }
 
-    /// Pairs an image file with its label file; the data set is named after the image file.
-    private static func dataset(
-        images: IDXImages, labels: [UInt8], imagesPath: String, labelsPath: String
-    ) throws(DataError) -> Dataset {
-        guard images.count == labels.count else {
-            throw .countMismatch(
-                images: imagesPath, imageCount: images.count, labels: labelsPath, labelCount: labels.count)
+    /// The files read by `loadFiles`: where each was found and what parsing it gave.
+    private struct LoadedFiles {
+        let paths: [MNISTFile: String]
+        let results: [MNISTFile: Result<Loaded, DataError>]
+
+        func images(_ file: MNISTFile) throws(DataError) -> IDXImages {
+            guard case .images(let images) = try results[file]!.get() else { preconditionFailure("kind of \(file)") }
+            return images
         }
-        return Dataset(
-            name: (imagesPath as NSString).lastPathComponent, rows: images.rows, columns: images.columns,
-            pixels: images.pixels, labels: labels)
+
+        func labels(_ file: MNISTFile) throws(DataError) -> [UInt8] {
+            guard case .labels(let labels) = try results[file]!.get() else { preconditionFailure("kind of \(file)") }
+            return labels
+        }
+
+        /// Pairs an image file with its label file (the image file's error first); the data set is named after
+        /// the image file and must hold at least one image.
+        func dataset(images imageFile: MNISTFile, labels labelFile: MNISTFile, role: String) throws(DataError)
+            -> Dataset
+        {
+            let images = try images(imageFile)
+            let labels = try labels(labelFile)
+            let imagesPath = paths[imageFile]!
+            guard images.count == labels.count else {
+                throw .countMismatch(
+                    images: imagesPath, imageCount: images.count, labels: paths[labelFile]!,
+                    labelCount: labels.count)
+            }
+            guard images.count >= 1 else { throw .empty(path: imagesPath, role: role) }
+            return Dataset(
+                name: (imagesPath as NSString).lastPathComponent, rows: images.rows, columns: images.columns,
+                pixels: images.pixels, labels: labels)
+        }
     }
 }

@@ -15,6 +15,11 @@ final class ShardState: @unchecked Sendable {
     let scratch: NeuronScratch
     /// Set by the shard's task: false when its drive or weight update held NaN or ±∞ (divergence check).
     var finite = true
+    /// Set by the shard's task after the feed-forward: the first finite drive beyond `ParameterBound.limit`.
+    var driveViolation: ParameterViolation?
+    /// Set by the shard's task after every update: the first of its parameters b1, W2 beyond
+    /// `ParameterBound.limit` (or NaN), or nil.
+    var violation: ParameterViolation?
 
     init(shard: HiddenShard, batch: Int, timeSteps: Int) {
         self.shard = shard

@@ -64,10 +64,11 @@ struct EvalCommand: Command {
         } catch {
             throw .checkpoint(error)
         }
-        let directory = try wrapData { () throws(DataError) in try DataAccess.locate(explicit: data) }
-        let mnist = try wrapData { () throws(DataError) in try DataAccess.load(directory: directory) }
-        try requireSameData(model.checkpoint, config: model.config, testSet: mnist.test)
-        let test = mnist.test.prefix(testLimit)
+        // Only the test files: evaluation never needs (or opens) the training set.
+        let directory = try wrapData { () throws(DataError) in try DataAccess.locateTestSet(explicit: data) }
+        let testSet = try wrapData { () throws(DataError) in try DataAccess.loadTestSet(directory: directory) }
+        try requireSameData(model.checkpoint, config: model.config, testSet: testSet)
+        let test = testSet.prefix(testLimit)
         guard test.pixelsPerImage == model.network.inputs else {
             throw .checkpoint(
                 .checkpoint(

@@ -59,12 +59,13 @@ struct ReportCommand: Command {
         } catch {
             throw .evaluation(path: weightsPath, error)
         }
-        let directory = try wrapData { () throws(DataError) in try DataAccess.locate(explicit: data) }
-        let mnist = try wrapData { () throws(DataError) in try DataAccess.load(directory: directory) }
+        // Only the test files: evaluation never needs (or opens) the training set.
+        let directory = try wrapData { () throws(DataError) in try DataAccess.locateTestSet(explicit: data) }
+        let testSet = try wrapData { () throws(DataError) in try DataAccess.loadTestSet(directory: directory) }
         let evaluation: Evaluation
         do {
             evaluation = try evaluateWeightsFile(
-                path: weightsPath, dataset: mnist.test.prefix(config.testLimit), threads: threads)
+                path: weightsPath, dataset: testSet.prefix(config.testLimit), threads: threads)
         } catch {
             throw .evaluation(path: weightsPath, error)
         }
@@ -84,8 +85,8 @@ struct ReportCommand: Command {
             inputs: network.inputs, hidden: network.hidden, outputs: network.outputs, shards: config.resolvedShards,
             seed: config.seed)
         let tilesImage = Self.weightTiles(
-            network, initial: initial, count: min(tiles, network.hidden), rows: mnist.test.rows,
-            columns: mnist.test.columns)
+            network, initial: initial, count: min(tiles, network.hidden), rows: testSet.rows,
+            columns: testSet.columns)
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             try AtomicFile.write(text: curve.render(), to: path("learning-curve.svg"))
@@ -105,23 +106,13 @@ struct ReportCommand: Command {
 
     private func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
 
-    /// Parses metrics.csv; a malformed line is an error naming the file and line.
+    /// Reads and checks metrics.csv (`MetricsTable.read`): any problem is one line naming the file and line.
     static func readMetrics(_ path: String) throws(RuntimeError) -> [EpochRecord] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw .missingFile(path: path, role: "metrics")
+        do {
+            return try MetricsTable.read(path: path)
+        } catch {
+            throw .output(error.description)
         }
-        var records: [EpochRecord] = []
-        for (index, line) in text.split(separator: "\n").enumerated().dropFirst() {
-            let fields = line.split(separator: ",").map { Double($0) }
-            guard fields.count == 6, fields.allSatisfy({ $0 != nil }) else {
-                throw .output("\(path): line \(index + 1) is not six numbers")
-            }
-            records.append(
-                EpochRecord(
-                    epoch: Int(fields[0]!), trainAccuracy: fields[1]!, testSpikeAccuracy: fields[2]!,
-                    testRelaxedAccuracy: fields[3]!, seconds: fields[4]!, samplesPerSecond: fields[5]!))
-        }
-        return records
     }
 
     /// The learned change of the input weights (trained minus initial) of the first `count` hidden neurons
