@@ -157,7 +157,7 @@ struct TrainCommand: Command {
         var probe = RunConfig()
         do {
             try probe.override(flag: key.flag, value: value)
-            try probe.validate(source: "--\(key.flag)")
+            try probe.validate(source: "--\(key.flag)", combinations: false)
         } catch {
             throw .invalidValue(value: value, option: "--\(key.flag)", reason: reason(error))
         }
