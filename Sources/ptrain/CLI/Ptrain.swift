@@ -26,8 +26,9 @@ enum Ptrain {
     static let rootUsage = "\(name) <subcommand> [options]"
 
     /// Runs the process's own command line, refusing it when an argument is not valid UTF-8
-    /// (`ProcessArguments`), and returns the exit status.
+    /// (`ProcessArguments`), and returns the exit status. SIGPIPE is ignored first (`Console`).
     static func main() -> ExitCode {
+        Console.ignoreBrokenPipe()
         let arguments: [String]
         do {
             arguments = try ProcessArguments.decode(ProcessArguments.current())

@@ -226,6 +226,7 @@ struct TrainCommand: Command {
         let style: TrainingProgressPrinter.Style = Console.outputIsTerminal ? .terminal : .plain
         let progress = TrainingProgressPrinter(style: style, write: Console.out)
         progress.ranks = distribution?.size ?? 1
+        progress.standingCheckpointChanged = InterruptSignal.setStandingLine
         let session = TrainingSession(
             config: config, data: limited, threads: threads, runDirectory: start.runDirectory,
             checkpoints: checkpoints, resumingFrom: start.checkpoint, distribution: distribution)
@@ -325,12 +326,7 @@ struct TrainCommand: Command {
     static func interruptionMessage(
         checkpoint: String, cursor: TrainingCursor, config: RunConfig, runDirectory: String
     ) -> String {
-        let position =
-            cursor.isMidEpoch
-            ? "after batch \(cursor.batchesDone) of "
-                + "\(TrainingCursor.batchesPerEpoch(samples: cursor.epochSamples, batch: config.batch)) in epoch "
-                + "\(cursor.epoch)"
-            : "after epoch \(cursor.completedEpochs)"
+        let position = ProgressFormat.checkpointPosition(cursor, batch: config.batch)
         return "Interrupted: saved \(checkpoint) \(position).\n"
             + "Resume with: \(Ptrain.name) train --resume \(shellQuoted(runDirectory))\n"
     }
