@@ -77,7 +77,7 @@ extension RunConfig {
         if shards > maximum {
             throw .outOfRange(
                 path: source, key: "shards", value: String(shards),
-                allowed: "0...\(maximum) for \(hidden) hidden neurons")
+                allowed: "0...\(maximum) for \(hidden) hidden \(hidden == 1 ? "neuron" : "neurons")")
         }
     }
 
