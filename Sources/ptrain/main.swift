@@ -1,3 +1,3 @@
 import Foundation
 
-exit(Ptrain.main(arguments: Array(CommandLine.arguments.dropFirst())).rawValue)
+exit(Ptrain.main().rawValue)

@@ -4,25 +4,27 @@ import Testing
 
 /// Where the test data lives, and helpers to craft IDX and gzip files.
 enum TestData {
-    /// The real MNIST directory: `../shared/data/mnist` beside the package root, else `$PTRAIN_DATA`.
-    static let mnistDirectory: String? = {
+    /// The real MNIST directory, found where `ptrain` would look from the package root: `$PTRAIN_DATA`, then
+    /// `../shared/data/mnist`, then `./data/mnist` (`DataLocator`).
+    static let located: Result<String, DataError> = Result { () throws(DataError) in
         let packageRoot = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let beside = packageRoot.appendingPathComponent("../shared/data/mnist").standardizedFileURL.path
-        if MNISTFile.allPresent(in: beside) { return beside }
-        if let fromEnvironment = ProcessInfo.processInfo.environment["PTRAIN_DATA"],
-            MNISTFile.allPresent(in: fromEnvironment)
-        {
-            return fromEnvironment
-        }
-        return nil
-    }()
+        return try DataLocator.locate(
+            explicit: nil, environment: ProcessInfo.processInfo.environment, workingDirectory: packageRoot.path)
+    }
 
-    /// The real MNIST directory, or a recorded test failure when it cannot be found.
+    /// The real MNIST directory, or nil when it cannot be found.
+    static var mnistDirectory: String? { try? located.get() }
+
+    /// The real MNIST directory, or a recorded test failure (the locator's message, naming where it looked).
     static func mnist(sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        try #require(
-            mnistDirectory, "MNIST not found beside the package (../shared/data/mnist) nor in $PTRAIN_DATA",
-            sourceLocation: sourceLocation)
+        switch located {
+        case .success(let directory):
+            return directory
+        case .failure(let error):
+            Issue.record("\(error)", sourceLocation: sourceLocation)
+            throw error
+        }
     }
 
     /// A fresh empty directory, removed after `body`.

@@ -55,6 +55,14 @@ struct RunConfigTests {
             ),
             (#"{"lrDecay": 0}"#, "test.json: key 'lrDecay' = 0.0 is out of range (allowed: greater than 0, at most 1)"),
             (#"[1, 2]"#, "test.json: malformed JSON: the top level must be an object"),
+            (
+                #"{"hidden": 100, "shards": 3}"#,
+                "test.json: key 'shards' = 3 is out of range (allowed: 0...2 for 100 hidden neurons)"
+            ),
+            (#"{"lr1": 1e999}"#, "test.json: key 'lr1' must be a number"),
+            (#"{"lr1": 1e-60}"#, "test.json: key 'lr1' must be a finite decimal number within Float's range"),
+            (#"{"lr1": 0x10}"#, "test.json: malformed JSON: The given data was not valid JSON."),
+            (#"{"seed": -1}"#, "test.json: key 'seed' must be a non-negative integer"),
         ])
     func badValues(json: String, message: String) {
         do {
@@ -88,5 +96,66 @@ struct RunConfigTests {
         #expect(config.resolvedShards == 4)  // 200 neurons are 4 blocks of 64
         config.tauM = 20
         #expect(abs(config.leak - Float(exp(-1.0 / 20))) < 1e-7)
+    }
+
+    @Test(
+        "a number is decimal digits: hex, nan, inf, a leading '+', spaces and values beyond Float are refused",
+        arguments: [
+            ("lr1", "0x1p-3", "a finite decimal number within Float's range"),
+            ("lr1", "nan", "a finite decimal number within Float's range"),
+            ("lr1", "inf", "a finite decimal number within Float's range"),
+            ("lr1", "infinity", "a finite decimal number within Float's range"),
+            ("lr1", "1e999", "a finite decimal number within Float's range"),
+            ("lr1", "1e-50", "a finite decimal number within Float's range"),
+            ("lr1", "+0.1", "a finite decimal number within Float's range"),
+            ("lr1", " 0.1", "a finite decimal number within Float's range"),
+            ("lr1", "0.1 ", "a finite decimal number within Float's range"),
+            ("lr1", "1e", "a finite decimal number within Float's range"),
+            ("lr1", ".", "a finite decimal number within Float's range"),
+            ("seed", "0x10", "a non-negative integer"),
+            ("seed", "+5", "a non-negative integer"),
+            ("hidden", "+100", "an integer"),
+            ("hidden", "1e3", "an integer"),
+            ("hidden", " 100", "an integer"),
+            ("tau-m", "inf", "a finite decimal number within Float's range"),
+            ("train-limit", "0x10", "an integer or null"),
+        ])
+    func nonDecimalNumbers(flag: String, text: String, expected: String) {
+        var config = RunConfig()
+        let name = RunConfig.key(named: flag)!.name
+        #expect(throws: ConfigError.wrongType(path: "--\(flag)", key: name, expected: expected)) {
+            try config.override(flag: flag, value: text)
+        }
+    }
+
+    @Test("decimal numbers in every accepted form")
+    func decimalNumbers() throws {
+        #expect(DecimalNumber.float("0.125") == 0.125)
+        #expect(DecimalNumber.float("-2") == -2)
+        #expect(DecimalNumber.float(".5") == 0.5)
+        #expect(DecimalNumber.float("5.") == 5)
+        #expect(DecimalNumber.float("1e-05") == 1e-5)
+        #expect(DecimalNumber.float("2.5E+3") == 2500)
+        #expect(DecimalNumber.float("0.0e7") == 0)
+        #expect(DecimalNumber.float("1e-40") == Float("1e-40"))  // subnormal, not zero: kept
+        #expect(DecimalNumber.integer("-3") == -3)
+        #expect(DecimalNumber.integer("007") == 7)
+        #expect(DecimalNumber.integer("99999999999999999999") == nil)
+        #expect(DecimalNumber.unsignedInteger("18446744073709551615") == UInt64.max)
+        #expect(DecimalNumber.unsignedInteger("-0") == nil)
+    }
+
+    @Test("shards above one per 64 hidden neurons are refused, naming the range for that size")
+    func shardsBeyondTheHiddenSize() throws {
+        var config = RunConfig()
+        config.hidden = 200
+        config.shards = 4
+        try config.validate(source: "x")
+        config.shards = 5
+        #expect(
+            throws: ConfigError.outOfRange(
+                path: "x", key: "shards", value: "5", allowed: "0...4 for 200 hidden neurons")
+        ) { try config.validate(source: "x") }
+        try config.validate(source: "x", combinations: false)  // one key's own range: 0...65536
     }
 }

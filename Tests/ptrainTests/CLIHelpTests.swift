@@ -20,7 +20,7 @@ struct CLIHelpTests {
             SUBCOMMANDS:
               train                 Train a network on MNIST and write a run directory
               eval                  Evaluate a checkpoint or weights file on the MNIST test set
-              inspect               Show what a checkpoint holds
+              inspect               Show what a checkpoint or weights file holds
               sweep                 Train one run per hidden size and tabulate and plot the results
               report                Draw a run's learning curve, confusion matrix and learned weights
               average               Average the weights of a run's epoch checkpoints

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 /// Usage errors: exact stderr (message, usage line, help hint), nothing on stdout, exit status 64.
@@ -61,6 +62,31 @@ struct CLIUsageErrorTests {
             "Invalid value 'sideways' for '--nudge': must be one of beta | direct | centered."
         ),
         (["train", "--out="], "Invalid value '' for '--out': must not be empty."),
+        (
+            ["train", "--lr1", "0x1p-3"],
+            "Invalid value '0x1p-3' for '--lr1': must be a finite decimal number within Float's range."
+        ),
+        (
+            ["train", "--lr1", "nan"],
+            "Invalid value 'nan' for '--lr1': must be a finite decimal number within Float's range."
+        ),
+        (
+            ["train", "--lr2", "inf"],
+            "Invalid value 'inf' for '--lr2': must be a finite decimal number within Float's range."
+        ),
+        (
+            ["train", "--lr1", "1e999"],
+            "Invalid value '1e999' for '--lr1': must be a finite decimal number within Float's range."
+        ),
+        (
+            ["train", "--lr1", " 0.1"],
+            "Invalid value ' 0.1' for '--lr1': must be a finite decimal number within Float's range."
+        ),
+        (["train", "--seed", "0x10"], "Invalid value '0x10' for '--seed': must be a non-negative integer."),
+        (["train", "--seed", "+5"], "Invalid value '+5' for '--seed': must be a non-negative integer."),
+        (["train", "--threads", "+2"], "Invalid value '+2' for '--threads': must be an integer."),
+        (["train", "--threads", " 2"], "Invalid value ' 2' for '--threads': must be an integer."),
+        (["train", "--shards", "70000"], "Invalid value '70000' for '--shards': must be in 0...65536."),
     ])
     func invalidValues(arguments: [String], message: String) throws {
         try expectUsageError(arguments, message)
@@ -93,5 +119,28 @@ struct CLIUsageErrorTests {
                   See 'ptrain fetch-data --help' for more information.
 
                 """)
+    }
+
+    /// `sh -c 'exec "$0" …' ptrain` puts bytes that are not UTF-8 in the child's `argv` (`Process` takes
+    /// Swift strings, which cannot hold them); the test's scratch directory must stay empty.
+    @Test(
+        "an argument that is not valid UTF-8 (--out, --data) is refused before anything runs, never rewritten",
+        arguments: [
+            ("train --out \"$(printf 'run\\377')\" --epochs 1", 3, "run\\xFF"),
+            ("train --data \"$(printf 'mn\\377ist')\" --epochs 1", 3, "mn\\xFFist"),
+            ("eval --checkpoint x --data=\"$(printf '\\303\\050')\"", 4, "--data=\\xC3("),
+        ])
+    func invalidUTF8Argument(script: String, index: Int, escaped: String) throws {
+        let binary = try #require(PtrainProcess.binary)
+        let scratch = try PtrainProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let result = try PtrainProcess.runShell("exec \"$0\" \(script)", binary: binary, in: scratch)
+        #expect(
+            result
+                == ProcessResult(
+                    status: 64, stdout: "",
+                    stderr: "Error: Argument \(index) is not valid UTF-8 ('\(escaped)'): ptrain takes paths and values "
+                        + "in UTF-8 only.\n" + Self.rootUsage))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path) == [])
     }
 }

@@ -12,17 +12,11 @@ import Testing
 /// the file as it was. Small networks (H = 64) on a few thousand real MNIST images.
 @Suite("checkpoints and resume, end to end", .serialized)
 struct CheckpointCLITests {
-    /// The real MNIST directory beside the package (`../shared/data/mnist`), else `$PTRAIN_DATA`.
-    static let mnist: String? = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let beside = root.appendingPathComponent("../shared/data/mnist").standardizedFileURL.path
-        if MNISTFile.allPresent(in: beside) { return beside }
-        return ProcessInfo.processInfo.environment["PTRAIN_DATA"].flatMap { MNISTFile.allPresent(in: $0) ? $0 : nil }
-    }()
+    /// The real MNIST directory, found the way `ptrain` finds it (`TestMNIST`).
+    static let mnist: String? = TestMNIST.directory
 
     static func data() throws -> String {
-        try #require(mnist, "MNIST not found beside the package (../shared/data/mnist) nor in $PTRAIN_DATA")
+        try TestMNIST.located.get()  // the locator's error says where it looked
     }
 
     /// The configuration of every run here: H = 64 in 2 shards, 300 test images.
@@ -248,7 +242,7 @@ struct CheckpointCLITests {
         }
     }
 
-    @Test("a second Ctrl-C exits at once with 130, without finishing the batch or printing anything")
+    @Test("a second Ctrl-C exits at once with 130, without finishing the batch, saying no checkpoint was written")
     func secondInterruptExitsAtOnce() throws {
         try Self.withDirectory { scratch in
             let run = scratch.appendingPathComponent("run")
@@ -267,7 +261,7 @@ struct CheckpointCLITests {
             let result = child.finish()
             #expect(child.process.terminationReason == .exit, "killed by a signal instead of exiting: \(result)")
             #expect(result.status == 130, "\(result)")
-            #expect(result.stderr == "", "\(result)")
+            #expect(result.stderr == "Interrupted again: exiting at once. No checkpoint written yet.\n", "\(result)")
             #expect(result.stdout.split(separator: "\n").count == 2, "\(result)")  // the configuration and start lines
             // Had the first stop been quick enough to start writing, the write is atomic.
             let latest = run.appendingPathComponent("latest.ckpt").path

@@ -4,8 +4,7 @@ import Testing
 /// A diverging run: exit status 3, a message naming epoch, batch and quantity, and the last good checkpoint intact.
 @Suite("divergence, end to end")
 struct DivergenceCLITests {
-    static let mnist = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("../shared/data/mnist").standardizedFileURL.path
+    static let mnist = TestMNIST.path
 
     @Test("huge learning rates in epoch 2 stop with exit 3 and leave epoch 1's files unchanged")
     func divergenceKeepsLastGoodCheckpoint() throws {

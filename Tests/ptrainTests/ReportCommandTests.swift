@@ -4,8 +4,7 @@ import Testing
 /// `ptrain train` then `ptrain report` through the built binary, on a small real-MNIST run.
 @Suite("report: figures of a run, end to end", .serialized)
 struct ReportCommandTests {
-    static let mnist = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("../shared/data/mnist").standardizedFileURL.path
+    static let mnist = TestMNIST.path
 
     @Test("learning curve and confusion SVGs, confusion text and a valid weights PNG")
     func reportWritesFigures() throws {

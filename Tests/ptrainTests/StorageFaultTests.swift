@@ -9,8 +9,7 @@ import Testing
 /// checkpoint on disk is whole. Uses a 1 MB tmpfs, so it needs root (CI and the build machines run as root).
 @Suite("storage faults, end to end", .serialized, .enabled(if: getuid() == 0, "mounting a tmpfs needs root"))
 struct StorageFaultTests {
-    static let mnist = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("../shared/data/mnist").standardizedFileURL.path
+    static let mnist = TestMNIST.path
 
     func shell(_ command: String) throws -> Int32 {
         let process = Process()

@@ -8,8 +8,7 @@ import Testing
 /// `ptrain sweep` through the built binary on a small real-MNIST subset.
 @Suite("sweep: one run per size, resumable, with results and figures", .serialized)
 struct SweepCommandTests {
-    static let mnist = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("../shared/data/mnist").standardizedFileURL.path
+    static let mnist = TestMNIST.path
 
     func sweep(_ directory: URL, _ extra: [String]) throws -> ProcessResult {
         try PtrainProcess.run(

@@ -49,22 +49,35 @@ extension RunConfig {
             allowZero: false),
         .unitFloat("alpha", "alpha", "Eq. 11 mix α of V^FF and V^ES", \.alpha, allowZero: true),
         .seed("seed", "seed", "seed of everything random", \.seed),
-        .int("shards", "shards", "logical hidden shards (0: automatic)", \.shards, 0...65_536),
+        .int("shards", "shards", "logical hidden shards (0: automatic)", \.shards, 0...RunConfig.maximumShards),
         .optionalInt("trainLimit", "train-limit", "use only the first N training images", \.trainLimit),
         .optionalInt("testLimit", "test-limit", "use only the first N test images", \.testLimit),
     ]
+
+    /// The most logical shards any configuration may ask for.
+    public static let maximumShards = 65_536
 
     /// The key with this JSON name or flag, if any.
     public static func key(named name: String) -> ConfigKey? {
         keys.first { $0.name == name || $0.flag == name }
     }
 
-    /// Checks every key's range; throws the first violation, naming the key and `source`.
-    public func validate(source: String) throws(ConfigError) {
+    /// Checks every key's range; throws the first violation, naming the key and `source`. Then, unless
+    /// `combinations` is false (a check of one key's value alone), the ranges that depend on another key:
+    /// `shards` may be at most `Network.maximumShards(hidden:)`, one shard per `Network.shardGranularity`
+    /// hidden neurons; a larger count is refused, naming the range for that hidden size, never clamped.
+    public func validate(source: String, combinations: Bool = true) throws(ConfigError) {
         for key in RunConfig.keys {
             if let allowed = key.check(self) {
                 throw .outOfRange(path: source, key: key.name, value: key.render(self), allowed: allowed)
             }
+        }
+        guard combinations else { return }
+        let maximum = Network.maximumShards(hidden: hidden)
+        if shards > maximum {
+            throw .outOfRange(
+                path: source, key: "shards", value: String(shards),
+                allowed: "0...\(maximum) for \(hidden) hidden \(hidden == 1 ? "neuron" : "neurons")")
         }
     }
 
@@ -85,7 +98,7 @@ extension ConfigKey {
         ConfigKey(
             name: name, flag: flag, valueName: "N", summary: summary, isText: false,
             assign: { config, text, source throws(ConfigError) in
-                guard let value = Int(text) else {
+                guard let value = DecimalNumber.integer(text) else {
                     throw .wrongType(path: source, key: name, expected: "an integer")
                 }
                 config[keyPath: path] = value
@@ -104,7 +117,7 @@ extension ConfigKey {
                     config[keyPath: path] = nil
                     return
                 }
-                guard let value = Int(text) else {
+                guard let value = DecimalNumber.integer(text) else {
                     throw .wrongType(path: source, key: name, expected: "an integer or null")
                 }
                 config[keyPath: path] = value
@@ -218,7 +231,7 @@ extension ConfigKey {
         ConfigKey(
             name: name, flag: flag, valueName: "N", summary: summary, isText: false,
             assign: { config, text, source throws(ConfigError) in
-                guard let value = UInt64(text) else {
+                guard let value = DecimalNumber.unsignedInteger(text) else {
                     throw .wrongType(path: source, key: name, expected: "a non-negative integer")
                 }
                 config[keyPath: path] = value
@@ -228,9 +241,11 @@ extension ConfigKey {
     }
 }
 
+/// A decimal number (`DecimalNumber.float`): hex floats, `nan`, `inf`, a leading `+` and values beyond Float's
+/// range are refused, never read as something else.
 private func parseFloat(_ text: String, key: String, source: String) throws(ConfigError) -> Float {
-    guard let value = Float(text), value.isFinite else {
-        throw .wrongType(path: source, key: key, expected: "a finite number")
+    guard let value = DecimalNumber.float(text) else {
+        throw .wrongType(path: source, key: key, expected: "a finite decimal number within Float's range")
     }
     return value
 }

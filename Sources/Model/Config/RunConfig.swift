@@ -90,7 +90,8 @@ public struct RunConfig: Equatable, Sendable {
         lrDecay == 1 ? 1 : Float(pow(Double(lrDecay), Double(max(epoch - 1, 0))))
     }
 
-    /// Shard count actually used: `shards`, or `automaticShardCount(hidden:)`.
+    /// Shard count actually used: `shards`, or `automaticShardCount(hidden:)`. `validate` refuses a `shards`
+    /// above `Network.maximumShards(hidden:)`, so the `min` only guards configurations never validated.
     public var resolvedShards: Int {
         shards > 0 ? min(shards, Network.maximumShards(hidden: hidden)) : RunConfig.automaticShardCount(hidden: hidden)
     }

@@ -116,45 +116,75 @@ public struct MNISTFetcher: Sendable {
     /// Makes sure `directory` (created if needed) holds the four MNIST files, downloading those that are missing
     /// or invalid, in the order train images, train labels, test images, test labels.
     ///
+    /// Every missing file is downloaded and checked, in memory (the four take about 12 MB), before anything is
+    /// written: when one cannot be fetched, nothing is written at all — no directory, no file, no temporary —
+    /// and files already there are left as they were. Then each is written atomically.
+    ///
     /// - Returns: one outcome per file, in that order.
     /// - Throws: the error of the only mirror, or `FetchError.allMirrorsFailed` listing each mirror's error, for
-    ///   the first file no mirror could provide (files fetched before it stay); `FetchError.cannotWrite`.
+    ///   the first file no mirror could provide; `FetchError.cannotWrite`.
     @discardableResult
     public func fetch(to directory: String, progress: Progress = { _, _, _ in }) throws(FetchError) -> [Outcome] {
         guard !mirrors.isEmpty else { throw .noMirrors }
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw .cannotWrite(path: directory, reason: error.localizedDescription)
-        }
-        var outcomes: [Outcome] = []
+        var present: [MNISTFile: String] = [:]
+        var downloads: [(file: MNISTFile, data: Data, source: URL)] = []
         for file in MNISTFile.allCases {
             if let existing = file.find(in: directory), isValid(existing, as: file) {
-                outcomes.append(Outcome(file: file, path: existing, source: nil))
+                present[file] = existing
                 continue
             }
             var failures: [FetchError] = []
-            var fetched = false
-            for mirror in mirrors where !fetched {
+            for mirror in mirrors {
                 let url = mirror.appendingPathComponent(file.canonicalName)
                 do throws(FetchError) {
-                    let data = try Transfer(url: url, limit: Self.sizeLimit).run(timeout: timeout) { done, total in
-                        progress(file.canonicalName, done, total)
-                    }
+                    let data = try download(url) { done, total in progress(file.canonicalName, done, total) }
                     try check(data, as: file, from: url.absoluteString)
-                    let path = try Self.writeAtomically(data, directory: directory, name: file.canonicalName)
-                    outcomes.append(Outcome(file: file, path: path, source: url))
-                    fetched = true
+                    downloads.append((file, data, url))
+                    break
                 } catch {
                     failures.append(error)
                 }
             }
-            if !fetched {
+            if downloads.last?.file != file {
                 throw failures.count == 1
                     ? failures[0] : .allMirrorsFailed(file: file.canonicalName, failures: failures)
             }
         }
-        return outcomes
+        if !downloads.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw .cannotWrite(path: directory, reason: error.localizedDescription)
+            }
+        }
+        var written: [MNISTFile: (path: String, source: URL)] = [:]
+        for download in downloads {
+            let path = try Self.writeAtomically(download.data, directory: directory, name: download.file.canonicalName)
+            written[download.file] = (path, download.source)
+        }
+        return MNISTFile.allCases.map { file in
+            if let (path, source) = written[file] { return Outcome(file: file, path: path, source: source) }
+            return Outcome(file: file, path: present[file] ?? "", source: nil)
+        }
+    }
+
+    /// The bytes at `url`: over HTTP(S) with `Transfer`, or read from the local file of a `file:` URL (which
+    /// Foundation's URLSession does not serve on Linux).
+    private func download(_ url: URL, progress: (Int64, Int64?) -> Void) throws(FetchError) -> Data {
+        guard url.isFileURL else {
+            return try Transfer(url: url, limit: Self.sizeLimit).run(timeout: timeout, progress: progress)
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = try FileContents.bytes(atPath: url.path)
+        } catch {
+            throw .transport(url: url.absoluteString, reason: error.reason)
+        }
+        guard Int64(bytes.count) <= Self.sizeLimit else {
+            throw .tooLarge(url: url.absoluteString, limit: Self.sizeLimit)
+        }
+        progress(Int64(bytes.count), Int64(bytes.count))
+        return Data(bytes)
     }
 
     /// Whether the file at `path` parses as `file` with MNIST's shape (its size is not checked: a valid copy

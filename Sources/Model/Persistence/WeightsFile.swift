@@ -36,6 +36,20 @@ public enum WeightsFile {
     static let magic: [UInt8] = Array("PTRW".utf8)
     static let version: UInt32 = 1
 
+    /// The format version this ptrain writes and reads.
+    public static var formatVersion: UInt32 { version }
+
+    /// Whether `bytes` begin with the weights file's magic (`PTRW`): what tells it from a checkpoint.
+    public static func hasMagic(_ bytes: [UInt8]) -> Bool { bytes.starts(with: magic) }
+
+    /// The CRC32 stored in the last four bytes of a file that `decode` accepted.
+    public static func storedChecksum(_ bytes: [UInt8]) -> UInt32 {
+        precondition(bytes.count >= 4, "a decoded weights file ends with its CRC32")
+        let end = bytes.count
+        return UInt32(bytes[end - 4]) | UInt32(bytes[end - 3]) << 8 | UInt32(bytes[end - 2]) << 16
+            | UInt32(bytes[end - 1]) << 24
+    }
+
     /// The file's bytes for `network` trained with `config`.
     public static func encode(network: Network, config: RunConfig) -> [UInt8] {
         var bytes = magic

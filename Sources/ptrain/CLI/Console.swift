@@ -1,24 +1,55 @@
 import Foundation
 import Synchronization
 
-/// The process's standard streams. Everything goes through unbuffered `write(2)` (via `FileHandle`) so
-/// progress lines, results and errors appear in the order they were written, on a terminal or in a file.
-/// A failed write (a closed pipe) is ignored: there is nowhere left to report it.
+/// The process's standard streams. Everything goes through unbuffered `write(2)` so progress lines, results and
+/// errors appear in the order they were written, on a terminal or in a file.
+///
+/// SIGPIPE is ignored (`ignoreBrokenPipe()`, called first thing by `Ptrain.main`), so a standard output whose
+/// reader went away (`ptrain train | head -1`) is a failed write with `EPIPE` rather than death by signal: it sets
+/// `outputClosed`, which training reads as a stop request (finish the batch, save `latest.ckpt`, exit 130), and
+/// nothing more is written there. Any other failed write is ignored: there is nowhere left to report it.
 enum Console {
     /// Set on every rank but 0 of a distributed run: the ranks compute the same progress and the same errors,
     /// and rank 0 alone prints them.
     static let quiet = Atomic<Bool>(false)
 
+    /// Set when a write to standard output failed with `EPIPE`: its reader has gone.
+    static let outputClosed = Atomic<Bool>(false)
+
     static func out(_ text: String) {
-        guard !quiet.load(ordering: .relaxed) else { return }
-        try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
+        guard !quiet.load(ordering: .relaxed), !outputClosed.load(ordering: .relaxed) else { return }
+        if writeAll(text, to: STDOUT_FILENO) == EPIPE { outputClosed.store(true, ordering: .sequentiallyConsistent) }
     }
 
     static func error(_ text: String) {
         guard !quiet.load(ordering: .relaxed) else { return }
-        try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
+        _ = writeAll(text, to: STDERR_FILENO)
     }
 
     /// Whether standard output is a terminal (then progress is a live line redrawn in place).
     static var outputIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+
+    /// Turns a closed pipe into `EPIPE` from `write(2)` instead of SIGPIPE, whose default action kills the
+    /// process wherever it is (half-way through an epoch, with nothing saved).
+    static func ignoreBrokenPipe() {
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// Writes all of `text`, retrying on `EINTR`; returns 0, or the `errno` of the write that failed.
+    private static func writeAll(_ text: String, to descriptor: Int32) -> Int32 {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBytes { raw -> Int32 in
+            var written = 0
+            while written < raw.count {
+                // This is safe, because `written < raw.count`: the pointer and length stay inside `raw`.
+                let result = write(descriptor, raw.baseAddress! + written, raw.count - written)
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                written += result
+            }
+            return 0
+        }
+    }
 }

@@ -29,10 +29,10 @@ struct ParsedOptions {
         return text
     }
 
-    /// An integer value in `range`.
+    /// An integer value in `range`, in decimal digits (`DecimalNumber.integer`: no `+`, no hex, no spaces).
     func int(_ name: String, in range: ClosedRange<Int>) throws(UsageError) -> Int? {
         guard let text = string(name) else { return nil }
-        guard let value = Int(text) else {
+        guard let value = DecimalNumber.integer(text) else {
             throw .invalidValue(value: text, option: "--\(name)", reason: "must be an integer")
         }
         guard range.contains(value) else {

@@ -23,24 +23,44 @@ enum Ptrain {
 
     static var specs: [CommandSpec] { commands.map { $0.spec } }
 
+    static let rootUsage = "\(name) <subcommand> [options]"
+
+    /// Runs the process's own command line, refusing it when an argument is not valid UTF-8
+    /// (`ProcessArguments`), and returns the exit status. SIGPIPE is ignored first (`Console`).
+    static func main() -> ExitCode {
+        Console.ignoreBrokenPipe()
+        let arguments: [String]
+        do {
+            arguments = try ProcessArguments.decode(ProcessArguments.current())
+        } catch {
+            return report(.usage(error, usage: rootUsage, helpCommand: "\(name) --help"))
+        }
+        return main(arguments: arguments)
+    }
+
     /// Runs the command line `arguments` (without the program name) and returns the exit status.
     static func main(arguments: [String]) -> ExitCode {
         do {
             try dispatch(arguments)
             return .success
         } catch {
-            switch error {
-            case .usage(let error, let usage, let helpCommand):
-                Console.error("Error: \(error)\nUsage: \(usage)\n  See '\(helpCommand)' for more information.\n")
-                return .usage
-            case .runtime(.interrupted(let message)):
-                Console.error(message)
-                return .interrupted
-            case .runtime(let error):
-                Console.error("Error: \(error)\n")
-                if case .training(let cause) = error, case SessionError.diverged = cause { return .diverged }
-                return .failure
-            }
+            return report(error)
+        }
+    }
+
+    /// Prints `failure` and returns its exit status.
+    static func report(_ failure: Failure) -> ExitCode {
+        switch failure {
+        case .usage(let error, let usage, let helpCommand):
+            Console.error("Error: \(error)\nUsage: \(usage)\n  See '\(helpCommand)' for more information.\n")
+            return .usage
+        case .runtime(.interrupted(let message)):
+            Console.error(message)
+            return .interrupted
+        case .runtime(let error):
+            Console.error("Error: \(error)\n")
+            if case .training(let cause) = error, case SessionError.diverged = cause { return .diverged }
+            return .failure
         }
     }
 
@@ -52,7 +72,6 @@ enum Ptrain {
     }
 
     static func dispatch(_ arguments: [String]) throws(Failure) {
-        let rootUsage = "\(name) <subcommand> [options]"
         func usageFailure(_ error: UsageError) -> Failure {
             .usage(error, usage: rootUsage, helpCommand: "\(name) --help")
         }

@@ -22,6 +22,9 @@ enum UsageError: Error, Equatable, CustomStringConvertible {
     case conflictingOptions(option: String, other: String, reason: String)
     /// An option that only means something together with another (`--force` without `--resume`).
     case requiresOption(option: String, required: String)
+    /// Argument `index` of `argv` (the program name is 0) is not valid UTF-8; `escaped` shows it with every byte
+    /// outside printable ASCII as `\xHH`.
+    case invalidUTF8(index: Int, escaped: String)
 
     var description: String {
         switch self {
@@ -45,6 +48,8 @@ enum UsageError: Error, Equatable, CustomStringConvertible {
             return "Option '\(option)' cannot be used with '\(other)': \(reason)."
         case .requiresOption(let option, let required):
             return "Option '\(option)' requires '\(required)'."
+        case .invalidUTF8(let index, let escaped):
+            return "Argument \(index) is not valid UTF-8 ('\(escaped)'): ptrain takes paths and values in UTF-8 only."
         }
     }
 }

@@ -1,17 +1,19 @@
 import Foundation
 import Model
 
-/// `ptrain inspect`: what a checkpoint holds, without loading its weights into a network.
+/// `ptrain inspect`: what a checkpoint holds, without loading its weights into a network; or what a weights
+/// file (`weights.bin`) is.
 struct InspectCommand: Command {
     static let spec = CommandSpec(
         name: "inspect",
-        abstract: "Show what a checkpoint holds",
+        abstract: "Show what a checkpoint or weights file holds",
         discussion: """
             Prints a checkpoint's header (format version, network shape, configuration hash), its sections, the \
             training cursor (where a resumed run continues), the best test accuracy, the configuration and the \
             metrics of every finished epoch. Every section's CRC32 is verified, the weights' included, but the \
             weights are not decoded: inspecting is quick at any network size. A corrupt file is an error (exit \
-            status 1) naming the damaged section; it is never modified.
+            status 1) naming the damaged section; it is never modified. Given a weights file (weights.bin), prints \
+            its format, shape and configuration, its CRC32 verified.
             """,
         synopsis: "FILE",
         groups: [
@@ -29,13 +31,61 @@ struct InspectCommand: Command {
     }
 
     func run() throws(RuntimeError) {
+        let bytes: [UInt8]
+        do {
+            bytes = try Checkpoint.readBytes(path: checkpoint)
+        } catch {
+            throw .checkpoint(.checkpoint(error))
+        }
+        if WeightsFile.hasMagic(bytes) {
+            let config: RunConfig
+            let network: Network
+            do {
+                (config, network) = try WeightsFile.decode(bytes, path: checkpoint)
+            } catch {
+                throw .checkpoint(.weights(error))
+            }
+            Console.out(Self.renderWeights(bytes, config: config, network: network, path: checkpoint))
+            return
+        }
         let contents: Checkpoint
         do {
-            contents = try Checkpoint.read(path: checkpoint, weights: .skip)
+            contents = try Checkpoint.decode(bytes, path: checkpoint, weights: .skip)
         } catch {
             throw .checkpoint(.checkpoint(error))
         }
         Console.out(Self.render(contents, path: checkpoint))
+    }
+
+    /// The report on a weights file (`weights.bin`): format, shape, configuration. It holds no cursor, metrics or
+    /// best accuracy, so the report says where those are.
+    static func renderWeights(_ bytes: [UInt8], config: RunConfig, network: Network, path: String) -> String {
+        var lines: [String] = []
+        func field(_ name: String, _ value: String) { lines.append(TextLayout.padRight(name, 15) + value) }
+        let parameters =
+            network.inputs * network.hidden + network.hidden + network.hidden * network.outputs
+            + network.outputs
+        field("weights file", path)
+        field(
+            "format",
+            "PTRW \(WeightsFile.formatVersion) (weights only), \(bytes.count) bytes, "
+                + "CRC32 \(hex32(WeightsFile.storedChecksum(bytes))) verified")
+        field(
+            "network",
+            "\(network.inputs) inputs, \(network.hidden) hidden, \(network.outputs) outputs; "
+                + "\(parameters) parameters, Float32, canonical order")
+        field(
+            "trained with",
+            "\(config.name): \(config.epochs) \(config.epochs == 1 ? "epoch" : "epochs"), batch \(config.batch), "
+                + "seed \(config.seed), nudge \(config.nudge.rawValue), rule \(config.rule.rawValue), "
+                + "lr1 \(config.lr1), lr2 \(config.lr2)")
+        field(
+            "not stored",
+            "training cursor, metrics, best accuracy: see the run's checkpoints ('\(Ptrain.name) inspect "
+                + "latest.ckpt'); evaluate with '\(Ptrain.name) eval --checkpoint \(TrainCommand.shellQuoted(path))'")
+        lines += ["", "configuration"]
+        lines += config.jsonText().split(separator: "\n").map { "  " + $0 }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// The report; `path` is shown as given.

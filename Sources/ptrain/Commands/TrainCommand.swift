@@ -170,7 +170,7 @@ struct TrainCommand: Command {
         var probe = RunConfig()
         do {
             try probe.override(flag: key.flag, value: value)
-            try probe.validate(source: "--\(key.flag)")
+            try probe.validate(source: "--\(key.flag)", combinations: false)
         } catch {
             throw .invalidValue(value: value, option: "--\(key.flag)", reason: reason(error))
         }
@@ -239,6 +239,7 @@ struct TrainCommand: Command {
         let style: TrainingProgressPrinter.Style = Console.outputIsTerminal ? .terminal : .plain
         let progress = TrainingProgressPrinter(style: style, write: Console.out)
         progress.ranks = distribution?.size ?? 1
+        progress.standingCheckpointChanged = InterruptSignal.setStandingLine
         Console.out("configuration: \(start.configSource)\n")
         let setup = RunSetup(
             mode: start.mode, overwrite: overwrite, command: CommandLine.arguments,
@@ -439,12 +440,7 @@ struct TrainCommand: Command {
     static func interruptionMessage(
         checkpoint: String, cursor: TrainingCursor, config: RunConfig, runDirectory: String
     ) -> String {
-        let position =
-            cursor.isMidEpoch
-            ? "after batch \(cursor.batchesDone) of "
-                + "\(TrainingCursor.batchesPerEpoch(samples: cursor.epochSamples, batch: config.batch)) in epoch "
-                + "\(cursor.epoch)"
-            : "after epoch \(cursor.completedEpochs)"
+        let position = ProgressFormat.checkpointPosition(cursor, batch: config.batch)
         return "Interrupted: saved \(checkpoint) \(position).\n"
             + "Resume with: \(Ptrain.name) train --resume \(shellQuoted(runDirectory))\n"
     }

@@ -65,6 +65,29 @@ public enum ProgressFormat {
     /// The line printed after the start line when a run continues from a checkpoint:
     /// `resuming at epoch 2/3, batch 150/300 (1500/3000 samples, train 85.20% so far)` or
     /// `resuming at the start of epoch 3/5`.
+    /// Where a checkpoint was written: `after batch 150 of 300 in epoch 2`, or `after epoch 2`.
+    public static func checkpointPosition(_ cursor: TrainingCursor, batch: Int) -> String {
+        guard cursor.isMidEpoch else { return "after epoch \(cursor.completedEpochs)" }
+        let batches = TrainingCursor.batchesPerEpoch(samples: cursor.epochSamples, batch: batch)
+        return "after batch \(cursor.batchesDone) of \(batches) in epoch \(cursor.epoch)"
+    }
+
+    /// What a second Ctrl-C prints: the checkpoint that stands, at `path` written at `cursor`; nil `path`
+    /// and `cursor` when none has been written yet, nil `path` alone when the run resumed from a checkpoint and
+    /// has written none since.
+    ///
+    ///     Interrupted again: exiting at once. The checkpoint that stands is runs/x/latest.ckpt, written after
+    ///     batch 150 of 300 in epoch 2.
+    public static func standingCheckpointLine(path: String?, cursor: TrainingCursor?, batch: Int) -> String {
+        let start = "Interrupted again: exiting at once. "
+        guard let cursor else { return start + "No checkpoint written yet.\n" }
+        let position = checkpointPosition(cursor, batch: batch)
+        guard let path else {
+            return start + "No checkpoint written since resuming: the one resumed from stands (\(position)).\n"
+        }
+        return start + "The checkpoint that stands is \(path), written \(position).\n"
+    }
+
     public static func resumeLine(_ cursor: TrainingCursor, epochs: Int, batch: Int) -> String {
         guard cursor.isMidEpoch else { return "resuming at the start of epoch \(cursor.epoch)/\(epochs)" }
         let batches = TrainingCursor.batchesPerEpoch(samples: cursor.epochSamples, batch: batch)

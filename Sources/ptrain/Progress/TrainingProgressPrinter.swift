@@ -1,3 +1,4 @@
+import Foundation
 import Model
 
 /// Prints training progress. On a terminal, a live line per epoch redrawn in place with `\r` (at most
@@ -28,6 +29,10 @@ public final class TrainingProgressPrinter: TrainingObserver {
     private var liveLineShown = false
     /// Ranks of a distributed run (1: a single process), for the start line.
     public var ranks = 1
+    /// Receives, on the training thread, the line a second Ctrl-C is to print whenever the checkpoint that
+    /// stands changes (`ProgressFormat.standingCheckpointLine`): at the start, on resuming, and after each
+    /// `latest.ckpt` written.
+    public var standingCheckpointChanged: (String) -> Void = { _ in }
 
     /// `write` receives finished text (newlines included); `now` is a monotonic clock in seconds.
     public init(style: Style, write: @escaping (String) -> Void, now: @escaping () -> Double = monotonicSeconds) {
@@ -44,10 +49,19 @@ public final class TrainingProgressPrinter: TrainingObserver {
             ProgressFormat.runStartLine(
                 config: config, threads: threads, runDirectory: runDirectory, trainSamples: trainSamples,
                 testSamples: testSamples, ranks: ranks) + "\n")
+        standingCheckpointChanged(ProgressFormat.standingCheckpointLine(path: nil, cursor: nil, batch: batch))
     }
 
     public func runResumed(at cursor: TrainingCursor) {
         write(ProgressFormat.resumeLine(cursor, epochs: epochs, batch: batch) + "\n")
+        standingCheckpointChanged(ProgressFormat.standingCheckpointLine(path: nil, cursor: cursor, batch: batch))
+    }
+
+    /// Only `latest.ckpt` counts: it is what `--resume RUN_DIR` continues from (the epoch and best copies are
+    /// written with it).
+    public func checkpointWritten(path: String, cursor: TrainingCursor) {
+        guard (path as NSString).lastPathComponent == RunDirectory.latest else { return }
+        standingCheckpointChanged(ProgressFormat.standingCheckpointLine(path: path, cursor: cursor, batch: batch))
     }
 
     public func batchFinished(epoch: Int, samplesDone: Int, samplesTotal: Int, correct: Int, elapsedSeconds: Double) {

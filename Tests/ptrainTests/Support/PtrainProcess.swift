@@ -90,3 +90,33 @@ enum PtrainProcess {
         return url
     }
 }
+
+extension PtrainProcess {
+    /// Runs `/bin/sh -c script binary` in `directory`, with `PTRAIN_DATA` removed: for command lines that a
+    /// `Process` cannot pass, such as arguments that are not valid UTF-8 (`$(printf 'run\377')`). Output goes to
+    /// files outside `directory`, so the directory holds only what the child created.
+    static func runShell(_ script: String, binary: URL, in directory: URL) throws -> ProcessResult {
+        let scratch = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let outURL = scratch.appendingPathComponent(".stdout")
+        let errURL = scratch.appendingPathComponent(".stderr")
+        try Data().write(to: outURL)
+        try Data().write(to: errURL)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script, binary.path]
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["PTRAIN_DATA"] = nil
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        try process.run()
+        process.waitUntilExit()
+        return ProcessResult(
+            status: process.terminationStatus,
+            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+}
