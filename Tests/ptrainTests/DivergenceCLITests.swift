@@ -54,8 +54,11 @@ struct DivergenceCLITests {
         let before = try names.map { try Data(contentsOf: run.appendingPathComponent($0)) }
         let listing = try FileManager.default.contentsOfDirectory(atPath: run.path).sorted()
 
+        // A changed learning rate makes the continuation a fork, which goes to a new directory.
+        let fork = URL(fileURLWithPath: run.path + "-fork")
+        defer { try? FileManager.default.removeItem(at: fork) }
         let diverging = try PtrainProcess.run(
-            ["train", "--resume", run.path, "--epochs", "2", "--lr2", "1e8", "--force"] + common)
+            ["train", "--resume", run.path, "--epochs", "2", "--lr2", "1e8", "--force", "--out", fork.path] + common)
         #expect(diverging.status == 3)
         #expect(
             diverging.stderr

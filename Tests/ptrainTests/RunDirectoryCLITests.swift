@@ -392,3 +392,36 @@ extension RunDirectoryCLITests {
         }
     }
 }
+
+extension RunDirectoryCLITests {
+    @Test("resume on data other than the checkpoint's is refused naming both fingerprints, unless told otherwise")
+    func resumeOnOtherDataRefused() throws {
+        try CheckpointCLITests.withDirectory { scratch in
+            let run = scratch.appendingPathComponent("run")
+            let data = try CheckpointCLITests.data()
+            #expect(try Self.train(try Self.arguments(epochs: 1) + ["--out", run.path], in: scratch).status == 0)
+            let latest = run.appendingPathComponent("latest.ckpt")
+            var checkpoint = try Checkpoint.read(path: latest.path)
+            let recorded = try #require(checkpoint.data)
+            #expect(try Self.identity(run).data == recorded.description)
+            // The checkpoint as a run on other training images would have written it.
+            checkpoint.data?.train.imagesCRC ^= 1
+            let other = scratch.appendingPathComponent("other")
+            try FileManager.default.createDirectory(at: other, withIntermediateDirectories: false)
+            let otherLatest = other.appendingPathComponent("latest.ckpt")
+            try checkpoint.write(to: otherLatest.path)
+            let before = try Self.snapshot(other)
+            let refused = try Self.train(["--resume", other.path, "--epochs", "2", "--data", data], in: scratch)
+            #expect(refused.status == 1)
+            #expect(
+                refused.stderr
+                    == "Error: \(otherLatest.path): recorded on other data: the checkpoint has \(checkpoint.data!), "
+                    + "this data is \(recorded); pass --allow-other-data to use it anyway\n")
+            #expect(try Self.snapshot(other) == before)
+            let allowed = try Self.train(
+                ["--resume", other.path, "--epochs", "2", "--data", data, "--allow-other-data"], in: scratch)
+            #expect(allowed.status == 0, "\(allowed)")
+            #expect(try Checkpoint.read(path: otherLatest.path, weights: .skip).data == recorded)
+        }
+    }
+}

@@ -46,7 +46,7 @@ struct StopCLITests {
             try pipe.fileHandleForReading.close()
             process.waitUntilExit()
             let stderr = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
-            #expect(String(decoding: first, as: UTF8.self).hasPrefix("run mnist-800: hidden 32, "))
+            #expect(String(decoding: first, as: UTF8.self).hasPrefix("configuration: built-in defaults "))
             #expect(process.terminationReason == .exit, "killed by a signal (SIGPIPE?): \(stderr)")
             #expect(process.terminationStatus == 130, "\(stderr)")
 

@@ -79,6 +79,8 @@ public struct TrainingSession {
             return try startingState(train: train)
         }
 
+        // What the run trains and evaluates on, in every checkpoint and in run.json (`DataFingerprint`).
+        let fingerprint = DataFingerprint(train: train, test: test)
         let directory = RunDirectory(path: runDirectory)
         // The directory is locked for the whole run (by rank 0 in a group) and checked before anything is
         // written; a continued run's first writes wait for its first checkpoint, so a resume that fails before
@@ -100,7 +102,8 @@ public struct TrainingSession {
             } catch {
                 throw .directory(error)
             }
-            startWrites = try self.startWrites(network: network, cursor: cursor, records: records, in: directory)
+            startWrites = try self.startWrites(
+                network: network, cursor: cursor, records: records, data: fingerprint, in: directory)
             if case .continuing = setup.mode { return }
             try write { () throws(FileWriteError) in
                 for file in startWrites { try AtomicFile.write(file.bytes, to: file.path) }
@@ -138,9 +141,12 @@ public struct TrainingSession {
                 if let distribution {
                     try Checkpoint.writeTogether(
                         network: network, config: config, cursor: cursor, records: records, distribution: distribution,
-                        path: path)
+                        path: path, data: fingerprint)
                 } else {
-                    try Checkpoint(network: network, config: config, cursor: cursor, records: records).write(to: path)
+                    try Checkpoint(
+                        network: network, config: config, cursor: cursor, records: records, data: fingerprint
+                    )
+                    .write(to: path)
                 }
             }
             lastCheckpoint = DispatchTime.now().uptimeNanoseconds
@@ -197,7 +203,7 @@ public struct TrainingSession {
             cursor = .start(epoch: epoch + 1, epochSamples: train.count)
             try flushStartWrites()
             try finishEpoch(
-                epoch, network: network, cursor: cursor, records: records, directory: directory,
+                epoch, network: network, cursor: cursor, records: records, data: fingerprint, directory: directory,
                 improved: previousBest.map { record.testSpikeAccuracy > $0.testSpikeAccuracy } ?? true,
                 observer: observer)
             lastCheckpoint = DispatchTime.now().uptimeNanoseconds
@@ -246,21 +252,20 @@ public struct TrainingSession {
     /// at an epoch boundary, `weights.bin` from the checkpoint's weights. Checks a continued run against the
     /// directory first (`RunDirectory.checkContinuation`).
     private func startWrites(
-        network: Network, cursor: TrainingCursor, records: [EpochRecord], in directory: RunDirectory
-    )
-        throws(SessionError) -> [(path: String, bytes: [UInt8])]
-    {
+        network: Network, cursor: TrainingCursor, records: [EpochRecord], data fingerprint: DataFingerprint,
+        in directory: RunDirectory
+    ) throws(SessionError) -> [(path: String, bytes: [UInt8])] {
         var identity: RunIdentity
         let everyText = setup.checkpointEvery
         switch setup.mode {
         case .fresh:
             identity = RunIdentity(
-                config: config, data: nil, parent: nil, keep: checkpoints.keep, checkpointEvery: everyText,
-                command: setup.command)
+                config: config, data: fingerprint.description, parent: nil, keep: checkpoints.keep,
+                checkpointEvery: everyText, command: setup.command)
         case .fork(let parent):
             identity = RunIdentity(
-                config: config, data: nil, parent: parent, keep: checkpoints.keep, checkpointEvery: everyText,
-                command: setup.command)
+                config: config, data: fingerprint.description, parent: parent, keep: checkpoints.keep,
+                checkpointEvery: everyText, command: setup.command)
         case .continuing:
             guard let checkpoint = resumingFrom else { throw .invalidData("a continued run needs its checkpoint") }
             let recorded: RunIdentity?
@@ -272,10 +277,11 @@ public struct TrainingSession {
             identity =
                 recorded
                 ?? RunIdentity(
-                    config: config, data: nil, parent: nil, keep: checkpoints.keep, checkpointEvery: everyText,
-                    command: [])
+                    config: config, data: fingerprint.description, parent: nil, keep: checkpoints.keep,
+                    checkpointEvery: everyText, command: [])
             identity.keep = checkpoints.keep
             identity.checkpointEvery = everyText
+            identity.data = fingerprint.description
             identity.invocations.append(.now(setup.command))
         }
         var files: [(path: String, bytes: [UInt8])] = [
@@ -295,8 +301,8 @@ public struct TrainingSession {
     /// every rank writes its shards of `latest.ckpt`; rank 0, which holds the whole network after the
     /// evaluation, writes the rest (the same bytes a single process writes).
     private func finishEpoch(
-        _ epoch: Int, network: Network, cursor: TrainingCursor, records: [EpochRecord], directory: RunDirectory,
-        improved: Bool, observer: any TrainingObserver
+        _ epoch: Int, network: Network, cursor: TrainingCursor, records: [EpochRecord], data: DataFingerprint,
+        directory: RunDirectory, improved: Bool, observer: any TrainingObserver
     ) throws(SessionError) {
         let latest = directory.file(RunDirectory.latest)
         var copies: [String] = []
@@ -306,12 +312,13 @@ public struct TrainingSession {
             try write { () throws(FileWriteError) in
                 try Checkpoint.writeTogether(
                     network: network, config: config, cursor: cursor, records: records, distribution: distribution,
-                    path: latest)
+                    path: latest, data: data)
             }
         }
         try leaderWrite { () throws(SessionError) in
             try write { () throws(FileWriteError) in
-                let bytes = Checkpoint(network: network, config: config, cursor: cursor, records: records).encoded()
+                let bytes = Checkpoint(network: network, config: config, cursor: cursor, records: records, data: data)
+                    .encoded()
                 for path in (distribution == nil ? [latest] : []) + copies { try AtomicFile.write(bytes, to: path) }
                 try WeightsFile.write(network: network, config: config, to: directory.file(RunDirectory.weights))
                 try AtomicFile.write(text: MetricsTable.csv(records), to: directory.file(RunDirectory.metrics))

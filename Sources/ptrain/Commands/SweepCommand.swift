@@ -281,6 +281,13 @@ struct SweepCommand: Command {
             Console.out("h\(size): finished earlier, skipped\n")
             return true
         case .partial(let saved):
+            do {
+                try DataFingerprint.requireMatch(
+                    recorded: saved.data, actual: DataFingerprint(of: mnist, config: saved.config),
+                    path: (directory as NSString).appendingPathComponent(RunDirectory.latest))
+            } catch {
+                throw .checkpoint(.checkpoint(error))
+            }
             checkpoint = saved
             Console.out("h\(size): resuming from epoch \(saved.cursor.epoch)\n")
         case .fresh:

@@ -63,6 +63,9 @@ struct TrainCommand: Command {
                         "With --resume: accept configuration overrides that change the run's weights or metrics "
                             + "(a fork: it needs a new --out)"),
                     OptionSpec(
+                        "allow-other-data", value: nil,
+                        "With --resume: continue even when the checkpoint was recorded on other data than this"),
+                    OptionSpec(
                         "overwrite", value: nil,
                         "Start a new run in a directory that holds another run or other files: they are first "
                             + "moved, untouched, to DIR.replaced-N"),
@@ -92,6 +95,8 @@ struct TrainCommand: Command {
     let checkpointEvery: String?
     /// `--overwrite`: a new run may move a directory's old contents aside.
     let overwrite: Bool
+    /// `--allow-other-data`: resume even when the checkpoint's data fingerprint differs from this data's.
+    let allowOtherData: Bool
     /// `--distributed`: this process is one rank of an MPI job.
     let distributed: Bool
 
@@ -108,6 +113,7 @@ struct TrainCommand: Command {
         if let checkpointEvery { _ = try Self.interval(checkpointEvery) }
         keep = try options.int("keep", in: 0...1_000_000)
         overwrite = options.contains("overwrite")
+        allowOtherData = options.contains("allow-other-data")
         var overrides: [(key: ConfigKey, value: String)] = []
         for (name, value) in options.occurrences {
             guard let key = RunConfig.keys.first(where: { $0.flag == name }), let value else { continue }
@@ -230,6 +236,17 @@ struct TrainCommand: Command {
         }
         let directory = try wrapData { () throws(DataError) in try DataAccess.locate(explicit: data) }
         let mnist = try wrapData { () throws(DataError) in try DataAccess.load(directory: directory) }
+        if let checkpoint = start.checkpoint, !allowOtherData {
+            // The data as the checkpoint's run used it (its own limits), so a fork that changes a limit still
+            // checks that the files are the same.
+            do {
+                try DataFingerprint.requireMatch(
+                    recorded: checkpoint.data, actual: DataFingerprint(of: mnist, config: checkpoint.config),
+                    path: start.checkpointPath ?? "")
+            } catch {
+                throw .checkpoint(.checkpoint(error))
+            }
+        }
         return (start, MNIST(train: mnist.train.prefix(config.trainLimit), test: mnist.test.prefix(config.testLimit)))
     }
 
