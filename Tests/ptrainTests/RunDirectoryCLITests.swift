@@ -362,7 +362,7 @@ struct RunDirectoryCLITests {
 }
 
 extension RunDirectoryCLITests {
-    @Test("a file a command would replace must be of its kind: bench --out, a run file that is a directory")
+    @Test("a file a command would replace must be of its kind: bench, average and report outputs, a run's files")
     func filesOfAnotherKindAreNotReplaced() throws {
         try CheckpointCLITests.withDirectory { scratch in
             let run = scratch.appendingPathComponent("run")
@@ -376,6 +376,40 @@ extension RunDirectoryCLITests {
                     == "Error: \(latest.path): exists and is a ptrain checkpoint, not a JSON file; refusing to replace "
                     + "it (move it away or choose another path)\n")
             #expect(try Data(contentsOf: latest) == before)
+
+            let weights = run.appendingPathComponent("weights.bin")
+            let weightsBefore = try Data(contentsOf: weights)
+            let average = try ChildProcess.run(
+                ["average", run.path, "--epochs", "1", "--out", weights.path], in: scratch)
+            #expect(average.status == 1)
+            #expect(
+                average.stderr
+                    == "Error: \(weights.path): is one of a run's own files; the averaged weights go to another file "
+                    + "(--out)\n")
+            #expect(try Data(contentsOf: weights) == weightsBefore)
+            let notes = scratch.appendingPathComponent("notes.bin")
+            try Data("my notes".utf8).write(to: notes)
+            let onNotes = try ChildProcess.run(
+                ["average", run.path, "--epochs", "1", "--out", notes.path], in: scratch)
+            #expect(onNotes.status == 1)
+            #expect(
+                onNotes.stderr
+                    == "Error: \(notes.path): exists and is a text file, not a ptrain weights file; refusing to replace "
+                    + "it (move it away or choose another path)\n")
+            #expect(try Data(contentsOf: notes) == Data("my notes".utf8))
+
+            let figures = scratch.appendingPathComponent("figures")
+            try FileManager.default.createDirectory(at: figures, withIntermediateDirectories: false)
+            let curve = figures.appendingPathComponent("learning-curve.svg")
+            try weightsBefore.write(to: curve)
+            let report = try ChildProcess.run(
+                ["report", run.path, "--out", figures.path, "--data", try CheckpointCLITests.data()], in: scratch)
+            #expect(report.status == 1)
+            #expect(
+                report.stderr
+                    == "Error: \(curve.path): exists and is a ptrain weights file, not an SVG image; refusing to "
+                    + "replace it (move it away or choose another path)\n")
+            #expect(try Self.snapshot(figures) == ["learning-curve.svg": weightsBefore])
 
             let best = run.appendingPathComponent("best.ckpt")
             try FileManager.default.removeItem(at: best)

@@ -13,7 +13,7 @@ import Foundation
 extension RunDirectory {
     /// Whether `name` is one of the files a run writes (its identity, configuration, metrics, weights,
     /// checkpoints, the sweep's early-stop marker), so that a directory holding one holds a run.
-    static func isRunFile(_ name: String) -> Bool {
+    public static func isRunFile(_ name: String) -> Bool {
         [RunIdentity.fileName, configuration, metrics, weights, latest, best, "early-stopped"].contains(name)
             || epoch(ofCheckpoint: name) != nil
     }

@@ -65,6 +65,7 @@ struct AverageCommand: Command {
         }
         let name = "average-e\(epochs.lowerBound)-\(epochs.upperBound).bin"
         let destination = out ?? (runDirectory as NSString).appendingPathComponent(name)
+        try Self.requireReplaceable(destination, by: averaged.config)
         do {
             try WeightsFile.write(network: averaged.network, config: averaged.config, to: destination)
         } catch {
@@ -74,5 +75,33 @@ struct AverageCommand: Command {
             "averaged the weights of \(paths.count) checkpoints (epochs \(epochs.lowerBound)–\(epochs.upperBound)) "
                 + "into \(destination)\nEvaluate with: \(Ptrain.name) eval --checkpoint "
                 + "\(TrainCommand.shellQuoted(destination))\n")
+    }
+
+    /// The averaged weights may replace only an earlier average of the same run: never one of a run's own files
+    /// (`weights.bin`, a checkpoint), a file of another kind, or another run's weights.
+    static func requireReplaceable(_ destination: String, by config: RunConfig) throws(RuntimeError) {
+        let name = (destination as NSString).lastPathComponent
+        if RunDirectory.isRunFile(name) {
+            throw .output(
+                "\(destination): is one of a run's own files; the averaged weights go to another file (--out)")
+        }
+        do {
+            try FileKind.weights.requireReplaceable(destination)
+        } catch {
+            throw .output(error.description)
+        }
+        guard FileManager.default.fileExists(atPath: destination) else { return }
+        let existing: RunConfig
+        do {
+            existing = try WeightsFile.read(path: destination).config
+        } catch {
+            throw .output(
+                "\(destination): exists and cannot be read as a weights file (\(error)); refusing to replace it")
+        }
+        if let key = existing.differingKeys(from: config, ignoring: ["epochs"]).first {
+            throw .output(
+                "\(destination): holds the weights of another run (its \(key) differs); refusing to replace it (move "
+                    + "it away or choose another --out)")
+        }
     }
 }

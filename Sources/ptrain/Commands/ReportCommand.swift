@@ -53,6 +53,12 @@ struct ReportCommand: Command {
             throw .missingFile(path: weightsPath, role: "weights")
         }
         let records = try Self.readMetrics(metricsPath)
+        // Checked before the evaluation: each figure may only replace a file of its own kind.
+        do {
+            for (name, kind) in Self.outputs { try kind.requireReplaceable(path(name)) }
+        } catch {
+            throw .output(error.description)
+        }
         let (config, network): (RunConfig, Network)
         do {
             (config, network) = try WeightsFile.read(path: weightsPath)
@@ -105,6 +111,11 @@ struct ReportCommand: Command {
     }
 
     private func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
+
+    /// The files `report` writes, with their kinds.
+    static let outputs: [(String, FileKind)] = [
+        ("learning-curve.svg", .svg), ("confusion.svg", .svg), ("confusion.txt", .text), ("weights.png", .png),
+    ]
 
     /// Reads and checks metrics.csv (`MetricsTable.read`): any problem is one line naming the file and line.
     static func readMetrics(_ path: String) throws(RuntimeError) -> [EpochRecord] {
