@@ -6,11 +6,12 @@ import Foundation
 /// run may change as it continues), the data it was trained on, when and by which command it was created,
 /// the checkpoint it was forked from (if any), and the settings that shape its files on disk (`keep`, the
 /// checkpoint interval), so that no later invocation deletes what an earlier one kept.
-public struct RunIdentity: Codable, Sendable, Equatable {
+public struct RunIdentity: IdentityFile, Sendable, Equatable {
     /// The file's name in the run directory.
     public static let fileName = "run.json"
-    /// The layout of this file; a reader refuses a newer one.
+    /// The layout of this file; a reader refuses another one.
     public static let currentFormat = 1
+    public static let kind = "a run identity file"
 
     /// Where a forked run came from.
     public struct Parent: Codable, Sendable, Equatable {
@@ -105,7 +106,19 @@ public struct RunIdentity: Codable, Sendable, Equatable {
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)
     }
+}
 
+/// A small JSON file that says what a directory holds (`run.json`, `sweep.json`): versioned, written as pretty
+/// JSON with sorted keys, read with one-line errors.
+public protocol IdentityFile: Codable {
+    /// The layout this ptrain writes and reads; a file of another format is refused.
+    static var currentFormat: Int { get }
+    /// What the file is, for messages (`a run identity file`).
+    static var kind: String { get }
+    var format: Int { get }
+}
+
+extension IdentityFile {
     /// The file's text: pretty JSON with sorted keys and a final newline.
     public func jsonText() -> String {
         let encoder = JSONEncoder()
@@ -116,7 +129,7 @@ public struct RunIdentity: Codable, Sendable, Equatable {
     }
 
     /// Reads `path`; nil when there is no such file.
-    public static func read(path: String) throws(RunDirectoryError) -> RunIdentity? {
+    public static func read(path: String) throws(RunDirectoryError) -> Self? {
         let bytes: [UInt8]
         do {
             bytes = try FileContents.bytes(atPath: path)
@@ -124,11 +137,11 @@ public struct RunIdentity: Codable, Sendable, Equatable {
             if error.reason == "no such file" { return nil }
             throw .unreadableIdentity(path: path, reason: error.reason)
         }
-        let identity: RunIdentity
+        let identity: Self
         do {
-            identity = try JSONDecoder().decode(RunIdentity.self, from: Data(bytes))
+            identity = try JSONDecoder().decode(Self.self, from: Data(bytes))
         } catch {
-            throw .unreadableIdentity(path: path, reason: "not a run identity file (\(Self.decodingReason(error)))")
+            throw .unreadableIdentity(path: path, reason: "not \(kind) (\(decodingReason(error)))")
         }
         guard identity.format == currentFormat else {
             throw .unreadableIdentity(

@@ -6,9 +6,10 @@ import Foundation
 /// It records every configuration key but `hidden` (each size's own) and `epochs` (a later invocation may
 /// train longer), the settings that shape the files on disk or the results (`keep`, `patience`), and every
 /// invocation.
-public struct SweepIdentity: Codable, Sendable, Equatable {
+public struct SweepIdentity: IdentityFile, Sendable, Equatable {
     public static let fileName = "sweep.json"
     public static let currentFormat = 1
+    public static let kind = "a sweep identity file"
     /// Keys a later invocation may change.
     public static let changeableKeys: Set<String> = ["hidden", "epochs"]
 
@@ -40,32 +41,5 @@ public struct SweepIdentity: Codable, Sendable, Equatable {
             if recorded != given[key.name] { return (key.name, recorded, given[key.name] ?? "") }
         }
         return nil
-    }
-
-    public func jsonText() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        // Encoding strings, integers and arrays cannot fail.
-        let data = (try? encoder.encode(self)) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
-    }
-
-    /// Reads `path`; nil when there is no such file.
-    public static func read(path: String) throws(RunDirectoryError) -> SweepIdentity? {
-        let bytes: [UInt8]
-        do {
-            bytes = try FileContents.bytes(atPath: path)
-        } catch {
-            if error.reason == "no such file" { return nil }
-            throw .unreadableIdentity(path: path, reason: error.reason)
-        }
-        guard let identity = try? JSONDecoder().decode(SweepIdentity.self, from: Data(bytes)) else {
-            throw .unreadableIdentity(path: path, reason: "not a sweep identity file")
-        }
-        guard identity.format == currentFormat else {
-            throw .unreadableIdentity(
-                path: path, reason: "format \(identity.format) is not \(currentFormat), the one this ptrain reads")
-        }
-        return identity
     }
 }
