@@ -459,3 +459,48 @@ extension RunDirectoryCLITests {
         }
     }
 }
+
+extension RunDirectoryCLITests {
+    /// What a run killed by SIGKILL before its first checkpoint leaves: its identity and configuration only.
+    static func leaveOnlyIdentity(_ run: URL) throws {
+        for name in try FileManager.default.contentsOfDirectory(atPath: run.path)
+        where !["run.json", "config.json", DirectoryLock.fileName].contains(name) {
+            try FileManager.default.removeItem(at: run.appendingPathComponent(name))
+        }
+    }
+
+    @Test("a run killed before its first checkpoint: train says there is nothing to resume; a sweep starts it again")
+    func killedBeforeFirstCheckpoint() throws {
+        try CheckpointCLITests.withDirectory { scratch in
+            let run = scratch.appendingPathComponent("run")
+            #expect(try Self.train(try Self.arguments(epochs: 1) + ["--out", run.path], in: scratch).status == 0)
+            try Self.leaveOnlyIdentity(run)
+            let created = try Self.identity(run).created
+            let again = try Self.train(try Self.arguments(epochs: 1) + ["--out", run.path], in: scratch)
+            #expect(again.status == 1)
+            #expect(
+                again.stderr
+                    == "Error: \(run.path): holds another run (created \(created), mnist-800, hidden 64, seed 5, no "
+                    + "latest.ckpt); it has no checkpoint to resume: choose another '--out', or add '--overwrite' to "
+                    + "move it aside\n")
+            let inPlace = try Self.train(
+                ["--resume", run.path, "--overwrite", "--data", try CheckpointCLITests.data()], in: scratch)
+            #expect(inPlace.status == 1)
+
+            let sweep = scratch.appendingPathComponent("sweep")
+            let command = [
+                "sweep", "--hidden", "32", "--seed", "5", "--train-limit", "500", "--test-limit", "200", "--epochs",
+                "1",
+                "--threads", "2", "--data", try CheckpointCLITests.data(), "--out", sweep.path,
+            ]
+            #expect(try ChildProcess.run(command, in: scratch).status == 0)
+            let size = sweep.appendingPathComponent("h32")
+            try Self.leaveOnlyIdentity(size)
+            let before = try Self.snapshot(size)
+            let resumed = try ChildProcess.run(command, in: scratch)
+            #expect(resumed.status == 0, "\(resumed)")
+            #expect(try Self.snapshot(URL(fileURLWithPath: size.path + ".replaced-1")) == before)
+            #expect(FileManager.default.fileExists(atPath: size.appendingPathComponent("latest.ckpt").path))
+        }
+    }
+}

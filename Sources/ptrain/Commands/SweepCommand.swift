@@ -301,8 +301,11 @@ struct SweepCommand: Command {
             data: MNIST(train: mnist.train.prefix(runConfig.trainLimit), test: mnist.test.prefix(runConfig.testLimit)),
             threads: threads, runDirectory: directory, checkpoints: CheckpointPolicy(every: .seconds(600), keep: keep),
             resumingFrom: checkpoint,
+            // A size without a checkpoint whose directory holds files (a run killed before its first checkpoint)
+            // starts again; its files move aside to h<H>.replaced-N.
             setup: RunSetup(
-                mode: checkpoint == nil ? .fresh : .continuing, command: CommandLine.arguments, checkpointEvery: "10m"))
+                mode: checkpoint == nil ? .fresh : .continuing, overwrite: checkpoint == nil,
+                command: CommandLine.arguments, checkpointEvery: "10m"))
         let outcome: TrainingSession.Outcome
         do {
             outcome = try session.run(

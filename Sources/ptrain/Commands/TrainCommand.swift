@@ -291,6 +291,10 @@ struct TrainCommand: Command {
     static func hint(_ refusal: RunDirectoryError, directory: String) -> String {
         switch refusal {
         case .holdsAnotherRun:
+            let latest = RunDirectory(path: directory).file(RunDirectory.latest)
+            guard FileManager.default.fileExists(atPath: latest) else {
+                return "; it has no checkpoint to resume: choose another '--out', or add '--overwrite' to move it aside"
+            }
             return "; resume it with '\(Ptrain.name) train --resume \(shellQuoted(directory))', choose another "
                 + "'--out', or add '--overwrite' to move it aside"
         case .notEmpty: return "; choose another '--out', or add '--overwrite' to move its contents aside"
@@ -372,6 +376,11 @@ struct TrainCommand: Command {
         let inPlace = Self.samePath(target, source.directory)
         let mode: RunSetup.Mode
         if inPlace && isLatest && changed.isEmpty {
+            guard !overwrite else {
+                throw .resume(
+                    "--overwrite starts a new run; continuing \(source.directory) in place moves nothing aside (a fork "
+                        + "into another '--out' may use it)")
+            }
             mode = .continuing
         } else if inPlace {
             let why =
@@ -388,7 +397,8 @@ struct TrainCommand: Command {
                     epochsDone: checkpoint.cursor.completedEpochs, batchesDone: checkpoint.cursor.batchesDone,
                     changedKeys: changed))
         }
-        let (checkpoints, every) = try checkpointPolicy(recorded: recorded)
+        // A fork writes a new directory: the parent's settings are its defaults, and it may keep fewer files.
+        let (checkpoints, every) = try checkpointPolicy(recorded: recorded, mayShrink: mode != .continuing)
         return Start(
             config: config, runDirectory: target, checkpoint: checkpoint, checkpointPath: source.checkpoint,
             mode: mode, configSource: "from \(source.checkpoint)", checkpoints: checkpoints, checkpointEvery: every)
@@ -396,9 +406,11 @@ struct TrainCommand: Command {
 
     /// `--keep` and `--checkpoint-every`, or the values `recorded` in the run's `run.json`, or the defaults. A
     /// run's `keep` may only grow: a smaller one would delete epoch checkpoints an earlier invocation kept.
-    func checkpointPolicy(recorded: RunIdentity?) throws(RuntimeError) -> (CheckpointPolicy, String) {
+    func checkpointPolicy(recorded: RunIdentity?, mayShrink: Bool = false) throws(RuntimeError) -> (
+        CheckpointPolicy, String
+    ) {
         let keep = self.keep ?? recorded?.keep ?? CheckpointPolicy.defaultKeep
-        if let recorded, keep < recorded.keep {
+        if let recorded, keep < recorded.keep, !mayShrink {
             throw .resume(
                 "--keep \(keep) is fewer than the \(recorded.keep) epoch checkpoints this run keeps (recorded in "
                     + "\(RunIdentity.fileName)): it would delete files an earlier invocation kept; a run's --keep can "
