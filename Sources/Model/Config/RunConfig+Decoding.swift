@@ -49,13 +49,9 @@ extension RunConfig: Decodable {
     public static func load(path: String) throws(ConfigError) -> RunConfig {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = try FileContents.data(atPath: path)
         } catch {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            let reason =
-                !exists ? "no such file" : isDirectory.boolValue ? "is a directory" : "\(error.localizedDescription)"
-            throw .unreadable(path: path, reason: reason)
+            throw .unreadable(path: path, reason: error.reason)
         }
         return try decode(data, source: path)
     }
