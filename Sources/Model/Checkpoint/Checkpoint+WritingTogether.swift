@@ -1,4 +1,3 @@
-import CZlib
 import Foundation
 import Parallel
 
@@ -59,7 +58,7 @@ extension Checkpoint {
             let tail = network.outputBias.array.prefix(network.outputs).flatMap { $0.bitPattern.littleEndianBytes }
             var crc = CRC32.checksum(prefix[(prefix.count - 12)...])
             func combine(_ next: UInt32, length: Int) {
-                crc = UInt32(crc32_combine(UInt(crc), UInt(next), length))
+                crc = CRC32.combine(crc, next, secondLength: length)
             }
             for row in 0..<network.inputs {
                 for rank in 0..<distribution.size {
