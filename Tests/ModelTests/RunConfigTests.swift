@@ -73,14 +73,14 @@ struct RunConfigTests {
         }
     }
 
-    @Test("command-line overrides use the flag names")
+    @Test("overrides from text use the JSON key names")
     func overrides() throws {
         var config = RunConfig()
-        try config.override(flag: "time-steps", value: "12")
-        try config.override(flag: "tau-m", value: "null")
-        try config.override(flag: "lr-decay", value: "0.5")
+        try config.override(key: "timeSteps", value: "12", source: "test")
+        try config.override(key: "tauM", value: "null", source: "test")
+        try config.override(key: "lrDecay", value: "0.5", source: "test")
         #expect(config.timeSteps == 12 && config.tauM == nil && config.lrDecay == 0.5)
-        #expect(throws: ConfigError.self) { try config.override(flag: "hidden", value: "1.5") }
+        #expect(throws: ConfigError.self) { try config.override(key: "hidden", value: "1.5", source: "test") }
     }
 
     @Test("learning-rate decay and automatic shard counts")
@@ -117,14 +117,13 @@ struct RunConfigTests {
             ("hidden", "+100", "an integer"),
             ("hidden", "1e3", "an integer"),
             ("hidden", " 100", "an integer"),
-            ("tau-m", "inf", "a finite decimal number within Float's range"),
-            ("train-limit", "0x10", "an integer or null"),
+            ("tauM", "inf", "a finite decimal number within Float's range"),
+            ("trainLimit", "0x10", "an integer or null"),
         ])
-    func nonDecimalNumbers(flag: String, text: String, expected: String) {
+    func nonDecimalNumbers(name: String, text: String, expected: String) {
         var config = RunConfig()
-        let name = RunConfig.key(named: flag)!.name
-        #expect(throws: ConfigError.wrongType(path: "--\(flag)", key: name, expected: expected)) {
-            try config.override(flag: flag, value: text)
+        #expect(throws: ConfigError.wrongType(path: "test", key: name, expected: expected)) {
+            try config.override(key: name, value: text, source: "test")
         }
     }
 

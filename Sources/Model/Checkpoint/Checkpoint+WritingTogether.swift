@@ -1,4 +1,3 @@
-import CZlib
 import Foundation
 import Parallel
 
@@ -53,13 +52,13 @@ extension Checkpoint {
         // Rank 0's process id names the temporary file every rank writes.
         var leader = Int64(getpid())
         communicator.broadcast(&leader, count: 8, root: 0)
-        let temporary = path + ".tmp.\(leader)"
+        let temporary = AtomicFile.temporaryPath(for: path, process: leader)
 
         if distribution.isLeader {
             let tail = network.outputBias.array.prefix(network.outputs).flatMap { $0.bitPattern.littleEndianBytes }
             var crc = CRC32.checksum(prefix[(prefix.count - 12)...])
             func combine(_ next: UInt32, length: Int) {
-                crc = UInt32(crc32_combine(UInt(crc), UInt(next), length))
+                crc = CRC32.combine(crc, next, secondLength: length)
             }
             for row in 0..<network.inputs {
                 for rank in 0..<distribution.size {
@@ -84,16 +83,10 @@ extension Checkpoint {
         }
         var renameFailure: String?
         if distribution.isLeader {
-            if rename(temporary, path) != 0 {
-                renameFailure = String(cString: strerror(errno))
-                unlink(temporary)
-            } else {
-                let directory = (path as NSString).deletingLastPathComponent
-                let descriptor = open(directory.isEmpty ? "." : directory, O_RDONLY)
-                if descriptor >= 0 {
-                    fsync(descriptor)
-                    close(descriptor)
-                }
+            do {
+                try AtomicFile.commit(temporary, to: path)
+            } catch {
+                renameFailure = error.reason
             }
         }
         if let failure = distribution.agree(on: renameFailure) { throw .renameFailed(path: path, reason: failure) }

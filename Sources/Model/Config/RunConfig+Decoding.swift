@@ -49,13 +49,9 @@ extension RunConfig: Decodable {
     public static func load(path: String) throws(ConfigError) -> RunConfig {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = try FileContents.data(atPath: path)
         } catch {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            let reason =
-                !exists ? "no such file" : isDirectory.boolValue ? "is a directory" : "\(error.localizedDescription)"
-            throw .unreadable(path: path, reason: reason)
+            throw .unreadable(path: path, reason: error.reason)
         }
         return try decode(data, source: path)
     }
@@ -78,12 +74,14 @@ extension RunConfig: Decodable {
         }
     }
 
-    /// Applies one `--flag value` override; `source` names it in errors (e.g. `--hidden`).
-    public mutating func override(flag: String, value: String) throws(ConfigError) {
-        guard let key = RunConfig.key(named: flag) else {
+    /// Sets the key with JSON name `key` from `value` (the command line's text for it), checking its type but not
+    /// its range (`validate`); `source` names where the value came from in errors (the command line passes the
+    /// flag, `--hidden`).
+    public mutating func override(key name: String, value: String, source: String) throws(ConfigError) {
+        guard let key = RunConfig.key(named: name) else {
             throw .unknownKey(
-                path: "command line", key: flag, suggestion: closestName(to: flag, among: RunConfig.keys.map(\.flag)))
+                path: source, key: name, suggestion: closestName(to: name, among: RunConfig.keys.map(\.name)))
         }
-        try key.assign(&self, value, "--\(key.flag)")
+        try key.assign(&self, value, source)
     }
 }

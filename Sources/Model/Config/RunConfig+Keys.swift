@@ -1,12 +1,11 @@
-/// One configuration key: its JSON name, its command-line flag, how to set it from text, and its range.
+/// One configuration key: its JSON name, how to set it from text, and its range.
 ///
 /// The table `RunConfig.keys` is the single source for JSON decoding, command-line overrides, help text and
-/// validation, so the three can never disagree about which keys exist.
+/// validation, so they can never disagree about which keys exist. The command line derives each key's flag
+/// from its name (`timeSteps` → `--time-steps`, Sources/ptrain/CLI/ConfigFlags.swift); the model knows none.
 public struct ConfigKey: Sendable {
     /// The JSON key, e.g. `timeSteps`.
     public let name: String
-    /// The command-line flag without dashes, e.g. `time-steps`.
-    public let flag: String
     /// Placeholder for help, e.g. `N`.
     public let valueName: String
     /// One line of help.
@@ -27,39 +26,39 @@ public struct ConfigKey: Sendable {
 extension RunConfig {
     /// Every key, in the order they are written to `config.json` and listed in help.
     public static let keys: [ConfigKey] = [
-        .string("name", "name", "NAME", "run name (run directory runs/<name>-h<H>-s<seed>)", \.name),
-        .int("hidden", "hidden", "hidden LIF neurons H", \.hidden, 1...1_000_000),
-        .int("batch", "batch", "minibatch (patch) size B", \.batch, 1...100_000),
-        .int("epochs", "epochs", "passes over the training set", \.epochs, 1...100_000),
-        .int("timeSteps", "time-steps", "spiking time steps T per sample", \.timeSteps, 1...10_000),
-        .float("theta", "theta", "firing threshold θ", \.theta, positive: true),
-        .optionalFloat("tauM", "tau-m", "membrane time constant τ_m (null: no leak)", \.tauM),
-        .float("dt", "dt", "time step dt in λ = exp(−dt/τ_m)", \.dt, positive: true),
-        .int("kFree", "k-free", "free relaxation steps K_free", \.kFree, 0...100_000),
-        .int("kPos", "k-pos", "teaching relaxation steps K_pos", \.kPos, 1...100_000),
-        .unitFloat("eps", "eps", "relaxation Euler step ε", \.eps, allowZero: false),
-        .choice("nudge", "nudge", "teaching signal: beta | direct | centered", \.nudge),
-        .nonZeroFloat("beta", "beta", "nudge strength β (nudge = beta); negative nudges away", \.beta),
-        .unitFloat("etaC", "eta-c", "direct teaching rate η_c (nudge = direct)", \.etaC, allowZero: false),
-        .choice("rule", "rule", "synaptic rule: stdp | eqprop", \.rule),
-        .float("lr1", "lr1", "learning rate η1 of W1, b1", \.lr1, positive: false),
-        .float("lr2", "lr2", "learning rate η2 of W2, b2", \.lr2, positive: false),
+        .string("name", "NAME", "run name (run directory runs/<name>-h<H>-s<seed>)", \.name),
+        .int("hidden", "hidden LIF neurons H", \.hidden, 1...1_000_000),
+        .int("batch", "minibatch (patch) size B", \.batch, 1...100_000),
+        .int("epochs", "passes over the training set", \.epochs, 1...100_000),
+        .int("timeSteps", "spiking time steps T per sample", \.timeSteps, 1...10_000),
+        .float("theta", "firing threshold θ", \.theta, positive: true),
+        .optionalFloat("tauM", "membrane time constant τ_m (null: no leak)", \.tauM),
+        .float("dt", "time step dt in λ = exp(−dt/τ_m)", \.dt, positive: true),
+        .int("kFree", "free relaxation steps K_free", \.kFree, 0...100_000),
+        .int("kPos", "teaching relaxation steps K_pos", \.kPos, 1...100_000),
+        .unitFloat("eps", "relaxation Euler step ε", \.eps, allowZero: false),
+        .choice("nudge", "teaching signal: beta | direct | centered", \.nudge),
+        .nonZeroFloat("beta", "nudge strength β (nudge = beta); negative nudges away", \.beta),
+        .unitFloat("etaC", "direct teaching rate η_c (nudge = direct)", \.etaC, allowZero: false),
+        .choice("rule", "synaptic rule: stdp | eqprop", \.rule),
+        .float("lr1", "learning rate η1 of W1, b1", \.lr1, positive: false),
+        .float("lr2", "learning rate η2 of W2, b2", \.lr2, positive: false),
         .unitFloat(
-            "lrDecay", "lr-decay", "learning-rate factor per epoch: lr · lrDecay^(epoch − 1)", \.lrDecay,
+            "lrDecay", "learning-rate factor per epoch: lr · lrDecay^(epoch − 1)", \.lrDecay,
             allowZero: false),
-        .unitFloat("alpha", "alpha", "Eq. 11 mix α of V^FF and V^ES", \.alpha, allowZero: true),
-        .seed("seed", "seed", "seed of everything random", \.seed),
-        .int("shards", "shards", "logical hidden shards (0: automatic)", \.shards, 0...RunConfig.maximumShards),
-        .optionalInt("trainLimit", "train-limit", "use only the first N training images", \.trainLimit),
-        .optionalInt("testLimit", "test-limit", "use only the first N test images", \.testLimit),
+        .unitFloat("alpha", "Eq. 11 mix α of V^FF and V^ES", \.alpha, allowZero: true),
+        .seed("seed", "seed of everything random", \.seed),
+        .int("shards", "logical hidden shards (0: automatic)", \.shards, 0...RunConfig.maximumShards),
+        .optionalInt("trainLimit", "use only the first N training images", \.trainLimit),
+        .optionalInt("testLimit", "use only the first N test images", \.testLimit),
     ]
 
     /// The most logical shards any configuration may ask for.
     public static let maximumShards = 65_536
 
-    /// The key with this JSON name or flag, if any.
+    /// The key with this JSON name, if any.
     public static func key(named name: String) -> ConfigKey? {
-        keys.first { $0.name == name || $0.flag == name }
+        keys.first { $0.name == name }
     }
 
     /// Checks every key's range; throws the first violation, naming the key and `source`. Then, unless
@@ -92,11 +91,11 @@ extension RunConfig {
 
 extension ConfigKey {
     static func int(
-        _ name: String, _ flag: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Int> & Sendable,
+        _ name: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Int> & Sendable,
         _ range: ClosedRange<Int>
     ) -> ConfigKey {
         ConfigKey(
-            name: name, flag: flag, valueName: "N", summary: summary, isText: false,
+            name: name, valueName: "N", summary: summary, isText: false,
             assign: { config, text, source throws(ConfigError) in
                 guard let value = DecimalNumber.integer(text) else {
                     throw .wrongType(path: source, key: name, expected: "an integer")
@@ -108,10 +107,10 @@ extension ConfigKey {
     }
 
     static func optionalInt(
-        _ name: String, _ flag: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Int?> & Sendable
+        _ name: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Int?> & Sendable
     ) -> ConfigKey {
         ConfigKey(
-            name: name, flag: flag, valueName: "N", summary: summary, isText: false,
+            name: name, valueName: "N", summary: summary, isText: false,
             assign: { config, text, source throws(ConfigError) in
                 if text == "null" || text == "all" {
                     config[keyPath: path] = nil
@@ -132,11 +131,11 @@ extension ConfigKey {
     /// A Float key whose range is decided by `allowed`: nil when the value is acceptable, else the allowed
     /// range as text for the error message.
     static func float(
-        _ name: String, _ flag: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Float> & Sendable,
+        _ name: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Float> & Sendable,
         allowed: @escaping @Sendable (Float) -> String?
     ) -> ConfigKey {
         ConfigKey(
-            name: name, flag: flag, valueName: "X", summary: summary, isText: false,
+            name: name, valueName: "X", summary: summary, isText: false,
             assign: { config, text, source throws(ConfigError) in
                 config[keyPath: path] = try parseFloat(text, key: name, source: source)
             },
@@ -146,10 +145,10 @@ extension ConfigKey {
 
     /// A Float that must be > 0 (`positive`) or >= 0.
     static func float(
-        _ name: String, _ flag: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Float> & Sendable,
+        _ name: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Float> & Sendable,
         positive: Bool
     ) -> ConfigKey {
-        float(name, flag, summary, path) { value in
+        float(name, summary, path) { value in
             if positive { return value.isFinite && value > 0 ? nil : "a finite number > 0" }
             return value.isFinite && value >= 0 ? nil : "a finite number >= 0"
         }
@@ -157,29 +156,29 @@ extension ConfigKey {
 
     /// A Float in -100...100 other than 0 (β: its sign is meaningful, zero would divide by zero).
     static func nonZeroFloat(
-        _ name: String, _ flag: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Float> & Sendable
+        _ name: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Float> & Sendable
     ) -> ConfigKey {
-        float(name, flag, summary, path) { value in
+        float(name, summary, path) { value in
             value.isFinite && value != 0 && abs(value) <= 100 ? nil : "a finite non-zero number in -100...100"
         }
     }
 
     /// A Float in 0...1, or in (0, 1] when zero is not allowed.
     static func unitFloat(
-        _ name: String, _ flag: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Float> & Sendable,
+        _ name: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Float> & Sendable,
         allowZero: Bool
     ) -> ConfigKey {
-        float(name, flag, summary, path) { value in
+        float(name, summary, path) { value in
             let ok = allowZero ? (value >= 0 && value <= 1) : (value > 0 && value <= 1)
             return ok ? nil : (allowZero ? "0...1" : "greater than 0, at most 1")
         }
     }
 
     static func optionalFloat(
-        _ name: String, _ flag: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Float?> & Sendable
+        _ name: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Float?> & Sendable
     ) -> ConfigKey {
         ConfigKey(
-            name: name, flag: flag, valueName: "X", summary: summary, isText: false,
+            name: name, valueName: "X", summary: summary, isText: false,
             assign: { config, text, source throws(ConfigError) in
                 if text == "null" || text == "none" {
                     config[keyPath: path] = nil
@@ -195,11 +194,11 @@ extension ConfigKey {
     }
 
     static func string(
-        _ name: String, _ flag: String, _ valueName: String, _ summary: String,
+        _ name: String, _ valueName: String, _ summary: String,
         _ path: WritableKeyPath<RunConfig, String> & Sendable
     ) -> ConfigKey {
         ConfigKey(
-            name: name, flag: flag, valueName: valueName, summary: summary, isText: true,
+            name: name, valueName: valueName, summary: summary, isText: true,
             assign: { config, text, _ in config[keyPath: path] = text },
             render: { jsonString($0[keyPath: path]) },
             check: { config in
@@ -210,11 +209,11 @@ extension ConfigKey {
     }
 
     static func choice<Choice: RawRepresentable & CaseIterable & Sendable>(
-        _ name: String, _ flag: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Choice> & Sendable
+        _ name: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Choice> & Sendable
     ) -> ConfigKey where Choice.RawValue == String {
         let names = Choice.allCases.map(\.rawValue).joined(separator: " | ")
         return ConfigKey(
-            name: name, flag: flag, valueName: "NAME", summary: summary, isText: true,
+            name: name, valueName: "NAME", summary: summary, isText: true,
             assign: { config, text, source throws(ConfigError) in
                 guard let value = Choice(rawValue: text) else {
                     throw .outOfRange(path: source, key: name, value: jsonString(text), allowed: names)
@@ -226,10 +225,10 @@ extension ConfigKey {
     }
 
     static func seed(
-        _ name: String, _ flag: String, _ summary: String, _ path: WritableKeyPath<RunConfig, UInt64> & Sendable
+        _ name: String, _ summary: String, _ path: WritableKeyPath<RunConfig, UInt64> & Sendable
     ) -> ConfigKey {
         ConfigKey(
-            name: name, flag: flag, valueName: "N", summary: summary, isText: false,
+            name: name, valueName: "N", summary: summary, isText: false,
             assign: { config, text, source throws(ConfigError) in
                 guard let value = DecimalNumber.unsignedInteger(text) else {
                     throw .wrongType(path: source, key: name, expected: "a non-negative integer")

@@ -6,11 +6,10 @@
 /// Checkpoints store it in their `dATA` section (docs/checkpoint-format.md). It identifies bytes, not files: the
 /// same images read from `.gz` or raw IDX files, or from another directory, have the same fingerprint.
 ///
-/// Cost: the CRC-32 (`CRC32.checksum`, slicing-by-8) of full MNIST (47,040,000 + 7,840,000 pixel bytes and
-/// 70,000 label bytes) took 64–93 ms, five runs (release build, the 2-vCPU build machine under a load of about 5;
-/// measured by `PTRAIN_TIMING=1 swift test -c release --filter DataFingerprintTests`), next to the seconds it
-/// takes to decompress and parse the files. zlib's `crc32_z` took 33–52 ms on the same bytes in the same runs;
-/// the project keeps its one CRC-32 implementation, as the difference is a few tens of milliseconds per command.
+/// Cost: the CRC-32 of full MNIST (47,040,000 + 7,840,000 pixel bytes and 70,000 label bytes) took 33–52 ms with
+/// zlib's `crc32_z`, which `CRC32.checksum` now is, five runs (release build, the 2-vCPU build machine under a load
+/// of about 5; measured by `PTRAIN_TIMING=1 swift test -c release --filter DataFingerprintTests`, against 64–93 ms
+/// for the slicing-by-8 code of the time), next to the seconds it takes to decompress and parse the files.
 public struct DataFingerprint: Sendable, Equatable, CustomStringConvertible {
     /// The fingerprint of one part (training or test) of the data.
     public struct Part: Sendable, Equatable, CustomStringConvertible {

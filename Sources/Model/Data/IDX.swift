@@ -116,18 +116,9 @@ public enum IDX {
     /// The whole file at `path`.
     static func read(_ path: String) throws(DataError) -> Data {
         do {
-            return try Data(contentsOf: URL(fileURLWithPath: path))
+            return try FileContents.data(atPath: path)
         } catch {
-            var isDirectory: ObjCBool = false
-            let reason: String
-            if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-                reason = "no such file"
-            } else if isDirectory.boolValue {
-                reason = "is a directory"
-            } else {
-                reason = error.localizedDescription
-            }
-            throw .unreadable(path: path, reason: reason)
+            throw .unreadable(path: path, reason: error.reason)
         }
     }
 

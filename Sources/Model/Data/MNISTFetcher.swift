@@ -3,11 +3,6 @@ import Foundation
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// Why `MNISTFetcher` could not provide a file. Every case names the URL or the path concerned.
 public enum FetchError: Error, Equatable, CustomStringConvertible {
@@ -218,41 +213,16 @@ public struct MNISTFetcher: Sendable {
         guard found == expected else { throw .unexpectedShape(url: url, expected: expected, found: found) }
     }
 
-    /// Writes `data` to `directory/name` so that, whatever happens, that path holds either its old contents or
-    /// all of `data`: temporary file in the same directory, `fsync`, `rename`, `fsync` of the directory.
+    /// Writes `data` to `directory/name` with `AtomicFile`, so that, whatever happens, that path holds either its
+    /// old contents or all of `data`.
     private static func writeAtomically(_ data: Data, directory: String, name: String) throws(FetchError) -> String {
         let destination = (directory as NSString).appendingPathComponent(name)
-        let temporary = (directory as NSString).appendingPathComponent(".\(name).part-\(UUID().uuidString)")
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .cannotWrite(path: temporary, reason: lastErrorMessage()) }
-        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         do {
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
+            try AtomicFile.write([UInt8](data), to: destination)
         } catch {
-            unlink(temporary)
-            throw .cannotWrite(path: temporary, reason: error.localizedDescription)
-        }
-        guard rename(temporary, destination) == 0 else {
-            let reason = lastErrorMessage()
-            unlink(temporary)
-            throw .cannotWrite(path: destination, reason: reason)
-        }
-        // Makes the rename itself durable. A failure here leaves a complete file in place, so it is not an error.
-        let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directoryDescriptor >= 0 {
-            _ = fsync(directoryDescriptor)
-            _ = close(directoryDescriptor)
+            throw .cannotWrite(path: error.path, reason: error.reason)
         }
         return destination
-    }
-
-    /// `strerror(errno)`, e.g. "Permission denied".
-    private static func lastErrorMessage() -> String {
-        // This is safe because strerror returns a pointer to a NUL-terminated static or thread-local string,
-        // copied here before anything else can overwrite it.
-        String(cString: strerror(errno))
     }
 }
 

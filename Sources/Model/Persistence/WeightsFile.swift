@@ -76,18 +76,9 @@ public enum WeightsFile {
     public static func read(path: String) throws(WeightsFileError) -> (config: RunConfig, network: Network) {
         let bytes: [UInt8]
         do {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw WeightsFileError.unreadable(path: path, reason: "no such file")
-            }
-            guard !isDirectory.boolValue else {
-                throw WeightsFileError.unreadable(path: path, reason: "is a directory")
-            }
-            bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch let error as WeightsFileError {
-            throw error
+            bytes = try FileContents.bytes(atPath: path)
         } catch {
-            throw .unreadable(path: path, reason: error.localizedDescription)
+            throw .unreadable(path: path, reason: error.reason)
         }
         return try decode(bytes, path: path)
     }

@@ -122,19 +122,14 @@
     }
 #endif
 
-/// Whether this build has the MPI transport (`PTRAIN_MPI=1`), and its entry points for code that is compiled
-/// either way (the command line).
+/// Whether this build has the MPI transport (the `PTRAIN_MPI` condition), and its entry points for code that is
+/// compiled either way. How to get a build with it is the command line's business (`BuildHints`).
 public enum DistributedSupport {
     #if PTRAIN_MPI
         public static let mpiAvailable = true
     #else
         public static let mpiAvailable = false
     #endif
-
-    /// How to get a build that has it, for the error a build without it gives.
-    public static let howToEnable =
-        "this ptrain was built without MPI: install Open MPI (apt-get install libopenmpi-dev openmpi-bin) and "
-        + "build with 'PTRAIN_MPI=1 swift build -c release --scratch-path .build-mpi' (docs/distributed.md)"
 
     /// Initialises MPI and returns `MPI_COMM_WORLD`, or nil in a build without MPI.
     public static func startMPI() -> (any Communicator)? {

@@ -120,9 +120,14 @@ final class ThreadGroupRank: Communicator, @unchecked Sendable {
     func writeTogether(path: String, pieces: [FilePiece]) -> String? {
         var failure: String?
         if rank == 0 {
-            let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            if descriptor < 0 { failure = "\(path): cannot create: \(String(cString: strerror(errno)))" }
-            close(descriptor)
+            do {
+                let descriptor = try SystemError.valueOrErrno("open") {
+                    open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+                }
+                close(descriptor)
+            } catch {
+                failure = "\(path): cannot create: \(error)"
+            }
         }
         group.store(message: failure, rank: rank)
         group.barrier()
@@ -140,23 +145,22 @@ final class ThreadGroupRank: Communicator, @unchecked Sendable {
 
     /// pwrite of every piece, then fsync.
     static func write(_ pieces: [FilePiece], to path: String) -> String? {
-        let descriptor = open(path, O_WRONLY)
-        guard descriptor >= 0 else { return "\(path): cannot open: \(String(cString: strerror(errno)))" }
-        defer { close(descriptor) }
-        for piece in pieces {
-            var written = 0
-            while written < piece.bytes.count {
-                let result = piece.bytes.withUnsafeBytes { raw in
-                    pwrite(descriptor, raw.baseAddress! + written, raw.count - written, off_t(piece.offset + written))
-                }
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    return "\(path): write failed: \(String(cString: strerror(errno)))"
-                }
-                written += result
-            }
+        let descriptor: Int32
+        do {
+            descriptor = try SystemError.valueOrErrno("open") { open(path, O_WRONLY | O_CLOEXEC) }
+        } catch {
+            return "\(path): cannot open: \(error)"
         }
-        return fsync(descriptor) == 0 ? nil : "\(path): write failed: \(String(cString: strerror(errno)))"
+        defer { close(descriptor) }
+        do {
+            for piece in pieces {
+                try SystemError.writeAll(descriptor, piece.bytes, at: piece.offset)
+            }
+            _ = try SystemError.valueOrErrno("fsync") { fsync(descriptor) }
+        } catch {
+            return "\(path): write failed: \(error)"
+        }
+        return nil
     }
 
     func abort(code: Int32) -> Never {

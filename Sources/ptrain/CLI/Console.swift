@@ -1,4 +1,5 @@
 import Foundation
+import Parallel
 import Synchronization
 
 /// The process's standard streams. Everything goes through unbuffered `write(2)` so progress lines, results and
@@ -35,21 +36,14 @@ enum Console {
         signal(SIGPIPE, SIG_IGN)
     }
 
-    /// Writes all of `text`, retrying on `EINTR`; returns 0, or the `errno` of the write that failed.
+    /// Writes all of `text` (`SystemError.writeAll`, which retries on `EINTR`); returns 0, or the `errno` of the
+    /// write that failed.
     private static func writeAll(_ text: String, to descriptor: Int32) -> Int32 {
-        let bytes = Array(text.utf8)
-        return bytes.withUnsafeBytes { raw -> Int32 in
-            var written = 0
-            while written < raw.count {
-                // This is safe, because `written < raw.count`: the pointer and length stay inside `raw`.
-                let result = write(descriptor, raw.baseAddress! + written, raw.count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                written += result
-            }
+        do {
+            try SystemError.writeAll(descriptor, Array(text.utf8))
             return 0
+        } catch {
+            return error.errno
         }
     }
 }

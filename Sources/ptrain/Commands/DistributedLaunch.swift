@@ -14,7 +14,7 @@ enum DistributedLaunch {
     /// - Throws: `RuntimeError.output` in a build without MPI, saying how to get one; whatever `body` throws.
     static func run(_ body: (any Communicator) throws(RuntimeError) -> Void) throws(RuntimeError) {
         guard let communicator = DistributedSupport.startMPI() else {
-            throw .output("--distributed: \(DistributedSupport.howToEnable)")
+            throw .output("--distributed: \(BuildHints.enableMPI)")
         }
         if communicator.rank != 0 { Console.quiet.store(true, ordering: .relaxed) }
         defer { DistributedSupport.finishMPI(communicator) }

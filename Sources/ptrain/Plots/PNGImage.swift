@@ -1,36 +1,33 @@
 import Model
 
-/// An 8-bit grayscale PNG written without a compressor: the image data goes into zlib "stored" blocks, which
-/// every PNG reader accepts. Enough for weight tiles (a few hundred kilobytes at most).
-struct PNGImage {
-    let width: Int
-    let height: Int
+/// An 8-bit grayscale PNG; the image data is compressed by zlib (`Zlib.compress`), which replaced stored
+/// (uncompressed) blocks and a hand-written Adler-32: the weights.png of `ptrain report` on a 100-neuron run
+/// (`ptrain report RUN --data /work/shared/data/mnist`, 16 tiles) shrank from 476,893 to 59,558 bytes, with the
+/// same pixels when both files are inflated with zlib.
+public struct PNGImage {
+    public let width: Int
+    public let height: Int
     /// Row-major gray levels, `width × height`.
-    var pixels: [UInt8]
+    public var pixels: [UInt8]
 
-    var bytes: [UInt8] {
+    public init(width: Int, height: Int, pixels: [UInt8]) {
+        precondition(pixels.count == width * height, "\(pixels.count) pixels for a \(width)×\(height) image")
+        self.width = width
+        self.height = height
+        self.pixels = pixels
+    }
+
+    /// The PNG file: signature, IHDR, one IDAT holding every row (filter byte 0, none, then the row), IEND.
+    public var bytes: [UInt8] {
         var raw: [UInt8] = []
         raw.reserveCapacity((width + 1) * height)
         for row in 0..<height {
             raw.append(0)  // filter: none
             raw += pixels[(row * width)..<((row + 1) * width)]
         }
-        var zlib: [UInt8] = [0x78, 0x01]
-        var offset = 0
-        repeat {
-            let length = min(65_535, raw.count - offset)
-            let final: UInt8 = offset + length == raw.count ? 1 : 0
-            zlib += [
-                final, UInt8(length & 0xFF), UInt8(length >> 8), UInt8(~length & 0xFF), UInt8((~length >> 8) & 0xFF),
-            ]
-            zlib += raw[offset..<(offset + length)]
-            offset += length
-        } while offset < raw.count
-        zlib += bigEndian(adler32(raw))
-
         var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         png += chunk("IHDR", bigEndian(UInt32(width)) + bigEndian(UInt32(height)) + [8, 0, 0, 0, 0])
-        png += chunk("IDAT", zlib)
+        png += chunk("IDAT", Zlib.compress(raw))
         png += chunk("IEND", [])
         return png
     }
@@ -42,15 +39,5 @@ struct PNGImage {
 
     private func bigEndian(_ value: UInt32) -> [UInt8] {
         [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
-    }
-
-    private func adler32(_ data: [UInt8]) -> UInt32 {
-        var a: UInt32 = 1
-        var b: UInt32 = 0
-        for byte in data {
-            a = (a + UInt32(byte)) % 65_521
-            b = (b + a) % 65_521
-        }
-        return b << 16 | a
     }
 }
