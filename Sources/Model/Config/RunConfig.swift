@@ -79,9 +79,6 @@ public struct RunConfig: Equatable, Sendable {
     /// Hold out the last N training images (after `trainLimit`) as a validation set that selects the best
     /// epoch; 0: none, selection falls back to the test set (and says so).
     public var validation: Int = 0
-    /// Keep a running mean of the weights from the end of epoch E on, evaluated each epoch as a second model;
-    /// 0: off.
-    public var averageFrom: Int = 0
 
     public init() {}
 

@@ -3,9 +3,9 @@
 /// The six columns of `header` always come first, in that order; after them, only in runs that record them,
 /// the optional column groups of `optionalGroups`, each whole and in that order: `validation_accuracy_spike,
 /// validation_accuracy_relaxed` (a `validation` split), `averaged_test_accuracy_spike,
-/// averaged_test_accuracy_relaxed` (an `averageFrom` running mean), then `averaged_validation_accuracy_spike,
+/// averaged_test_accuracy_relaxed` (reserved for the running weight mean of issue #13, not produced yet), then `averaged_validation_accuracy_spike,
 /// averaged_validation_accuracy_relaxed` (both). A run that uses neither writes exactly the old six-column file.
-/// An epoch without a value of a group's model (the averaged model before `averageFrom`) leaves those fields empty.
+/// An epoch without a value of a group's model (an averaged model before averaging starts) leaves those fields empty.
 public enum MetricsTable {
     public static let header =
         "epoch,train_accuracy,test_accuracy_spike,test_accuracy_relaxed,seconds,samples_per_second"

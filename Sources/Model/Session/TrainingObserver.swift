@@ -14,7 +14,7 @@ public struct EpochRecord: Sendable, Equatable {
     public var samplesPerSecond: Double
     /// Accuracy on the held-out validation images (`validation` key); nil without a validation split.
     public var validation: ReadoutAccuracy?
-    /// Accuracy of the running weight mean (`averageFrom` key) on the test set; nil before averaging starts.
+    /// Accuracy of a running weight mean on the test set (reserved for issue #13's averaging; nil for now).
     public var averagedTest: ReadoutAccuracy?
     /// Accuracy of the running weight mean on the validation images; nil without both.
     public var averagedValidation: ReadoutAccuracy?
