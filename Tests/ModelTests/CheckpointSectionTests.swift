@@ -157,7 +157,7 @@ struct CheckpointSectionTests {
                 == "run/latest.ckpt: malformed section dATA: 1 bytes, at least 48 expected")
         // A newer minor version may append fields.
         var newer = Builder(Self.bytes)
-        newer.minor = 2
+        newer.minor = CheckpointFormat.minor + 1  // 3 since 1.2 added VALD
         newer.sections[5].payload += [1, 2, 3, 4]
         #expect(try Checkpoint.decode(newer.build(), path: Self.path).data == Self.data)
 

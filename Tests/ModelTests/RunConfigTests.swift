@@ -19,6 +19,10 @@ struct RunConfigTests {
         let paper = try RunConfig.load(path: Self.configsDirectory + "/paper-4500.json")
         #expect(
             paper.hidden == 4500 && paper.epochs == 100 && paper.batch == 10 && paper.lr1 == 0.05 && paper.lr2 == 0.05)
+        // Configurations used for results hold out 10,000 training images to select epochs (issue #13).
+        #expect(paper.validation == 10_000)
+        #expect(try RunConfig.load(path: Self.configsDirectory + "/beyond-4500.json").validation == 10_000)
+        #expect(standard.validation == 0)
         let smoke = try RunConfig.load(path: Self.configsDirectory + "/smoke.json")
         #expect(smoke.hidden == 100 && smoke.trainLimit == 3000 && smoke.testLimit == 1000)
     }
@@ -32,6 +36,11 @@ struct RunConfigTests {
         config.lrDecay = 0.7
         config.beta = -0.25
         config.trainLimit = 500
+        #expect(try decode(config.jsonText()) == config)
+        // validation is written only when set, so other configurations keep their bytes.
+        #expect(!config.jsonText().contains("validation"))
+        config.validation = 10_000
+        #expect(config.jsonText().contains("\"validation\": 10000"))
         #expect(try decode(config.jsonText()) == config)
     }
 

@@ -78,7 +78,7 @@ struct ProgressFormatTests {
                 "    1    91.23         93.46           93.50     41.2       1456",
                 "    2    95.10         96.20           96.31     40.9       1467  *",
                 "   10    96.00         96.20           96.40   1234.0      12000",
-                "* best test spike accuracy 96.20% (epoch 2)",
+                "* best test spike accuracy 96.20% (epoch 2), test-selected: no validation split, an optimistic maximum",
             ])
         #expect(ProgressFormat.summaryTable([]) == [])
     }

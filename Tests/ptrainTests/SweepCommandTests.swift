@@ -34,7 +34,7 @@ struct SweepCommandTests {
         let lines = csv.split(separator: "\n")
         #expect(
             lines.first
-                == "hidden,best_test_accuracy_spike,best_epoch,final_test_accuracy_spike,best_test_accuracy_relaxed,epochs,seconds,samples_per_second"
+                == "hidden,best_test_accuracy_spike,best_epoch,final_test_accuracy_spike,best_test_accuracy_relaxed,epochs,seconds,samples_per_second,selected_by"
         )
         #expect(lines.dropFirst().map { $0.split(separator: ",")[0] } == ["16", "48"])
         #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",")[5] == "2" })

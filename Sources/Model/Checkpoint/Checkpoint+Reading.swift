@@ -153,7 +153,7 @@ private struct SectionDecoder {
             }
             found[tag] = section
         }
-        for tag in CheckpointFormat.Tag.allCases where tag.isCritical && found[tag] == nil {
+        for tag in CheckpointFormat.Tag.allCases where tag.isRequired && found[tag] == nil {
             throw .missingSection(path: path, tag: tag.rawValue)
         }
         let header = try self.header()
@@ -161,6 +161,13 @@ private struct SectionDecoder {
         try checkShape(header, config: config)
         let cursor = try self.cursor(found[.cursor]!, config: config)
         var records = try metrics(found[.metrics]!, cursor: cursor)
+        switch (config.validation > 0, found[.validation]) {
+        case (true, let section?): try validation(section, records: &records)
+        case (true, nil): throw .missingSection(path: path, tag: CheckpointFormat.Tag.validation.rawValue)
+        case (false, _?):
+            throw .malformed(path: path, part: "section VALD", reason: "the configuration has no validation split")
+        case (false, nil): break
+        }
         let trainSeconds = try timing(found[.timing]!, records: &records)
         try checkBest(found[.best]!, records: records)
         let count = header.inputs * header.hidden + header.hidden + header.hidden * header.outputs + header.outputs
@@ -310,6 +317,30 @@ private struct SectionDecoder {
                     testRelaxedAccuracy: accuracies[2], seconds: 0, samplesPerSecond: 0))
         }
         return records
+    }
+
+    /// Fills in each record's validation accuracies (VALD: `count u32`, then per epoch `epoch u32`, spike and
+    /// relaxed `f64`).
+    func validation(_ section: CheckpointSection, records: inout [EpochRecord]) throws(CheckpointError) {
+        let part = "section VALD"
+        var reader = try payloadReader(section, minimum: 4)
+        let count = Int(reader.uint32()!)
+        let needed = count * CheckpointFormat.validationRecordLength
+        guard count == records.count, needed == reader.remaining || (lenient && needed < reader.remaining) else {
+            throw .malformed(
+                path: path, part: part, reason: "validation for \(count) epochs, \(records.count) recorded")
+        }
+        for index in records.indices {
+            let epoch = Int(reader.uint32()!)
+            let spike = reader.float64()!
+            let relaxed = reader.float64()!
+            guard epoch == records[index].epoch, (0...1).contains(spike), (0...1).contains(relaxed) else {
+                throw .malformed(
+                    path: path, part: part,
+                    reason: "record \(index + 1) (epoch \(epoch)) has accuracies \([spike, relaxed])")
+            }
+            records[index].validation = ReadoutAccuracy(spike: spike, relaxed: relaxed)
+        }
     }
 
     /// Fills in each record's timing; returns the cursor's train seconds.

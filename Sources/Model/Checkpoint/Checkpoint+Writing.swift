@@ -37,15 +37,16 @@ extension Checkpoint {
 
         bytes += CheckpointFormat.magic
         bytes.appendLittleEndian(CheckpointFormat.major)
-        bytes.appendLittleEndian(CheckpointFormat.minor)
+        let hasValidation = config.validation > 0
+        bytes.appendLittleEndian(hasValidation ? CheckpointFormat.minor : CheckpointFormat.minorWithoutNewSections)
         bytes.appendLittleEndian(UInt32(CheckpointFormat.headerLength))
         bytes.appendLittleEndian(UInt32(inputs))
         bytes.appendLittleEndian(UInt32(hidden))
         bytes.appendLittleEndian(UInt32(outputs))
         bytes.appendLittleEndian(UInt32(shards))
         bytes.appendLittleEndian(FNV1a.hash64(configuration))
-        let critical = CheckpointFormat.Tag.allCases.filter(\.isCritical).count
-        bytes.appendLittleEndian(UInt32(critical + (data == nil ? 0 : 1)))
+        let required = CheckpointFormat.Tag.allCases.filter(\.isRequired).count
+        bytes.appendLittleEndian(UInt32(required + (data == nil ? 0 : 1) + (hasValidation ? 1 : 0)))
         bytes.appendLittleEndian(CRC32.checksum(bytes))
 
         bytes.appendSection(.configuration) { $0 += configuration }
@@ -67,6 +68,18 @@ extension Checkpoint {
                 out.appendLittleEndian(record.trainAccuracy)
                 out.appendLittleEndian(record.testSpikeAccuracy)
                 out.appendLittleEndian(record.testRelaxedAccuracy)
+            }
+        }
+        if hasValidation {
+            bytes.appendSection(.validation) { out in
+                out.appendLittleEndian(UInt32(records.count))
+                for record in records {
+                    precondition(
+                        record.validation != nil, "epoch \(record.epoch) of a validation run has no validation")
+                    out.appendLittleEndian(UInt32(record.epoch))
+                    out.appendLittleEndian(record.validation!.spike)
+                    out.appendLittleEndian(record.validation!.relaxed)
+                }
             }
         }
         bytes.appendSection(.best) { out in

@@ -16,7 +16,11 @@ public enum CheckpointFormat {
     /// Compatible additions (new sections, fields appended to a payload or to the header) change the minor version.
     /// 1.1 added the ancillary dATA section and the critical/ancillary rule for tags (1.0 readers skip every
     /// unknown tag; 1.0 files, which hold critical sections only, read unchanged).
-    public static let minor: UInt16 = 1
+    /// 1.2 added the critical VALD section (validation accuracies, which select `best.ckpt` and BEST); a writer
+    /// marks a file 1.2 only when it holds a 1.2 section, so files of runs without one keep their 1.1 bytes.
+    public static let minor: UInt16 = 2
+    /// The minor version of a file without a section newer than 1.1.
+    static let minorWithoutNewSections: UInt16 = 1
     /// Bytes of the version 1.0 and 1.1 header, its CRC included. Newer minor versions may write a longer header.
     public static let headerLength = 48
     /// Bytes around each section's payload: tag 4, length 8, CRC 4.
@@ -42,10 +46,15 @@ public enum CheckpointFormat {
         case weights = "WGHT"
         /// The data fingerprint (`DataFingerprint`): ancillary, and absent from 1.0 files.
         case data = "dATA"
+        /// Validation accuracies of every finished epoch (1.2, critical: they choose BEST and `best.ckpt`);
+        /// present exactly when the configuration's `validation` is above 0.
+        case validation = "VALD"
 
         public var bytes: [UInt8] { Array(rawValue.utf8) }
         /// Critical sections are required in every file; an ancillary one may be absent.
         public var isCritical: Bool { CheckpointFormat.isCritical(bytes[...]) }
+        /// The six sections of 1.0, which every file has; the others depend on the configuration or the writer.
+        public var isRequired: Bool { isCritical && self != .validation }
     }
 
     /// Whether a section with this tag is critical: unless its first byte is a lowercase ASCII letter (bit 5 of
@@ -65,6 +74,8 @@ public enum CheckpointFormat {
     static let cursorLength = 56
     /// METR bytes per epoch: epoch u32, three f64 accuracies.
     static let metricsRecordLength = 28
+    /// VALD bytes per epoch: epoch u32, two f64 accuracies.
+    static let validationRecordLength = 20
     /// BEST payload bytes: epoch u32 (0: none yet), two f64 accuracies.
     static let bestLength = 20
     /// TIME bytes per epoch: seconds f64, samples/s f64.

@@ -57,15 +57,13 @@ public struct BestAccuracy: Sendable, Equatable {
         self.testRelaxedAccuracy = testRelaxedAccuracy
     }
 
-    /// The best of `records` by test spike accuracy, the first on a tie; nil when there are none.
+    /// The test accuracies of the epoch `EpochSelection.best(of:)` chooses (by validation when the records
+    /// have it, otherwise by test spike accuracy; the first on a tie); nil when there are none.
     public static func of(_ records: [EpochRecord]) -> BestAccuracy? {
-        var best: EpochRecord?
-        for record in records where best == nil || record.testSpikeAccuracy > best!.testSpikeAccuracy {
-            best = record
-        }
-        return best.map {
+        EpochSelection.best(of: records).map {
             BestAccuracy(
-                epoch: $0.epoch, testSpikeAccuracy: $0.testSpikeAccuracy, testRelaxedAccuracy: $0.testRelaxedAccuracy)
+                epoch: $0.record.epoch, testSpikeAccuracy: $0.record.testSpikeAccuracy,
+                testRelaxedAccuracy: $0.record.testRelaxedAccuracy)
         }
     }
 }

@@ -51,7 +51,14 @@ extension RunConfig {
         .int("shards", "logical hidden shards (0: automatic)", \.shards, 0...RunConfig.maximumShards),
         .optionalInt("trainLimit", "use only the first N training images", \.trainLimit),
         .optionalInt("testLimit", "use only the first N test images", \.testLimit),
+        .int(
+            "validation", "hold out the last N training images to select epochs (0: none)", \.validation,
+            0...100_000_000),
     ]
+
+    /// Keys that `config.json` leaves out while they are 0 (added after 1.1 checkpoints: a configuration that
+    /// does not use them keeps the bytes, and the configuration hash, it always had).
+    static let writtenOnlyWhenSet: Set<String> = ["validation"]
 
     /// The most logical shards any configuration may ask for.
     public static let maximumShards = 65_536
@@ -82,7 +89,10 @@ extension RunConfig {
 
     /// The configuration as pretty JSON with keys in table order (what `config.json` holds).
     public func jsonText() -> String {
-        let lines = RunConfig.keys.map { "  \"\($0.name)\": \($0.render(self))" }
+        let written = RunConfig.keys.filter {
+            !RunConfig.writtenOnlyWhenSet.contains($0.name) || $0.render(self) != "0"
+        }
+        let lines = written.map { "  \"\($0.name)\": \($0.render(self))" }
         return "{\n" + lines.joined(separator: ",\n") + "\n}\n"
     }
 }

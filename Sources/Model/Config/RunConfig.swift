@@ -76,6 +76,9 @@ public struct RunConfig: Equatable, Sendable {
     public var trainLimit: Int? = nil
     /// Use only the first N test images (`nil`: all 10,000).
     public var testLimit: Int? = nil
+    /// Hold out the last N training images (after `trainLimit`) as a validation set that selects the best
+    /// epoch; 0: none, selection falls back to the test set (and says so).
+    public var validation: Int = 0
 
     public init() {}
 

@@ -2,7 +2,8 @@ import Parallel
 
 /// Classifies a dataset with a trained network by both readouts, spreading samples over the pool.
 ///
-/// Spike readout (the paper's test rule): step 1 only, argmax of output spike counts, ties by V^FF_y.
+/// Spike readout (the paper's test rule): step 1 only, argmax of output spike counts, ties by the unclamped
+/// averaged output drive Σ_t I_y(t)/T (V^FF_y before ρ, so that saturated outputs do not tie at 1).
 /// Relaxed readout: steps 1–2 (K_free relaxation steps from V^FF), argmax V_y. Each sample is computed
 /// by one thread, shard after shard, with the same per-shard functions as training, so results do not
 /// depend on the thread count.
@@ -117,8 +118,11 @@ public struct Evaluator {
             partials: scratch.feedForwardPartials.pointer, shardCount: shards.count, shardStride: steps * 16,
             bias: network.outputBias.pointer, outputs: outputs, timeSteps: steps, leak: config.leak,
             threshold: config.theta, feedForward: scratch.output.pointer, spikeCounts: scratch.spikeCounts.pointer)
-        let spikePrediction = Dynamics.spikePrediction(
-            spikeCounts: scratch.spikeCounts.pointer, feedForward: scratch.output.pointer, outputs: outputs)
+        Self.averagedOutputDrive(
+            partials: scratch.feedForwardPartials.pointer, shardCount: shards.count, shardStride: steps * 16,
+            bias: network.outputBias.pointer, timeSteps: steps, into: scratch.outputDrive.pointer)
+        let spikePrediction = Self.spikePrediction(
+            spikeCounts: scratch.spikeCounts.pointer, drive: scratch.outputDrive.pointer, outputs: outputs)
         for _ in 0..<config.kFree {
             Dynamics.rhoOutputs(scratch.output.pointer, outputs: outputs, into: scratch.outputRho.pointer)
             for (s, shard) in shards.enumerated() {
@@ -138,6 +142,40 @@ public struct Evaluator {
     }
 }
 
+extension Evaluator {
+    /// Σ_t I_y(t)/T, unclamped, into 16 floats: the sum `Dynamics.outputFeedForward` forms before ρ, in the
+    /// same order (lanes are independent), so ρ of it is exactly that function's V^FF_y.
+    static func averagedOutputDrive(
+        partials: UnsafePointer<Float>, shardCount: Int, shardStride: Int, bias: UnsafePointer<Float>,
+        timeSteps: Int, into drive: UnsafeMutablePointer<Float>
+    ) {
+        let b2 = SIMD16<Float>(UnsafeBufferPointer(start: bias, count: 16))
+        var driveSum = SIMD16<Float>()
+        for t in 0..<timeSteps {
+            var total = SIMD16<Float>()
+            for s in 0..<shardCount {
+                total += SIMD16<Float>(UnsafeBufferPointer(start: partials + s * shardStride + t * 16, count: 16))
+            }
+            driveSum += total + b2
+        }
+        let averaged = driveSum / Float(timeSteps)
+        for k in 0..<16 { drive[k] = averaged[k] }
+    }
+
+    /// The spike readout: argmax of output spike counts (the paper's rule), ties broken by the unclamped
+    /// averaged drive, then by the lower class. ρ is monotone, so this only differs from breaking ties by
+    /// V^FF_y = ρ(drive) where ρ saturates: two outputs that both fire at every step tie at V^FF_y = 1.
+    static func spikePrediction(spikeCounts: UnsafePointer<Int32>, drive: UnsafePointer<Float>, outputs: Int) -> Int {
+        var best = 0
+        for k in 1..<outputs {
+            if spikeCounts[k] > spikeCounts[best] || (spikeCounts[k] == spikeCounts[best] && drive[k] > drive[best]) {
+                best = k
+            }
+        }
+        return best
+    }
+}
+
 /// One thread's buffers for classifying one sample at a time.
 final class EvaluationScratch: @unchecked Sendable {
     let trains: SpikeTrainBuffers
@@ -151,6 +189,8 @@ final class EvaluationScratch: @unchecked Sendable {
     let output: AlignedBuffer<Float>
     let outputRho: AlignedBuffer<Float>
     let spikeCounts: AlignedBuffer<Int32>
+    /// The unclamped averaged output drive, for the spike readout's tie-break.
+    let outputDrive: AlignedBuffer<Float>
 
     init(network: Network, timeSteps: Int) {
         trains = SpikeTrainBuffers(capacity: 1, timeSteps: timeSteps, inputs: network.inputs)
@@ -169,5 +209,6 @@ final class EvaluationScratch: @unchecked Sendable {
         output = AlignedBuffer(count: 16)
         outputRho = AlignedBuffer(count: 16)
         spikeCounts = AlignedBuffer(count: 16)
+        outputDrive = AlignedBuffer(count: 16)
     }
 }

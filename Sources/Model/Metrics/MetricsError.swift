@@ -7,14 +7,14 @@ public enum MetricsError: Error, Equatable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     /// Zero bytes.
     case empty(path: String)
-    /// Line 1 is not `MetricsTable.header`.
+    /// Line 1 is not `MetricsTable.header`, optionally followed by the optional column groups.
     case badHeader(path: String, found: String)
     /// A header and no epoch.
     case noEpochs(path: String)
     /// An empty line before the end of the file.
     case blankLine(path: String, line: Int)
-    /// A line without exactly one field per header column.
-    case columnCount(path: String, line: Int, found: Int)
+    /// A line without exactly one field per header column (or a group with one of its two fields empty).
+    case columnCount(path: String, line: Int, found: Int, expected: Int)
     /// A field that does not parse as a number.
     case notANumber(path: String, line: Int, column: String, text: String)
     /// NaN or ±∞.
@@ -34,8 +34,8 @@ public enum MetricsError: Error, Equatable, CustomStringConvertible {
             return "\(path): line 1: expected the header '\(MetricsTable.header)', found '\(shortened(found))'"
         case .noEpochs(let path): return "\(path): no epoch after the header (the run has not finished one)"
         case .blankLine(let path, let line): return "\(path): line \(line): empty line"
-        case .columnCount(let path, let line, let found):
-            return "\(path): line \(line): \(found) columns, expected \(MetricsTable.columns.count)"
+        case .columnCount(let path, let line, let found, let expected):
+            return "\(path): line \(line): \(found) columns, expected \(expected)"
         case .notANumber(let path, let line, let column, let text):
             return "\(path): line \(line): \(column) '\(shortened(text))' is not a number"
         case .notFinite(let path, let line, let column, let text):

@@ -12,10 +12,17 @@ public struct EpochRecord: Sendable, Equatable {
     public var seconds: Double
     /// Training samples per second.
     public var samplesPerSecond: Double
+    /// Accuracy on the held-out validation images (`validation` key); nil without a validation split.
+    public var validation: ReadoutAccuracy?
+    /// Accuracy of a running weight mean on the test set (reserved for issue #13's averaging; nil for now).
+    public var averagedTest: ReadoutAccuracy?
+    /// Accuracy of the running weight mean on the validation images; nil without both.
+    public var averagedValidation: ReadoutAccuracy?
 
     public init(
         epoch: Int, trainAccuracy: Double, testSpikeAccuracy: Double, testRelaxedAccuracy: Double,
-        seconds: Double, samplesPerSecond: Double
+        seconds: Double, samplesPerSecond: Double, validation: ReadoutAccuracy? = nil,
+        averagedTest: ReadoutAccuracy? = nil, averagedValidation: ReadoutAccuracy? = nil
     ) {
         self.epoch = epoch
         self.trainAccuracy = trainAccuracy
@@ -23,6 +30,22 @@ public struct EpochRecord: Sendable, Equatable {
         self.testRelaxedAccuracy = testRelaxedAccuracy
         self.seconds = seconds
         self.samplesPerSecond = samplesPerSecond
+        self.validation = validation
+        self.averagedTest = averagedTest
+        self.averagedValidation = averagedValidation
+    }
+}
+
+/// One model's accuracy on one image set by both readouts.
+public struct ReadoutAccuracy: Sendable, Equatable {
+    /// Argmax of output spike counts.
+    public var spike: Double
+    /// Argmax of relaxed output potentials.
+    public var relaxed: Double
+
+    public init(spike: Double, relaxed: Double) {
+        self.spike = spike
+        self.relaxed = relaxed
     }
 }
 

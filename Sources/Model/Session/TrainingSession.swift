@@ -65,9 +65,15 @@ public struct TrainingSession {
     /// Runs the remaining epochs. `stopRequested` is asked after every batch and after every epoch; when it
     /// says yes, the session writes `latest.ckpt` at the position reached and returns `.interrupted`.
     public func run(observer: any TrainingObserver, stopRequested: () -> Bool) throws(SessionError) -> Outcome {
-        let train = data.train.prefix(config.trainLimit)
+        let used = data.train.prefix(config.trainLimit)
         let test = data.test.prefix(config.testLimit)
+        // The last `validation` images of the training set as used are held out (ValidationSplit.swift).
+        let (train, validation) = ValidationSplit.split(used, holdOut: min(config.validation, used.count))
         var (network, cursor, records) = try agreed { () throws(SessionError) in
+            guard config.validation == 0 || config.validation < used.count else {
+                throw .invalidData(
+                    "validation \(config.validation) leaves no training images of \(used.count)")
+            }
             guard train.count >= 1 else { throw .invalidData("the training set is empty") }
             guard train.pixelsPerImage == test.pixelsPerImage else {
                 throw .invalidData(
@@ -80,7 +86,7 @@ public struct TrainingSession {
         }
 
         // What the run trains and evaluates on, in every checkpoint and in run.json (`DataFingerprint`).
-        let fingerprint = DataFingerprint(train: train, test: test)
+        let fingerprint = DataFingerprint(train: used, test: test)
         let directory = RunDirectory(path: runDirectory)
         // The directory is locked for the whole run (by rank 0 in a group) and checked before anything is
         // written; a continued run's first writes wait for its first checkpoint, so a resume that fails before
@@ -187,24 +193,26 @@ public struct TrainingSession {
             }
 
             observer.evaluationStarted(epoch: epoch)
-            let evaluation: Evaluation
-            if let distribution {
-                distribution.shareWeights(of: network)
-                evaluation = evaluator.evaluate(test, distribution: distribution)
-            } else {
-                evaluation = evaluator.evaluate(test)
+            if let distribution { distribution.shareWeights(of: network) }
+            func evaluate(_ set: Dataset) -> Evaluation {
+                if let distribution { return evaluator.evaluate(set, distribution: distribution) }
+                return evaluator.evaluate(set)
             }
-            let record = EpochRecord(
+            let evaluation = evaluate(test)
+            var record = EpochRecord(
                 epoch: epoch, trainAccuracy: Double(cursor.correct) / Double(order.count),
                 testSpikeAccuracy: evaluation.spikeAccuracy, testRelaxedAccuracy: evaluation.relaxedAccuracy,
                 seconds: cursor.trainSeconds, samplesPerSecond: Double(order.count) / max(cursor.trainSeconds, 1e-9))
-            let previousBest = BestAccuracy.of(records)
+            if let validation {
+                let held = evaluate(validation)
+                record.validation = ReadoutAccuracy(spike: held.spikeAccuracy, relaxed: held.relaxedAccuracy)
+            }
             records.append(record)
             cursor = .start(epoch: epoch + 1, epochSamples: train.count)
             try flushStartWrites()
             try finishEpoch(
                 epoch, network: network, cursor: cursor, records: records, data: fingerprint, directory: directory,
-                improved: previousBest.map { record.testSpikeAccuracy > $0.testSpikeAccuracy } ?? true,
+                improved: EpochSelection.best(of: records)?.record.epoch == epoch,
                 observer: observer)
             lastCheckpoint = DispatchTime.now().uptimeNanoseconds
             observer.epochFinished(record)

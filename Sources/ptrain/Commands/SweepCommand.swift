@@ -14,8 +14,8 @@ struct SweepCommand: Command {
             sweep directory), then writes results.csv, results.md, accuracy-vs-hidden.svg and \
             accuracy-vs-epoch.svg to the sweep directory. Running the same command again resumes: finished sizes \
             are skipped and an interrupted size continues bit-exactly from its latest.ckpt. --parallel-runs K \
-            trains K sizes at once and splits the threads between them. --patience E stops a size when its test \
-            accuracy has not improved for E epochs (off by default, as in the paper).
+            trains K sizes at once and splits the threads between them. --patience E stops a size when its selection \
+            accuracy (validation with a split, else test) has not improved for E epochs (off by default, as in the paper).
             """,
         synopsis:
             "--hidden LIST [--config FILE] [--KEY VALUE ...] [--out DIR] [--parallel-runs K] [--patience E] [--keep K]",
@@ -30,7 +30,8 @@ struct SweepCommand: Command {
                     OptionSpec("out", value: "DIR", "Sweep directory", default: "runs/sweep-<name>-s<seed>"),
                     OptionSpec("parallel-runs", value: "K", "Sizes trained at once, sharing the threads", default: "1"),
                     OptionSpec(
-                        "patience", value: "E", "Stop a size after E epochs without a better test accuracy",
+                        "patience", value: "E",
+                        "Stop a size after E epochs without a better validation (else test) accuracy",
                         default: "off"),
                     OptionSpec(
                         "keep", value: "K",
@@ -323,7 +324,7 @@ struct SweepCommand: Command {
                 throw .output(error.description)
             }
             Console.out(
-                "h\(size): no better test accuracy for \(patience ?? 0) epochs, stopped after epoch \(outcome.records.count)\n"
+                "h\(size): no better \(observer.selectionName) accuracy for \(patience ?? 0) epochs, stopped after epoch \(outcome.records.count)\n"
             )
         }
         return true
@@ -402,16 +403,11 @@ final class SweepObserver: TrainingObserver, @unchecked Sendable {
         state = Mutex(earlier)
     }
 
-    /// True when the last `patience` epochs brought no better test spike accuracy than the best before them.
+    /// True when the last `patience` epochs brought no better accuracy than the best before them, by the
+    /// run's selection rule (`EpochSelection`: validation when the run has a split, otherwise test).
     var patienceExhausted: Bool {
         guard let patience else { return false }
-        return state.withLock { records in
-            guard let best = records.indices.max(by: { records[$0].testSpikeAccuracy < records[$1].testSpikeAccuracy })
-            else {
-                return false
-            }
-            return records.count - 1 - best >= patience
-        }
+        return state.withLock { EpochSelection.epochsSinceBest($0) >= patience && !$0.isEmpty }
     }
 
     func runStarted(config: RunConfig, threads: Int, runDirectory: String, trainSamples: Int, testSamples: Int) {
@@ -422,10 +418,14 @@ final class SweepObserver: TrainingObserver, @unchecked Sendable {
 
     func evaluationStarted(epoch: Int) {}
 
+    /// What `--patience` watches: `validation` or `test`.
+    var selectionName: String { state.withLock { $0.contains { $0.validation != nil } } ? "validation" : "test" }
+
     func epochFinished(_ record: EpochRecord) {
         state.withLock { $0.append(record) }
+        let validation = record.validation.map { "  validation spike \(MetricsTable.fixed(100 * $0.spike, 2))%" } ?? ""
         Console.out(
-            "h\(size): epoch \(record.epoch)  train \(MetricsTable.fixed(100 * record.trainAccuracy, 2))%  test spike "
+            "h\(size): epoch \(record.epoch)  train \(MetricsTable.fixed(100 * record.trainAccuracy, 2))%\(validation)  test spike "
                 + "\(MetricsTable.fixed(100 * record.testSpikeAccuracy, 2))%  relaxed "
                 + "\(MetricsTable.fixed(100 * record.testRelaxedAccuracy, 2))%  \(MetricsTable.fixed(record.seconds, 1)) s\n"
         )

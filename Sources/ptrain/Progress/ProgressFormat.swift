@@ -100,27 +100,30 @@ public enum ProgressFormat {
     /// `epoch 3/20  train 93.41%  test spike 94.02%  relaxed 94.10%  48.6 s  1234 samples/s`.
     public static func epochLine(_ record: EpochRecord, epochs: Int) -> String {
         "epoch \(record.epoch)/\(epochs)  train \(percent(record.trainAccuracy, decimals: 2))%"
+            + (record.validation.map { "  validation spike \(percent($0.spike, decimals: 2))%" } ?? "")
             + "  test spike \(percent(record.testSpikeAccuracy, decimals: 2))%"
             + "  relaxed \(percent(record.testRelaxedAccuracy, decimals: 2))%"
             + "  \(String(format: "%.1f", record.seconds)) s  \(Int(record.samplesPerSecond.rounded())) samples/s"
     }
 
-    /// The table printed when a run ends: one row per epoch, right-aligned under the headings, the row with
-    /// the best test spike accuracy (the paper's readout; the first such epoch on a tie) marked `*` and
-    /// named in a last line. Empty when there are no records.
+    /// The table printed when a run ends: one row per epoch, right-aligned under the headings, the epoch
+    /// `EpochSelection` chooses (by validation spike accuracy with a split, else by test spike accuracy; the
+    /// first on a tie) marked `*` and named in a last line that says how it was selected. Empty when there are
+    /// no records.
     public static func summaryTable(_ records: [EpochRecord]) -> [String] {
-        guard !records.isEmpty else { return [] }
-        var best = 0
-        for index in records.indices where records[index].testSpikeAccuracy > records[best].testSpikeAccuracy {
-            best = index
-        }
-        let headings = ["epoch", "train %", "test spike %", "test relaxed %", "seconds", "samples/s"]
+        guard let selection = EpochSelection.best(of: records) else { return [] }
+        let best = records.firstIndex { $0.epoch == selection.record.epoch }!
+        let withValidation = selection.rule == .validation
+        let headings =
+            ["epoch", "train %"] + (withValidation ? ["validation spike %"] : [])
+            + ["test spike %", "test relaxed %", "seconds", "samples/s"]
         let rows = records.map { record in
-            [
-                String(record.epoch), percent(record.trainAccuracy, decimals: 2),
-                percent(record.testSpikeAccuracy, decimals: 2), percent(record.testRelaxedAccuracy, decimals: 2),
-                String(format: "%.1f", record.seconds), String(Int(record.samplesPerSecond.rounded())),
-            ]
+            [String(record.epoch), percent(record.trainAccuracy, decimals: 2)]
+                + (withValidation ? [record.validation.map { percent($0.spike, decimals: 2) } ?? ""] : [])
+                + [
+                    percent(record.testSpikeAccuracy, decimals: 2), percent(record.testRelaxedAccuracy, decimals: 2),
+                    String(format: "%.1f", record.seconds), String(Int(record.samplesPerSecond.rounded())),
+                ]
         }
         let widths = headings.indices.map { column in
             rows.reduce(headings[column].count) { max($0, $1[column].count) }
@@ -134,8 +137,15 @@ public enum ProgressFormat {
             lines.append(line(row, mark: index == best ? "  *" : ""))
         }
         let record = records[best]
-        lines.append(
-            "* best test spike accuracy \(percent(record.testSpikeAccuracy, decimals: 2))% (epoch \(record.epoch))")
+        if let validation = record.validation, withValidation {
+            lines.append(
+                "* test spike accuracy \(percent(record.testSpikeAccuracy, decimals: 2))% at epoch \(record.epoch), "
+                    + "selected on validation (validation spike \(percent(validation.spike, decimals: 2))%)")
+        } else {
+            lines.append(
+                "* best test spike accuracy \(percent(record.testSpikeAccuracy, decimals: 2))% (epoch \(record.epoch)), "
+                    + "test-selected: no validation split, an optimistic maximum")
+        }
         return lines
     }
 
