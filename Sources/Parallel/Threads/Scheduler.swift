@@ -20,6 +20,7 @@ public enum Scheduler: String, Sendable, CaseIterable, CustomStringConvertible {
         set { defaultIndex.store(allCases.firstIndex(of: newValue)!, ordering: .releasing) }
     }
 
-    /// The index in `allCases` of `default`; 0 is `.pool`.
-    private static let defaultIndex = Atomic<Int>(0)
+    /// The index in `allCases` of `default`: 1, `.dispatch`, which trained faster than `.pool` in 10 of 12
+    /// side-by-side pairs of `ptrain bench` (rows "scheduler at H = …, dispatch / pool", docs/performance.md).
+    private static let defaultIndex = Atomic<Int>(1)
 }
