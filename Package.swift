@@ -31,7 +31,10 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "Parallel", dependencies: parallelDependencies, swiftSettings: targetCPU + mpiSettings),
         .target(name: "Model", dependencies: ["Parallel", "CZlib"], swiftSettings: targetCPU),
-        .executableTarget(name: "ptrain", dependencies: ["Model", "Parallel"], swiftSettings: targetCPU),
+        // What `ptrain bench` measures, kept out of the Model library as swift-numerics keeps `_TestSupport`.
+        .target(name: "Benchmarks", dependencies: ["Model", "Parallel"], swiftSettings: targetCPU),
+        .executableTarget(
+            name: "ptrain", dependencies: ["Model", "Parallel", "Benchmarks"], swiftSettings: targetCPU),
         .testTarget(name: "ParallelTests", dependencies: ["Parallel"], swiftSettings: targetCPU),
         .testTarget(
             name: "ModelTests", dependencies: ["Model", "Parallel"], exclude: ["Reference"], swiftSettings: targetCPU),
@@ -50,7 +53,7 @@ if ProcessInfo.processInfo.environment["PTRAIN_FUZZ"] != nil {
         ("FuzzConfigJSON", ["Model"], []),
         ("FuzzWeightsFile", ["Model"], []),
         // `ptrain` is a symlink to Sources/ptrain: the CLI parser is internal to the executable.
-        ("FuzzCommandLine", ["Model", "Parallel"], ["ptrain/main.swift"]),
+        ("FuzzCommandLine", ["Model", "Parallel", "Benchmarks"], ["ptrain/main.swift"]),
         // The binary checkpoint format (Sources/Model/Checkpoint).
         ("FuzzCheckpoint", ["Model"], []),
     ]

@@ -1,19 +1,20 @@
 import Parallel
 
 /// Encoded spike trains of up to `capacity` samples (see `SpikeEncoder.Output` for the layout of each).
-final class SpikeTrainBuffers: @unchecked Sendable {
-    let capacity: Int
-    let timeSteps: Int
-    let inputs: Int
-    let added: AlignedBuffer<UInt16>
-    let removed: AlignedBuffer<UInt16>
-    let addedCounts: AlignedBuffer<Int32>
-    let removedCounts: AlignedBuffer<Int32>
-    let rates: AlignedBuffer<Float>
+/// `package`: the Benchmarks target encodes real batches with it.
+package final class SpikeTrainBuffers: @unchecked Sendable {
+    package let capacity: Int
+    package let timeSteps: Int
+    package let inputs: Int
+    package let added: AlignedBuffer<UInt16>
+    package let removed: AlignedBuffer<UInt16>
+    package let addedCounts: AlignedBuffer<Int32>
+    package let removedCounts: AlignedBuffer<Int32>
+    package let rates: AlignedBuffer<Float>
     private let counts: AlignedBuffer<Int32>
     private let previous: AlignedBuffer<UInt8>
 
-    init(capacity: Int, timeSteps: Int, inputs: Int) {
+    package init(capacity: Int, timeSteps: Int, inputs: Int) {
         self.capacity = capacity
         self.timeSteps = timeSteps
         self.inputs = inputs
@@ -27,7 +28,7 @@ final class SpikeTrainBuffers: @unchecked Sendable {
     }
 
     /// The encoder's output slots for sample slot `b`.
-    func output(_ b: Int) -> SpikeEncoder.Output {
+    package func output(_ b: Int) -> SpikeEncoder.Output {
         precondition(b >= 0 && b < capacity, "sample slot \(b) out of 0..<\(capacity)")
         let lists = b * timeSteps * inputs
         return SpikeEncoder.Output(

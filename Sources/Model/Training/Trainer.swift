@@ -2,9 +2,11 @@ import Parallel
 
 /// Trains a `Network` one minibatch at a time by the five steps of the spec, spread over a `WorkerPool`.
 ///
-/// Each parallel step runs one task per hidden shard (or per sample, for encoding); between steps the
-/// calling thread does the output layer's few operations, summing shard partials in shard order. The
-/// result depends only on the configuration and the data, never on the pool's thread count.
+/// A batch is four parallel steps: encoding (one task per sample), the hidden feed-forward (one per shard),
+/// settling (one per sample: the output layer, relaxation and teaching, shard partials summed in shard order)
+/// and the update (one per shard). Between steps the calling thread only lists the active inputs, checks bounds
+/// and updates b2 (`ptrain bench`, table "steps of one batch", row "serial"). The result depends only on the
+/// configuration and the data, never on the pool's thread count or scheduler.
 ///
 /// With a `Distribution` the trainer runs on one rank of a group and computes only the shards that rank owns;
 /// after each step that produces output-layer partials (the feed-forward, every relaxation step) the ranks
@@ -458,7 +460,8 @@ public final class Trainer: @unchecked Sendable {
                 }
             }
             // Every W2 coefficient is a difference of output potentials, almost never zero: the register-blocked
-            // kernel (same bits on finite values) does these rows at ~90% of the FMA peak (`ptrain bench`).
+            // kernel (same bits on finite values); its speed on this shape is `ptrain bench`'s row "W2 rank-10
+            // update H×10 (blocked)" (docs/performance.md).
             Kernels.denseRankUpdate(
                 matrix: shard.outputWeightsTransposed.pointer, rowStride: width, width: width,
                 rows: outputRows.pointer, rowCount: outputs, coefficients: outputCoefficients.pointer,

@@ -9,34 +9,46 @@ import Synchronization
     import Darwin
 #endif
 
-/// A persistent pool of threads that runs one closure over task indices, with one barrier per call.
+/// A pool of threads that runs one closure over task indices, with one barrier per call.
 ///
-/// `DispatchQueue.concurrentPerform` costs tens of microseconds per call; a VPSNN batch needs about fifteen
-/// parallel steps (feed-forward, each relaxation step, the update), so per-call overhead would dominate at
-/// small hidden sizes. The pool keeps its workers alive; a call publishes a job in one atomic word and
-/// costs a few microseconds. The calling thread works too, so `threadCount == 1` runs everything inline.
+/// Two schedulers (`Scheduler`) sit behind the same `run`: the pool's own persistent threads, which a call
+/// wakes by publishing a job in one atomic word, or `DispatchQueue.concurrentPerform`. With 2 threads and 8
+/// trivial tasks a step costs 1–2 µs either way (`ptrain bench`, row "parallel step … 8 trivial tasks"), and a
+/// single-process batch makes four `run` calls (encoding, feed-forward, settling, update: `ptrain bench`, table
+/// "steps of one batch"), so neither cost matters much against a batch of hundreds of µs; which one trains
+/// faster is measured side by side (`ptrain bench`, "scheduler" rows; docs/performance.md). The calling thread
+/// works too, so `threadCount == 1` runs everything inline with either scheduler.
 ///
 /// Tasks are claimed one at a time (each worker prefers the same tasks at every call, for cache affinity),
-/// and `run` returns as soon as every task has *completed* — it never waits for a worker to wake up or check in. On hosts that time-slice vCPUs, a
-/// worker that is not running simply claims nothing and the caller does its share (waiting for check-ins
-/// made two threads three times slower than one whenever another process held the second core).
+/// and `run` returns as soon as every task has *completed* — it never waits for a worker to wake up or check
+/// in. On hosts that time-slice vCPUs, a worker that is not running simply claims nothing and the caller does
+/// its share (waiting for check-ins made two threads three times slower than one whenever another process held
+/// the second core).
 ///
 /// Which thread runs which task varies from call to call, so callers make each task's result independent of
 /// that (tasks write disjoint memory; reductions happen after `run` returns, in task order). That is what
-/// makes results independent of the thread count.
+/// makes results independent of the thread count and of the scheduler.
 public final class WorkerPool: @unchecked Sendable {
     /// Threads that execute tasks, including the caller of `run`.
     public let threadCount: Int
+    /// Who runs the tasks: the pool's own threads or `DispatchQueue.concurrentPerform`.
+    public let scheduler: Scheduler
+    /// When set, every `run` is timed task by task (`StepRecorder`); only on a one-thread pool.
+    public var recorder: StepRecorder? {
+        didSet { precondition(recorder == nil || threadCount == 1, "only a one-thread pool records its steps") }
+    }
     /// What the worker threads hold: they must not retain the pool itself, or it could never be released
     /// (and its threads would poll forever).
     private let shared: PoolState
 
-    /// Starts `threadCount - 1` worker threads.
+    /// Starts `threadCount - 1` worker threads (none with `.dispatch`).
     /// - Precondition: `threadCount >= 1`.
-    public init(threadCount: Int) {
+    public init(threadCount: Int, scheduler: Scheduler = .default) {
         precondition(threadCount >= 1, "a worker pool needs at least one thread")
         self.threadCount = threadCount
+        self.scheduler = scheduler
         shared = PoolState(threadCount: threadCount)
+        guard scheduler == .pool else { return }
         for worker in 1..<max(threadCount, 1) {
             let state = shared
             let thread = Thread { state.workerLoop(worker: worker) }
@@ -48,7 +60,8 @@ public final class WorkerPool: @unchecked Sendable {
     /// Stops the workers and waits until they have left their loops.
     deinit {
         shared.stopping.store(true, ordering: .releasing)
-        while shared.exited.load(ordering: .acquiring) < threadCount - 1 { sched_yield() }
+        let started = scheduler == .pool ? threadCount - 1 : 0
+        while shared.exited.load(ordering: .acquiring) < started { sched_yield() }
     }
 
     /// Runs `body(task, worker)` for every task in `0..<tasks`, spread over the pool's threads, and returns
@@ -57,6 +70,10 @@ public final class WorkerPool: @unchecked Sendable {
     /// - Precondition: `tasks <= 4096`.
     public func run(tasks: Int, _ body: (_ task: Int, _ worker: Int) -> Void) {
         guard tasks > 0 else { return }
+        if let recorder {
+            recorder.run(tasks: tasks) { task in body(task, 0) }
+            return
+        }
         if threadCount == 1 || tasks == 1 {
             for task in 0..<tasks { body(task, 0) }
             return
@@ -72,9 +89,19 @@ public final class WorkerPool: @unchecked Sendable {
                 shared.completed.store(0, ordering: .relaxed)
                 shared.jobAddress.store(UInt(bitPattern: pointer), ordering: .relaxed)
                 shared.publish(tasks: tasks)
-                shared.work(worker: 0)
-                var backoff = Backoff()
-                while shared.completed.load(ordering: .acquiring) < tasks { backoff.pause() }
+                switch scheduler {
+                case .pool:
+                    shared.work(worker: 0)
+                    var backoff = Backoff()
+                    while shared.completed.load(ordering: .acquiring) < tasks { backoff.pause() }
+                case .dispatch:
+                    // Iteration w is worker w: each index runs once, so concurrently running tasks never share
+                    // one. concurrentPerform returns after every iteration, hence every task, has finished.
+                    let state = shared
+                    DispatchQueue.concurrentPerform(iterations: min(threadCount, tasks)) { worker in
+                        state.work(worker: worker)
+                    }
+                }
             }
         }
         shared.running.store(false, ordering: .releasing)

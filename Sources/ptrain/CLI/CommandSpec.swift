@@ -35,7 +35,8 @@ struct CommandSpec: Sendable {
     /// `ptrain train [--config FILE] …`.
     var usage: String { "\(Ptrain.name) \(name) \(synopsis)" }
 
-    /// The option with this long name or one-letter alias.
+    /// The option with this long name (without dashes). One-letter aliases are not looked up: the only one,
+    /// `-h`, is recognised by `ArgumentParser.isHelp`.
     func option(named name: String) -> OptionSpec? {
         options.first { $0.name == name }
     }

@@ -2,7 +2,8 @@
 struct OptionSpec: Sendable {
     /// The long name without dashes (`threads`).
     let name: String
-    /// A one-letter alias (`h` for `-h`), if any.
+    /// A one-letter alias shown in help (`h` for `-h`), if any. The parser accepts only `-h`
+    /// (`ArgumentParser.isHelp`); an alias given here is not parsed by itself.
     let short: Character?
     /// The value placeholder shown in help (`N`, `FILE`); `nil` for a flag that takes no value.
     let valueName: String?

@@ -1,19 +1,23 @@
+import Benchmarks
 import Foundation
 import Model
 import Parallel
 
-/// `ptrain bench`: the machine's FMA peak, each kernel's GFLOP/s as a fraction of it, and training
-/// throughput at 1 and N threads with their ratio; a table on stdout and `bench.json`.
+/// `ptrain bench`: the machine's FMA peak, each kernel's GFLOP/s as a fraction of it, the steps of one batch
+/// with the speed-up their task graph allows at up to 64 threads, and training throughput at 1 and N threads
+/// with each scheduler and their ratios; a table on stdout and `bench.json`.
 struct BenchCommand: Command {
     static let spec = CommandSpec(
         name: "bench",
         abstract: "Measure kernel speed and training throughput on this machine",
         discussion: """
             Measures the single-core fp32 FMA peak, then each training kernel's GFLOP/s at 800 and 4500 hidden \
-            neurons (batch 10, real MNIST spike trains) as a fraction of that peak, then end-to-end training \
-            samples/s at 1000 and 4500 hidden neurons with 1 thread and with --threads threads, alternating \
-            so that every ratio is measured within one run. Writes the numbers to --out as JSON. Takes about \
-            a minute.
+            neurons (batch 10, real MNIST spike trains) as a fraction of that peak, then the parallel steps of \
+            one batch at 1000 and 4500 hidden neurons on one thread (tasks, work, longest task, serial time \
+            between steps) and the speed-up that task graph allows at 2 to 64 threads, then end-to-end training \
+            samples/s at 1000 and 4500 hidden neurons with 1 thread and with --threads threads under both \
+            schedulers, alternating so that every ratio is measured within one run. Writes the numbers to --out \
+            as JSON. Takes about a minute.
             """,
         synopsis: "[--threads N] [--data DIR] [--out FILE] [--repetitions N]",
         groups: [
@@ -21,6 +25,7 @@ struct BenchCommand: Command {
                 "OPTIONS",
                 [
                     SharedOptions.threads,
+                    SharedOptions.scheduler,
                     SharedOptions.data,
                     OptionSpec("out", value: "FILE", "Where to write the results as JSON", default: "bench.json"),
                     OptionSpec(
@@ -43,6 +48,7 @@ struct BenchCommand: Command {
         threads =
             distributed && !options.contains(SharedOptions.threads.name)
             ? DistributedLaunch.defaultThreads() : try SharedOptions.threads(options)
+        try SharedOptions.scheduler(options)
         data = try options.nonEmptyString(SharedOptions.data.name)
         out = try options.nonEmptyString("out") ?? "bench.json"
         repetitions = try options.int("repetitions", in: 1...100) ?? 3
@@ -54,16 +60,25 @@ struct BenchCommand: Command {
         var activeCores: Int
         var threads: Int
         var fmaPeakGFLOPS: Double
-        var poolStepMicroseconds: Double
-        var concurrentPerformStepMicroseconds: Double
+        var stepOverhead: Benchmarks.StepOverhead
         var kernels: [Benchmarks.KernelResult]
+        var steps: [Benchmarks.StepProfile]
         var training: [Benchmarks.TrainingResult]
         var speedups: [Speedup]
+        var schedulerRatios: [SchedulerRatio]
+    }
+
+    /// Samples/s with `--scheduler dispatch` over samples/s with `--scheduler pool`, at the same thread count.
+    struct SchedulerRatio: Encodable {
+        var hidden: Int
+        var threads: Int
+        var ratios: [Double]
     }
 
     struct Speedup: Encodable {
         var hidden: Int
         var threads: Int
+        var scheduler: String
         /// N-thread samples/s over 1-thread samples/s, one per alternating repetition.
         var ratios: [Double]
     }
@@ -89,8 +104,10 @@ struct BenchCommand: Command {
 
         let overhead = Benchmarks.dispatchOverhead(threads: threads)
         Console.out(
-            "parallel step with \(threads) threads, 8 trivial tasks: WorkerPool \(MetricsTable.fixed(overhead.pool, 2)) µs, "
-                + "DispatchQueue.concurrentPerform \(MetricsTable.fixed(overhead.concurrentPerform, 2)) µs\n\n")
+            "parallel step with \(threads) threads, 8 trivial tasks: --scheduler pool "
+                + "\(MetricsTable.fixed(overhead.pool, 2)) µs, --scheduler dispatch "
+                + "\(MetricsTable.fixed(overhead.dispatchPool, 2)) µs, bare DispatchQueue.concurrentPerform "
+                + "\(MetricsTable.fixed(overhead.concurrentPerform, 2)) µs\n\n")
 
         var kernels: [Benchmarks.KernelResult] = []
         for hidden in [800, 4500] {
@@ -98,27 +115,45 @@ struct BenchCommand: Command {
         }
         Console.out(Self.kernelTable(kernels) + "\n")
 
+        let steps = [(1000, 2000), (4500, 600)].map {
+            Benchmarks.stepProfile(hidden: $0.0, samples: $0.1, dataset: mnist.train)
+        }
+        Console.out(Self.stepTable(steps) + "\n")
+
         var training: [Benchmarks.TrainingResult] = []
         var speedups: [Speedup] = []
+        var schedulerRatios: [SchedulerRatio] = []
         let counts = threads == 1 ? [1] : [1, threads]
+        // The default scheduler first: the 1-thread runs (inline with either) are labelled with it.
+        let schedulers = [Scheduler.default] + Scheduler.allCases.filter { $0 != Scheduler.default }
         for (hidden, samples) in [(1000, 4000), (4500, 1500)] {
             let results = Benchmarks.training(
-                hidden: hidden, threads: counts, samples: samples, repetitions: repetitions, dataset: mnist.train)
+                hidden: hidden, threads: counts, schedulers: schedulers, samples: samples,
+                repetitions: repetitions, dataset: mnist.train)
             training += results
-            if results.count == 2 {
+            func rates(_ scheduler: Scheduler) -> [Double]? {
+                results.first { $0.threads == threads && $0.scheduler == scheduler.rawValue }?.samplesPerSecond
+            }
+            guard threads > 1, let single = results.first?.samplesPerSecond else { continue }
+            for scheduler in schedulers {
+                guard let rates = rates(scheduler) else { continue }
                 speedups.append(
                     Speedup(
-                        hidden: hidden, threads: threads,
-                        ratios: zip(results[1].samplesPerSecond, results[0].samplesPerSecond).map { $0 / $1 }))
+                        hidden: hidden, threads: threads, scheduler: scheduler.rawValue,
+                        ratios: zip(rates, single).map { $0 / $1 }))
+            }
+            if let dispatch = rates(.dispatch), let pool = rates(.pool) {
+                schedulerRatios.append(
+                    SchedulerRatio(hidden: hidden, threads: threads, ratios: zip(dispatch, pool).map { $0 / $1 }))
             }
         }
-        Console.out(Self.trainingTable(training, speedups: speedups))
+        Console.out(Self.trainingTable(training, speedups: speedups, schedulerRatios: schedulerRatios))
 
         let report = Report(
             ptrainVersion: Ptrain.version, processor: processor,
             activeCores: ProcessInfo.processInfo.activeProcessorCount, threads: threads, fmaPeakGFLOPS: peak,
-            poolStepMicroseconds: overhead.pool, concurrentPerformStepMicroseconds: overhead.concurrentPerform,
-            kernels: kernels, training: training, speedups: speedups)
+            stepOverhead: overhead, kernels: kernels, steps: steps, training: training, speedups: speedups,
+            schedulerRatios: schedulerRatios)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {
@@ -191,19 +226,61 @@ struct BenchCommand: Command {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func trainingTable(_ training: [Benchmarks.TrainingResult], speedups: [Speedup]) -> String {
-        var lines = ["training  hidden  threads  samples/s (each repetition)           s/epoch (60k, best)"]
+    /// The parallel steps of one batch at one thread and the speed-up they allow at more threads.
+    static func stepTable(_ profiles: [Benchmarks.StepProfile]) -> String {
+        var lines = [
+            "steps of one batch, 1 thread   hidden  tasks  µs/batch  longest task µs  (list-scheduling bound below)"
+        ]
+        for p in profiles {
+            for step in p.steps {
+                lines.append(
+                    ("  " + step.step).padding(toLength: 31, withPad: " ", startingAt: 0)
+                        + String(p.hidden).leftPadded(6)
+                        + String(step.tasks).leftPadded(7)
+                        + MetricsTable.fixed(step.totalMicroseconds, 1).leftPadded(10)
+                        + MetricsTable.fixed(step.longestTaskMicroseconds, 1).leftPadded(17))
+            }
+            lines.append(
+                "  serial, between steps".padding(toLength: 31, withPad: " ", startingAt: 0)
+                    + String(p.hidden).leftPadded(6)
+                    + "       " + MetricsTable.fixed(p.serialMicroseconds, 1).leftPadded(10))
+            lines.append(
+                "  whole batch".padding(toLength: 31, withPad: " ", startingAt: 0) + String(p.hidden).leftPadded(6)
+                    + "       " + MetricsTable.fixed(p.batchMicroseconds, 1).leftPadded(10))
+            let parts = p.settleParts.sorted { $0.key < $1.key }.map { "\($0.key) \(MetricsTable.fixed($0.value, 1))" }
+            lines.append("  settle = " + parts.joined(separator: ", ") + " µs")
+        }
+        lines.append(
+            "speed-up the task graph allows (max(longest task, work/threads) per step + serial), "
+                + Benchmarks.projectedThreads.map { "\($0)" }.joined(separator: "/") + " threads:")
+        for p in profiles {
+            let values = Benchmarks.projectedThreads.map { MetricsTable.fixed(p.speedups[$0] ?? 0, 2) + "×" }
+            lines.append(
+                "  H = \(p.hidden), \(p.shards) shards, \(p.batches) batches: " + values.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func trainingTable(
+        _ training: [Benchmarks.TrainingResult], speedups: [Speedup], schedulerRatios: [SchedulerRatio]
+    ) -> String {
+        var lines = ["training  hidden  threads  scheduler  samples/s (each repetition)           s/epoch (60k, best)"]
         for r in training {
             let rates = r.samplesPerSecond.map { MetricsTable.fixed($0, 0) }.joined(separator: ", ")
             let best = r.samplesPerSecond.max() ?? 0
             lines.append(
                 "        " + String(r.hidden).leftPadded(8) + String(r.threads).leftPadded(9) + "  "
+                    + (r.threads == 1 ? "(inline)" : r.scheduler).padding(toLength: 11, withPad: " ", startingAt: 0)
                     + rates.padding(toLength: 36, withPad: " ", startingAt: 0)
                     + MetricsTable.fixed(60_000 / max(best, 1e-9), 2).leftPadded(8))
         }
         for s in speedups {
             let ratios = s.ratios.map { MetricsTable.fixed($0, 2) + "×" }.joined(separator: ", ")
-            lines.append("speed-up at H = \(s.hidden), \(s.threads) threads vs 1: \(ratios)")
+            lines.append("speed-up at H = \(s.hidden), \(s.threads) threads (\(s.scheduler)) vs 1: \(ratios)")
+        }
+        for s in schedulerRatios {
+            let ratios = s.ratios.map { MetricsTable.fixed($0, 3) + "×" }.joined(separator: ", ")
+            lines.append("scheduler at H = \(s.hidden), \(s.threads) threads, dispatch / pool samples/s: \(ratios)")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -23,6 +23,7 @@ struct EvalCommand: Command {
                         "Checkpoint (a run's latest.ckpt, best.ckpt, epoch-XXXX.ckpt) or weights.bin (required)"),
                     SharedOptions.data,
                     SharedOptions.threads,
+                    SharedOptions.scheduler,
                     OptionSpec("test-limit", value: "N", "Evaluate only the first N test images", default: "all 10000"),
                     OptionSpec(
                         "time-steps", value: "T",
@@ -48,6 +49,7 @@ struct EvalCommand: Command {
         self.checkpoint = checkpoint
         data = try options.nonEmptyString(SharedOptions.data.name)
         threads = try SharedOptions.threads(options)
+        try SharedOptions.scheduler(options)
         testLimit = try options.int("test-limit", in: 1...Int.max)
         timeSteps = try options.int("time-steps", in: 1...10_000)
         allowOtherData = options.contains("allow-other-data")

@@ -1,4 +1,5 @@
 import Foundation
+import Parallel
 
 /// Options several subcommands share, so they read and check the same everywhere.
 enum SharedOptions {
@@ -13,6 +14,25 @@ enum SharedOptions {
     static let data = OptionSpec(
         "data", value: "DIR", "Directory holding the four MNIST .gz files",
         default: "$PTRAIN_DATA, ../shared/data/mnist or ./data/mnist, the first that exists")
+
+    static let scheduler = OptionSpec(
+        "scheduler", value: "dispatch|pool",
+        "Who runs the parallel steps: DispatchQueue.concurrentPerform or ptrain's own threads; never changes a "
+            + "result", default: Scheduler.default.rawValue)
+
+    /// `--scheduler`, or the built-in default. Reading it also makes it the default of every pool the command
+    /// creates (`Scheduler.default`), so the training and evaluation code need not pass it along.
+    @discardableResult
+    static func scheduler(_ options: ParsedOptions) throws(UsageError) -> Scheduler {
+        guard let text = try options.nonEmptyString(scheduler.name) else { return Scheduler.default }
+        guard let value = Scheduler(rawValue: text) else {
+            throw UsageError.invalidValue(
+                value: text, option: "--\(scheduler.name)",
+                reason: "must be " + Scheduler.allCases.map(\.rawValue).sorted().joined(separator: " or "))
+        }
+        Scheduler.default = value
+        return value
+    }
 
     /// `--threads`, or every active core (clamped into `threadRange`).
     static func threads(_ options: ParsedOptions) throws(UsageError) -> Int {

@@ -39,6 +39,7 @@ struct SweepCommand: Command {
                             + "recorded in sweep.json, and a later invocation may only raise it",
                         default: "\(CheckpointPolicy.defaultKeep), or the sweep's"),
                     SharedOptions.threads,
+                    SharedOptions.scheduler,
                     SharedOptions.data,
                     OptionSpec(
                         "distributed", value: nil,
@@ -85,6 +86,7 @@ struct SweepCommand: Command {
         threads =
             distributed && !options.contains(SharedOptions.threads.name)
             ? DistributedLaunch.defaultThreads() : try SharedOptions.threads(options)
+        try SharedOptions.scheduler(options)
         data = try options.nonEmptyString(SharedOptions.data.name)
         var overrides: [(key: ConfigKey, value: String)] = []
         for (name, value) in options.occurrences {

@@ -34,6 +34,7 @@ struct TrainCommand: Command {
                         "config", value: "FILE", "JSON configuration file",
                         default: "\(defaultConfigPath) if it exists, else the built-in values"),
                     SharedOptions.threads,
+                    SharedOptions.scheduler,
                     OptionSpec(
                         "out", value: "DIR", "Run directory for config.json, metrics.csv, weights.bin and checkpoints",
                         default: "runs/<name>-h<hidden>-s<seed>, or the resumed run's directory"),
@@ -106,6 +107,7 @@ struct TrainCommand: Command {
         threads =
             distributed && !options.contains(SharedOptions.threads.name)
             ? DistributedLaunch.defaultThreads() : try SharedOptions.threads(options)
+        try SharedOptions.scheduler(options)
         out = try options.nonEmptyString("out")
         data = try options.nonEmptyString(SharedOptions.data.name)
         resume = try options.nonEmptyString("resume")

@@ -1,4 +1,5 @@
-/// A minimal SVG writer: elements appended as text, attributes escaped. Enough for charts a person reads.
+/// A minimal SVG writer: elements appended as text; text content is escaped, attribute values are not (callers
+/// pass numbers and colour constants). Enough for charts a person reads.
 struct SVG {
     let width: Double
     let height: Double

@@ -1,8 +1,10 @@
 import Dispatch
+import Model
 import Parallel
 
 /// The measurements behind `ptrain bench`: the machine's single-core FMA peak, each kernel's speed at the
-/// shapes training uses, and end-to-end training throughput at 1 and N threads.
+/// shapes training uses, the steps of one batch and the speed-up their task graph allows, and end-to-end
+/// training throughput at 1 and N threads with either scheduler.
 public enum Benchmarks {
     /// One kernel measurement.
     public struct KernelResult: Sendable, Equatable, Codable {
@@ -20,6 +22,7 @@ public enum Benchmarks {
     public struct TrainingResult: Sendable, Equatable, Codable {
         public var hidden: Int
         public var threads: Int
+        public var scheduler: String
         public var samples: Int
         /// Training samples per second, one value per repetition.
         public var samplesPerSecond: [Double]
@@ -110,7 +113,7 @@ public enum Benchmarks {
             }
         }
         let widest = network.shards.map(\.width).max()!
-        let scratch = NeuronScratch(capacity: widest, timeSteps: steps)
+        let driveScratch = AlignedBuffer<Float>(count: widest)
         let totalWidth = network.shards.map(\.width).reduce(0, +)
         var results: [KernelResult] = []
         func record(_ name: String, flops: Double, seconds: Double, note: String) {
@@ -128,7 +131,7 @@ public enum Benchmarks {
         }
         let driveSeconds = time {
             for shard in network.shards {
-                let input = scratch.input.pointer
+                let input = driveScratch.pointer
                 for b in 0..<batch {
                     let spikes = trains.output(b)
                     var column = 0
@@ -221,6 +224,25 @@ public enum Benchmarks {
             note: "\(activeCount) active rows, \(nonZeroTerms) non-zero terms: \(microseconds(sparseSeconds)) µs "
                 + "(register-blocked on all terms: \(microseconds(sparseBlockedSeconds)) µs)")
 
+        // The W2 update as training runs it (Trainer.updateWeights): every shard's 10 × width W2ᵀ block, all 10
+        // rows, 10 dense coefficients per row (differences of output potentials), register-blocked kernel.
+        let outputRows = AlignedBuffer<UInt16>(count: 16)
+        for k in 0..<16 { outputRows[k] = UInt16(k) }
+        let outputCoefficients = AlignedBuffer<Float>(count: 16 * batch)
+        outputCoefficients.fill(1e-6)
+        let outputUpdateSeconds = time {
+            for shard in network.shards {
+                Kernels.denseRankUpdate(
+                    matrix: shard.outputWeightsTransposed.pointer, rowStride: shard.width, width: shard.width,
+                    rows: outputRows.pointer, rowCount: network.outputs, coefficients: outputCoefficients.pointer,
+                    deltas: deltas.pointer, batch: batch)
+            }
+        }
+        record(
+            "W2 rank-10 update H×10 (blocked)", flops: Double(2 * batch * network.outputs * totalWidth),
+            seconds: outputUpdateSeconds,
+            note: "denseRankUpdate on the W2ᵀ blocks, 10 rows: \(microseconds(outputUpdateSeconds)) µs per batch")
+
         // Dense x·W1 for the batch (what the event-driven drive replaces), over the rates r_x.
         let denseOut = AlignedBuffer<Float>(count: batch * widest)
         let denseSeconds = time {
@@ -274,36 +296,54 @@ public enum Benchmarks {
 
     static func microseconds(_ seconds: Double) -> String { MetricsTable.fixed(seconds * 1e6, 1) }
 
-    /// Microseconds per parallel step with trivial tasks, for the persistent `WorkerPool` and for
-    /// `DispatchQueue.concurrentPerform`, both running `tasks` tasks on `threads` threads.
-    public static func dispatchOverhead(threads: Int, tasks: Int = 8) -> (pool: Double, concurrentPerform: Double) {
-        let pool = WorkerPool(threadCount: threads)
+    /// Microseconds per parallel step with trivial tasks.
+    public struct StepOverhead: Sendable, Equatable, Codable {
+        /// `WorkerPool` with its own threads (`--scheduler pool`).
+        public var pool: Double
+        /// `WorkerPool` over `concurrentPerform`, one iteration per thread (`--scheduler dispatch`).
+        public var dispatchPool: Double
+        /// A bare `DispatchQueue.concurrentPerform` with one iteration per task.
+        public var concurrentPerform: Double
+    }
+
+    /// Microseconds per parallel step of `tasks` trivial tasks on `threads` threads, each way of running one.
+    public static func dispatchOverhead(threads: Int, tasks: Int = 8) -> StepOverhead {
         let sink = AlignedBuffer<Int>(count: tasks)
         let calls = 2_000
-        let poolSeconds = time {
-            for _ in 0..<calls { pool.run(tasks: tasks) { task, _ in sink.pointer[task] &+= 1 } }
+        func perCall(_ pool: WorkerPool) -> Double {
+            time { for _ in 0..<calls { pool.run(tasks: tasks) { task, _ in sink.pointer[task] &+= 1 } } }
+                / Double(calls) * 1e6
         }
+        let pool = perCall(WorkerPool(threadCount: threads, scheduler: .pool))
+        let dispatchPool = perCall(WorkerPool(threadCount: threads, scheduler: .dispatch))
         let dispatchSeconds = time {
             for _ in 0..<calls {
                 DispatchQueue.concurrentPerform(iterations: tasks) { task in sink.pointer[task] &+= 1 }
             }
         }
         blackHole(sink.array)
-        return (poolSeconds / Double(calls) * 1e6, dispatchSeconds / Double(calls) * 1e6)
+        return StepOverhead(
+            pool: pool, dispatchPool: dispatchPool, concurrentPerform: dispatchSeconds / Double(calls) * 1e6)
     }
 
     /// Training samples per second at `hidden` on the first `samples` images, for each thread count in
-    /// `threads`, alternating thread counts `repetitions` times so that each ratio is measured in one run.
+    /// `threads` and each scheduler in `schedulers` (one-thread runs only once: both schedulers run them
+    /// inline), cycling through the combinations `repetitions` times so that each ratio is measured in one run.
     public static func training(
-        hidden: Int, threads: [Int], samples: Int, repetitions: Int, dataset: Dataset
+        hidden: Int, threads: [Int], schedulers: [Scheduler] = [.default], samples: Int, repetitions: Int,
+        dataset: Dataset
     ) -> [TrainingResult] {
         var config = RunConfig()
         config.hidden = hidden
         let subset = dataset.prefix(samples)
-        var results = threads.map {
-            TrainingResult(hidden: hidden, threads: $0, samples: subset.count, samplesPerSecond: [])
+        let pools = threads.flatMap { count in
+            (count == 1 ? [schedulers[0]] : schedulers).map { WorkerPool(threadCount: count, scheduler: $0) }
         }
-        let pools = threads.map { WorkerPool(threadCount: $0) }
+        var results = pools.map {
+            TrainingResult(
+                hidden: hidden, threads: $0.threadCount, scheduler: $0.scheduler.rawValue, samples: subset.count,
+                samplesPerSecond: [])
+        }
         for _ in 0..<repetitions {
             for (index, pool) in pools.enumerated() {
                 let seconds = trainOnce(config: config, subset: subset, pool: pool, distribution: nil).seconds
