@@ -1,6 +1,9 @@
 import Parallel
 
 /// Encoded spike trains of up to `capacity` samples (see `SpikeEncoder.Output` for the layout of each).
+///
+/// This is safe to send, because every property is a `let` and the encoding step gives each task its own
+/// sample slot `b`: no two tasks write the same slot, and readers run after the encoding step has joined.
 final class SpikeTrainBuffers: @unchecked Sendable {
     let capacity: Int
     let timeSteps: Int
