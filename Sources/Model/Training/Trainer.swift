@@ -28,10 +28,6 @@ public final class Trainer: @unchecked Sendable {
     let batchCapacity: Int
     let encoder: SpikeEncoder
     let shardStates: [ShardState]
-    /// The shards' buffers as plain pointers: the per-sample relaxation loop touches every shard 13 times per
-    /// sample, and going through the class references cost an atomic retain/release pair per access, on
-    /// reference counts shared by both threads (4% of two-thread training time in perf).
-    let shardViews: [ShardView]
 
     // Input encoding of the batch.
     let trains: SpikeTrainBuffers
@@ -73,7 +69,6 @@ public final class Trainer: @unchecked Sendable {
         batchCapacity = batch
         encoder = SpikeEncoder(seed: config.seed, timeSteps: steps, inputs: inputs)
         shardStates = network.shards.map { ShardState(shard: $0, batch: batch, timeSteps: steps) }
-        shardViews = shardStates.map(ShardView.init)
         trains = SpikeTrainBuffers(capacity: batch, timeSteps: steps, inputs: inputs)
         activeRows = AlignedBuffer(count: inputs)
         rowCoefficients = AlignedBuffer(count: inputs * batch)
@@ -258,17 +253,19 @@ public final class Trainer: @unchecked Sendable {
     /// arithmetic — and the bits — of a shard-parallel schedule.
     private func settle(samples: [Int], labels: [Int]) throws(TrainingError) -> Int {
         let batch = samples.count
-        pool.run(tasks: batch) { b, _ in
-            // This is safe because task b writes only sample b's slices of the shard and output states.
-            guard outputFeedForward(sample: b, label: labels[b]) else { return }
-            for _ in 0..<config.kFree {
-                relaxHidden(sample: b, phase: .free)
-                relaxOutputs(sample: b, label: labels[b], phase: .free)
-            }
-            integrateAndStartTeaching(sample: b, label: labels[b])
-            for _ in 0..<config.kPos {
-                relaxHidden(sample: b, phase: .teaching)
-                relaxOutputs(sample: b, label: labels[b], phase: .teaching)
+        withShardViews { views in
+            pool.run(tasks: batch) { b, _ in
+                // This is safe because task b writes only sample b's slices of the shard and output states.
+                guard outputFeedForward(sample: b, label: labels[b]) else { return }
+                for _ in 0..<config.kFree {
+                    relaxHidden(sample: b, phase: .free, views: views)
+                    relaxOutputs(sample: b, label: labels[b], phase: .free)
+                }
+                integrateAndStartTeaching(sample: b, label: labels[b], views: views)
+                for _ in 0..<config.kPos {
+                    relaxHidden(sample: b, phase: .teaching, views: views)
+                    relaxOutputs(sample: b, label: labels[b], phase: .teaching)
+                }
             }
         }
         return try correctCount(samples: samples)
@@ -283,12 +280,16 @@ public final class Trainer: @unchecked Sendable {
         pool.run(tasks: batch) { b, _ in _ = outputFeedForward(sample: b, label: labels[b]) }
         let correct = try correctCount(samples: samples)
         func step(_ phase: Phase) {
-            pool.run(tasks: batch) { b, _ in relaxHidden(sample: b, phase: phase) }
+            withShardViews { views in
+                pool.run(tasks: batch) { b, _ in relaxHidden(sample: b, phase: phase, views: views) }
+            }
             exchange(relaxPartials, floatsPerShard: 2 * batchCapacity * outputLanes)
             for b in 0..<batch { relaxOutputs(sample: b, label: labels[b], phase: phase) }
         }
         for _ in 0..<config.kFree { step(.free) }
-        pool.run(tasks: batch) { b, _ in integrateAndStartTeaching(sample: b, label: labels[b]) }
+        withShardViews { views in
+            pool.run(tasks: batch) { b, _ in integrateAndStartTeaching(sample: b, label: labels[b], views: views) }
+        }
         for _ in 0..<config.kPos { step(.teaching) }
         return correct
     }
@@ -332,7 +333,7 @@ public final class Trainer: @unchecked Sendable {
     /// The hidden half of one synchronous relaxation step of sample `b`, over the owned shards. `.free`: the
     /// free state only (step 2). `.teaching`: the free continuation and the nudged state together (step 4).
     /// Every shard computes its partial A_y from the old V_h before its V_h steps with the old V_y.
-    private func relaxHidden(sample b: Int, phase: Phase) {
+    private func relaxHidden(sample b: Int, phase: Phase, views: [ShardView]) {
         let outputs = network.outputs
         let eps = config.eps
         let teaching = phase == .teaching
@@ -342,16 +343,16 @@ public final class Trainer: @unchecked Sendable {
         Dynamics.rhoOutputs(outputFree.pointer + b * outputLanes, outputs: outputs, into: freeRho)
         if teaching { Dynamics.rhoOutputs(outputNudged.pointer + b * outputLanes, outputs: outputs, into: nudgedRho) }
         for s in ownedShards {
-            let view = shardViews[s]
+            let view = views[s]
             let width = view.width
-            let drive = view.drive + b * width
+            let drive = view.drive(sample: b)
             let partials = relaxPartials.pointer + (s * 2 * batchCapacity + b) * outputLanes
             Dynamics.relaxHiddenShard(
-                potential: view.free + b * width, drive: drive, feedback: view.feedback, outputs: outputs,
+                potential: view.free(sample: b), drive: drive, feedback: view.feedback, outputs: outputs,
                 width: width, outputRho: freeRho, eps: eps, partial: partials)
             guard teaching else { continue }
             Dynamics.relaxHiddenShard(
-                potential: view.nudged + b * width, drive: drive, feedback: view.feedback, outputs: outputs,
+                potential: view.nudged(sample: b), drive: drive, feedback: view.feedback, outputs: outputs,
                 width: width, outputRho: nudgedRho, eps: eps,
                 partial: direct ? nil : partials + batchCapacity * outputLanes)
         }
@@ -380,16 +381,14 @@ public final class Trainer: @unchecked Sendable {
     /// Step 3 (Eq. 11) for sample `b`: V = α·V^FF + (1 − α)·V^ES, for both layers (the hidden layer's owned
     /// shards); then the starting states of step 4: the free continuation and the nudged state both start
     /// from V; with `nudge = direct` the nudged output is set once to clamp(V_y + η_c(V_T − V_y)) and held.
-    private func integrateAndStartTeaching(sample b: Int, label: Int) {
+    private func integrateAndStartTeaching(sample b: Int, label: Int, views: [ShardView]) {
         let alpha = config.alpha
         let outputs = network.outputs
         for s in ownedShards {
-            let view = shardViews[s]
-            let width = view.width
-            let start = b * width
+            let view = views[s]
             Kernels.mixUnitClamped(
-                view.drive + start, view.free + start, alpha: alpha, into: view.free + start,
-                and: view.nudged + start, count: width)
+                view.drive(sample: b), view.free(sample: b), alpha: alpha, into: view.free(sample: b),
+                and: view.nudged(sample: b), count: view.width)
         }
         for k in 0..<outputLanes {
             let index = b * outputLanes + k
@@ -499,20 +498,60 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// One shard's per-batch state and W2ᵀ block as raw pointers (valid while the trainer lives: the trainer
-/// holds the `ShardState`s that own the buffers).
+/// One shard's per-batch state and W2ᵀ block as raw pointers, for the per-sample relaxation loop: it touches
+/// every shard 13 times per sample, and going through the class references cost an atomic retain/release pair
+/// per access, on reference counts shared by both threads (4% of two-thread training time in perf).
+///
+/// A view exists only inside `Trainer.withShardViews`, which keeps the buffers alive; it must not escape that
+/// scope. Its accessors check the sample slot with `assert` (debug builds), as swift-collections'
+/// `_UnsafeHandle` does.
 struct ShardView {
     let width: Int
-    let drive: UnsafeMutablePointer<Float>
-    let free: UnsafeMutablePointer<Float>
-    let nudged: UnsafeMutablePointer<Float>
+    /// Sample slots in each per-batch buffer.
+    private let capacity: Int
+    private let drive: UnsafeMutablePointer<Float>
+    private let free: UnsafeMutablePointer<Float>
+    private let nudged: UnsafeMutablePointer<Float>
+    /// The shard's W2ᵀ block, `outputs × width`.
     let feedback: UnsafeMutablePointer<Float>
 
-    init(_ state: ShardState) {
+    fileprivate init(_ state: ShardState) {
         width = state.shard.width
+        capacity = state.drive.count / max(1, width)
+        precondition(
+            state.free.count >= capacity * width && state.nudged.count >= capacity * width,
+            "shard state buffers disagree on the batch capacity")
         drive = state.drive.pointer
         free = state.free.pointer
         nudged = state.nudged.pointer
         feedback = state.shard.outputWeightsTransposed.pointer
+    }
+
+    /// Sample `b`'s `width` drives Σ_t I_h / T.
+    func drive(sample b: Int) -> UnsafeMutablePointer<Float> {
+        assert(b >= 0 && b < capacity, "sample slot \(b) out of 0..<\(capacity)")
+        return drive + b * width
+    }
+
+    /// Sample `b`'s `width` free-phase potentials.
+    func free(sample b: Int) -> UnsafeMutablePointer<Float> {
+        assert(b >= 0 && b < capacity, "sample slot \(b) out of 0..<\(capacity)")
+        return free + b * width
+    }
+
+    /// Sample `b`'s `width` nudged potentials.
+    func nudged(sample b: Int) -> UnsafeMutablePointer<Float> {
+        assert(b >= 0 && b < capacity, "sample slot \(b) out of 0..<\(capacity)")
+        return nudged + b * width
+    }
+}
+
+extension Trainer {
+    /// Calls `body` with a view of every shard (indexed by shard); the views' pointers are valid only inside
+    /// `body`, which must not let them escape: the shard states that own the buffers are kept alive until it
+    /// returns.
+    fileprivate func withShardViews<Result>(_ body: ([ShardView]) -> Result) -> Result {
+        let views = shardStates.map(ShardView.init)
+        return withExtendedLifetime(shardStates) { body(views) }
     }
 }
