@@ -212,4 +212,32 @@ private func referenceRelaxSummed(
         #expect(Kernels.blockWidth == 4 * Kernels.lanes)
         #expect(ShardPlan(total: 100, count: 2).granularity == Kernels.lanes)
     }
+
+    @Test func nonZeroColumnsMatchesReference() {
+        var rng = SplitMix64(seed: 0x20_C01)
+        for (rows, width) in [(0, 5), (1, 17), (4, 100), (10, 784)] {
+            let matrix = (0..<(rows * width)).map { _ in rng.chance(0.1) ? rng.float(in: 0.05..<1) : 0 }
+            var expectedColumns: [UInt16] = []
+            var expectedValues: [Float] = []
+            for i in 0..<width where (0..<rows).contains(where: { matrix[$0 * width + i] != 0 }) {
+                expectedColumns.append(UInt16(i))
+                expectedValues += (0..<rows).map { matrix[$0 * width + i] }
+            }
+            var columns = [UInt16](repeating: 0xFFFF, count: width + guardCount)
+            var values = [Float](repeating: sentinel, count: rows * width + guardCount)
+            let count = withPointer(matrix) { matrix in
+                withMutablePointer(&columns) { columns in
+                    withMutablePointer(&values) { values in
+                        Kernels.nonZeroColumns(matrix, rows: rows, width: width, columns: columns, values: values)
+                    }
+                }
+            }
+            #expect(count == expectedColumns.count, "\(rows) × \(width)")
+            #expect(Array(columns[..<count]) == expectedColumns, "\(rows) × \(width) columns")
+            #expect(columns[width...].allSatisfy { $0 == 0xFFFF }, "column guard")
+            expectBitIdentical(Array(values[..<(count * rows)]), expectedValues, "\(rows) × \(width) values")
+            expectSentinels(values[(rows * width)...], "value guard")
+            if rows == 10 { #expect(count > 0 && count < width, "the data lists some columns, not all") }
+        }
+    }
 }

@@ -136,17 +136,9 @@ public final class Trainer: @unchecked Sendable {
     /// Lists the inputs with non-zero rate in any sample of the batch and gathers their rates as the
     /// coefficients of the W1 update (Eq. 15: presynaptic activity r_x).
     private func collectActiveRows(batch: Int) {
-        let inputs = network.inputs
-        var count = 0
-        for i in 0..<inputs {
-            var any = false
-            for b in 0..<batch where trains.rates.pointer[b * inputs + i] != 0 { any = true }
-            guard any else { continue }
-            activeRows.pointer[count] = UInt16(i)
-            for b in 0..<batch { rowCoefficients.pointer[count * batch + b] = trains.rates.pointer[b * inputs + i] }
-            count += 1
-        }
-        activeRowCount = count
+        activeRowCount = Kernels.nonZeroColumns(
+            trains.rates.pointer, rows: batch, width: network.inputs, columns: activeRows.pointer,
+            values: rowCoefficients.pointer)
     }
 
     /// Throws if any owned shard's task flagged a non-finite value (`finite`, one flag per shard, read after the
