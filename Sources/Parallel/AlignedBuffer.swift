@@ -33,6 +33,25 @@ public final class AlignedBuffer<Element: BitwiseCopyable>: @unchecked Sendable 
         }
     }
 
+    /// Calls `body` with the whole buffer; the pointer is valid only inside `body` (the buffer is kept alive
+    /// for the call) and must not escape it. Subscripts of the buffer pointer are bounds-checked in debug builds.
+    @inlinable
+    public func withUnsafeMutableBufferPointer<Result, Failure: Error>(
+        _ body: (UnsafeMutableBufferPointer<Element>) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        defer { withExtendedLifetime(self) {} }
+        return try body(UnsafeMutableBufferPointer(start: pointer, count: count))
+    }
+
+    /// Read-only `withUnsafeMutableBufferPointer`.
+    @inlinable
+    public func withUnsafeBufferPointer<Result, Failure: Error>(
+        _ body: (UnsafeBufferPointer<Element>) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        defer { withExtendedLifetime(self) {} }
+        return try body(UnsafeBufferPointer(start: pointer, count: count))
+    }
+
     /// Sets every element to `value`.
     public func fill(_ value: Element) {
         pointer.update(repeating: value, count: count)

@@ -1,6 +1,6 @@
 /// A fixed split of `0..<total` into `count` contiguous shards, independent of the number of threads.
 ///
-/// Elements are grouped in blocks of `granularity` (16 by default: one SIMD vector of neurons, so only the
+/// Elements are grouped in blocks of `granularity` (`Kernels.lanes` by default: one SIMD vector of neurons, so only the
 /// last shard needs padding), and the blocks are split like swift-algorithms' `evenlyChunked`: the first
 /// `blocks % count` shards get one block more. Because the plan never depends on `--threads`, every reduction over shards happens in the same
 /// order whatever runs them, so results are bit-identical at any thread count (NEST's "virtual processes").
@@ -13,12 +13,12 @@ public struct ShardPlan: Sendable, Equatable {
     public let granularity: Int
 
     /// The largest shard count possible for `total` elements in blocks of `granularity`.
-    public static func maximumCount(total: Int, granularity: Int = 16) -> Int {
+    public static func maximumCount(total: Int, granularity: Int = Kernels.lanes) -> Int {
         (total + granularity - 1) / granularity
     }
 
     /// - Precondition: `total >= 1` and `1 <= count <= maximumCount(total:granularity:)`.
-    public init(total: Int, count: Int, granularity: Int = 16) {
+    public init(total: Int, count: Int, granularity: Int = Kernels.lanes) {
         precondition(total >= 1, "ShardPlan needs at least one element")
         precondition(granularity >= 1, "ShardPlan needs a positive granularity")
         let blocks = (total + granularity - 1) / granularity

@@ -7,14 +7,8 @@ import Testing
 struct DeterminismTests {
     /// Random 8×8 "images" with MNIST-like sparsity, generated from a fixed seed.
     static let dataset: Dataset = {
-        var state: UInt64 = 42
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random = SplitMix64(seed: 42)
+        func next() -> UInt64 { random.next() }
         let count = 300
         var pixels: [UInt8] = []
         var labels: [UInt8] = []

@@ -162,7 +162,7 @@ struct CheckpointCLITests {
         try Self.withDirectory { scratch in
             let run = scratch.appendingPathComponent("run")
             let latest = run.appendingPathComponent("latest.ckpt").path
-            var random = SplitMix(seed: 11)
+            var random = SplitMix64(seed: 11)
             var previous: TrainingCursor?
             var leftovers = 0
             for round in 1...5 {
@@ -313,7 +313,7 @@ struct CheckpointCLITests {
         let layout = try Checkpoint.layout(of: bytes, path: "x")
         try Self.withDirectory { scratch in
             // Truncation at every section boundary and at random offsets.
-            var random = SplitMix(seed: 5)
+            var random = SplitMix64(seed: 5)
             let cuts = layout.sections.map(\.offset) + (0..<4).map { _ in Int(random.next() % UInt64(bytes.count)) }
             for (index, cut) in cuts.enumerated() {
                 let expected = try #require(Self.error(Array(bytes.prefix(cut))))
@@ -454,20 +454,5 @@ extension TrainingCursor {
         var copy = self
         copy.trainSeconds = seconds
         return copy
-    }
-}
-
-/// A fixed-seed generator for the moments of kills and the offsets of cuts.
-struct SplitMix {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

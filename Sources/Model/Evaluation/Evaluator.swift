@@ -1,5 +1,8 @@
 import Parallel
 
+/// Floats per sample in every output-layer buffer (`Network.outputLanes`): the output layer is one vector.
+private var outputLanes: Int { Network.outputLanes }
+
 /// Classifies a dataset with a trained network by both readouts, spreading samples over the pool.
 ///
 /// Spike readout (the paper's test rule): step 1 only, argmax of output spike counts, ties by the unclamped
@@ -110,16 +113,16 @@ public struct Evaluator {
             Dynamics.hiddenFeedForward(
                 shard: shard, spikes: trains, timeSteps: steps, leak: config.leak, threshold: config.theta,
                 scratch: scratch.neurons,
-                drive: drive, partial: scratch.feedForwardPartials.pointer + s * steps * 16)
+                drive: drive, partial: scratch.feedForwardPartials.pointer + s * steps * outputLanes)
             let potential = scratch.potential.pointer + scratch.offsets[s]
-            for j in 0..<shard.width { potential[j] = Dynamics.rho(drive[j]) }
+            Kernels.unitClamp(drive, into: potential, count: shard.width)
         }
         _ = Dynamics.outputFeedForward(
-            partials: scratch.feedForwardPartials.pointer, shardCount: shards.count, shardStride: steps * 16,
+            partials: scratch.feedForwardPartials.pointer, shardCount: shards.count, shardStride: steps * outputLanes,
             bias: network.outputBias.pointer, outputs: outputs, timeSteps: steps, leak: config.leak,
             threshold: config.theta, feedForward: scratch.output.pointer, spikeCounts: scratch.spikeCounts.pointer)
         Self.averagedOutputDrive(
-            partials: scratch.feedForwardPartials.pointer, shardCount: shards.count, shardStride: steps * 16,
+            partials: scratch.feedForwardPartials.pointer, shardCount: shards.count, shardStride: steps * outputLanes,
             bias: network.outputBias.pointer, timeSteps: steps, into: scratch.outputDrive.pointer)
         let spikePrediction = Self.spikePrediction(
             spikeCounts: scratch.spikeCounts.pointer, drive: scratch.outputDrive.pointer, outputs: outputs)
@@ -131,11 +134,11 @@ public struct Evaluator {
                     potential: potential, drive: scratch.drive.pointer + scratch.offsets[s],
                     feedback: shard.outputWeightsTransposed.pointer, outputs: outputs, width: shard.width,
                     outputRho: scratch.outputRho.pointer, eps: config.eps,
-                    partial: scratch.relaxPartials.pointer + s * 16)
+                    partial: scratch.relaxPartials.pointer + s * outputLanes)
             }
             Dynamics.relaxOutput(
                 potential: scratch.output.pointer, partials: scratch.relaxPartials.pointer, shardCount: shards.count,
-                shardStride: 16, bias: network.outputBias.pointer, outputs: outputs, eps: config.eps, beta: 0,
+                shardStride: outputLanes, bias: network.outputBias.pointer, outputs: outputs, eps: config.eps, beta: 0,
                 target: -1)
         }
         return (spikePrediction, Dynamics.argmax(scratch.output.pointer, count: outputs))
@@ -143,23 +146,24 @@ public struct Evaluator {
 }
 
 extension Evaluator {
-    /// Σ_t I_y(t)/T, unclamped, into 16 floats: the sum `Dynamics.outputFeedForward` forms before ρ, in the
+    /// Σ_t I_y(t)/T, unclamped, into `Network.outputLanes` (one vector of) floats: the sum `Dynamics.outputFeedForward` forms before ρ, in the
     /// same order (lanes are independent), so ρ of it is exactly that function's V^FF_y.
     static func averagedOutputDrive(
         partials: UnsafePointer<Float>, shardCount: Int, shardStride: Int, bias: UnsafePointer<Float>,
         timeSteps: Int, into drive: UnsafeMutablePointer<Float>
     ) {
-        let b2 = SIMD16<Float>(UnsafeBufferPointer(start: bias, count: 16))
-        var driveSum = SIMD16<Float>()
+        let b2 = Kernels.Vector(UnsafeBufferPointer(start: bias, count: outputLanes))
+        var driveSum = Kernels.Vector()
         for t in 0..<timeSteps {
-            var total = SIMD16<Float>()
+            var total = Kernels.Vector()
             for s in 0..<shardCount {
-                total += SIMD16<Float>(UnsafeBufferPointer(start: partials + s * shardStride + t * 16, count: 16))
+                total += Kernels.Vector(
+                    UnsafeBufferPointer(start: partials + s * shardStride + t * outputLanes, count: outputLanes))
             }
             driveSum += total + b2
         }
         let averaged = driveSum / Float(timeSteps)
-        for k in 0..<16 { drive[k] = averaged[k] }
+        for k in 0..<outputLanes { drive[k] = averaged[k] }
     }
 
     /// The spike readout: argmax of output spike counts (the paper's rule), ties broken by the unclamped
@@ -177,6 +181,9 @@ extension Evaluator {
 }
 
 /// One thread's buffers for classifying one sample at a time.
+///
+/// This is safe to send, because every property is a `let` and the pool hands each worker its own scratch
+/// (`scratches[worker]`): one thread writes its buffers at a time.
 final class EvaluationScratch: @unchecked Sendable {
     let trains: SpikeTrainBuffers
     /// Start of each shard's neurons in `drive` and `potential`.
@@ -203,12 +210,12 @@ final class EvaluationScratch: @unchecked Sendable {
         self.offsets = offsets
         drive = AlignedBuffer(count: total)
         potential = AlignedBuffer(count: total)
-        neurons = NeuronScratch(capacity: network.shards.map(\.width).max() ?? 16, timeSteps: timeSteps)
-        feedForwardPartials = AlignedBuffer(count: network.shards.count * timeSteps * 16)
-        relaxPartials = AlignedBuffer(count: network.shards.count * 16)
-        output = AlignedBuffer(count: 16)
-        outputRho = AlignedBuffer(count: 16)
-        spikeCounts = AlignedBuffer(count: 16)
-        outputDrive = AlignedBuffer(count: 16)
+        neurons = NeuronScratch(capacity: network.shards.map(\.width).max() ?? Kernels.lanes, timeSteps: timeSteps)
+        feedForwardPartials = AlignedBuffer(count: network.shards.count * timeSteps * outputLanes)
+        relaxPartials = AlignedBuffer(count: network.shards.count * outputLanes)
+        output = AlignedBuffer(count: outputLanes)
+        outputRho = AlignedBuffer(count: outputLanes)
+        spikeCounts = AlignedBuffer(count: outputLanes)
+        outputDrive = AlignedBuffer(count: outputLanes)
     }
 }

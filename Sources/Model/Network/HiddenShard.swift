@@ -2,13 +2,16 @@ import Parallel
 
 /// The weights owned by one shard of the hidden layer: columns `neurons` of W1 and b1, rows `neurons` of W2.
 ///
-/// Layout (all padded with zeros to `width`, a multiple of 16, so kernels need no scalar tail; padding
+/// Layout (all padded with zeros to `width`, a multiple of `Kernels.lanes`, so kernels need no scalar tail; padding
 /// neurons have zero weights, receive zero drive, never spike and never learn):
 /// - `inputWeights`: W1 block, `inputs × width`, row i = the shard's columns of W1 row i (what the
 ///   event-driven drive gathers per active input).
 /// - `hiddenBias`: b1 block, `width`.
 /// - `outputWeightsTransposed`: W2ᵀ block, `outputs × width` (output drive from spikes, relaxation feedback,
 ///   the W2 update).
+///
+/// This is safe to send, because every property is a `let` and the buffers are written only by the task that
+/// runs the shard (the update step), or by one thread while loading.
 public final class HiddenShard: @unchecked Sendable {
     public let neurons: Range<Int>
     public let width: Int
@@ -19,9 +22,9 @@ public final class HiddenShard: @unchecked Sendable {
     public let outputWeightsTransposed: AlignedBuffer<Float>
 
     init(neurons: Range<Int>, inputs: Int, outputs: Int) {
-        precondition(outputs <= Kernels.lanes, "at most 16 output neurons")
+        precondition(outputs <= Network.outputLanes, "at most \(Network.outputLanes) output neurons")
         self.neurons = neurons
-        self.width = (neurons.count + 15) / 16 * 16
+        self.width = (neurons.count + Kernels.lanes - 1) / Kernels.lanes * Kernels.lanes
         self.inputs = inputs
         self.outputs = outputs
         inputWeights = AlignedBuffer(count: inputs * width)

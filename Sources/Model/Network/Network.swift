@@ -1,16 +1,28 @@
 import Parallel
 
-/// The three-layer network of the spec: inputs → H hidden LIF neurons → 10 outputs, with weights W1 [inputs×H],
-/// b1 [H], W2 [H×outputs], b2 [outputs], stored shard by shard (`HiddenShard`).
+/// The three-layer network of the spec: inputs → H hidden LIF neurons → `outputs` (MNIST: 10) outputs, with
+/// weights W1 [inputs×H], b1 [H], W2 [H×outputs], b2 [outputs], stored shard by shard (`HiddenShard`).
+///
+/// This is safe to send, because every property is a `let`; the weights in the shards' buffers are written
+/// only by the update step, one task per shard (b2 by the calling thread after the join), never while another
+/// task reads them.
 public final class Network: @unchecked Sendable {
     public let inputs: Int
     public let hidden: Int
     public let outputs: Int
-    /// Shard boundaries fall on multiples of 64 neurons: the kernels walk 64-column blocks (4 vectors, 8
-    /// accumulators) and fall back to slower single-vector passes on narrower tails, so only the last shard
-    /// may have one. (With 16-neuron boundaries, H = 4500 in 32 shards gave 32- and 48-column shards that ran
-    /// entirely on the slow tail path.)
-    public static let shardGranularity = 64
+    /// Shard boundaries fall on multiples of `Kernels.blockWidth` (64) neurons: the kernels walk blocks of that
+    /// width (4 vectors, 8 accumulators) and fall back to slower single-vector passes on narrower tails, so only
+    /// the last shard may have one. (With 16-neuron boundaries, H = 4500 in 32 shards gave 32- and 48-column
+    /// shards that ran entirely on the slow tail path.)
+    public static let shardGranularity = Kernels.blockWidth
+
+    /// The number of classes of MNIST, the default output count. Everything else takes the count from
+    /// `outputs`, so another class count is this value (or the `outputs:` argument) alone.
+    public static let mnistClasses = 10
+
+    /// Floats in every output-layer buffer: the output layer is one kernel vector (`Kernels.lanes`, 16), and
+    /// entries from `outputs` on are zero. It bounds `outputs`.
+    @inlinable public static var outputLanes: Int { Kernels.lanes }
 
     /// The largest shard count for `hidden` neurons.
     public static func maximumShards(hidden: Int) -> Int {
@@ -20,24 +32,24 @@ public final class Network: @unchecked Sendable {
     /// The fixed split of the hidden layer.
     public let plan: ShardPlan
     public let shards: [HiddenShard]
-    /// b2, padded to 16 with zeros.
+    /// b2, padded to `outputLanes` with zeros.
     public let outputBias: AlignedBuffer<Float>
 
     /// A network with zero weights.
-    public init(inputs: Int, hidden: Int, outputs: Int = 10, shards: Int) {
+    public init(inputs: Int, hidden: Int, outputs: Int = Network.mnistClasses, shards: Int) {
         precondition(inputs >= 1 && inputs <= 65_536, "inputs must be in 1...65536")
-        precondition(outputs >= 1 && outputs <= 16, "outputs must be in 1...16")
+        precondition(outputs >= 1 && outputs <= Network.outputLanes, "outputs must be in 1...\(Network.outputLanes)")
         self.inputs = inputs
         self.hidden = hidden
         self.outputs = outputs
         plan = ShardPlan(total: hidden, count: shards, granularity: Network.shardGranularity)
         self.shards = plan.ranges.map { HiddenShard(neurons: $0, inputs: inputs, outputs: outputs) }
-        outputBias = AlignedBuffer(count: 16)
+        outputBias = AlignedBuffer(count: Network.outputLanes)
     }
 
     /// Glorot-uniform initialisation, W ~ U(±√(6/(n_in+n_out))), biases 0. Weight (i, j) of each layer is
     /// drawn from `CounterRNG` by its canonical index, so the initial network does not depend on the shards.
-    public convenience init(inputs: Int, hidden: Int, outputs: Int = 10, shards: Int, seed: UInt64) {
+    public convenience init(inputs: Int, hidden: Int, outputs: Int = Network.mnistClasses, shards: Int, seed: UInt64) {
         self.init(inputs: inputs, hidden: hidden, outputs: outputs, shards: shards)
         let inputKey = CounterRNG.key(seed: seed, stream: .initialWeightsInput)
         let outputKey = CounterRNG.key(seed: seed, stream: .initialWeightsOutput)

@@ -5,18 +5,17 @@ import Parallel
 /// Hidden-layer functions work on one shard; output-layer functions combine the shards' partial sums in
 /// ascending shard order (the fixed-order reduction that makes results independent of threads).
 enum Dynamics {
-    /// ρ(v) = clamp(v, 0, 1), the hard sigmoid of the spec.
+    /// ρ, the hard sigmoid of the spec: `Kernels.unitClamp`, the one definition the kernels use too.
     @inline(__always)
-    static func rho(_ v: Float) -> Float { min(max(v, 0), 1) }
+    static func rho(_ v: Float) -> Float { Kernels.unitClamp(v) }
 
-    /// ρ'(v) = 1 on [0, 1], else 0.
-    @inline(__always)
-    static func rhoDerivative(_ v: Float) -> Float { v >= 0 && v <= 1 ? 1 : 0 }
+    /// Floats in one output-layer buffer: the output layer is one vector (`Network.outputLanes`).
+    static var outputLanes: Int { Network.outputLanes }
 
     /// Eq. 5, hidden layer, one shard, one sample: T LIF steps driven by I_h(t) = s_x(t)·W1 + b1.
     ///
     /// Writes `drive` = Σ_t I_h(t) / T (= r_x·W1 + b1, the time-averaged drive; V^FF_h = ρ(drive)) and the
-    /// shard's partial output drive `partial[t · 16 + k]` = Σ_{j spiking at t} W2[j, k] for every t.
+    /// shard's partial output drive `partial[t · outputLanes + k]` = Σ_{j spiking at t} W2[j, k] for every t.
     static func hiddenFeedForward(
         shard: HiddenShard, spikes trains: SpikeEncoder.Output, timeSteps: Int, leak: Float, threshold: Float,
         scratch: NeuronScratch,
@@ -52,14 +51,16 @@ enum Dynamics {
         for t in 0..<timeSteps {
             Kernels.rowDots(
                 spikes + t * width, weights: shard.outputWeightsTransposed.pointer, rows: shard.outputs,
-                width: width, clampInput: false, out: partial + t * 16)
+                width: width, clampInput: false, out: partial + t * outputLanes)
         }
         let steps = Float(timeSteps)
         for j in 0..<width { drive[j] /= steps }
     }
 
-    /// Columns per cache block of the hidden feed-forward.
-    static let columnBlock = 64
+    /// Columns per cache block of the hidden feed-forward: one kernel block (`Kernels.blockWidth`), so the
+    /// blocks are the ones `accumulateRowChanges` walks and shard boundaries (`Network.shardGranularity`) fall
+    /// on them.
+    static let columnBlock = Kernels.blockWidth
 
     /// One synchronous relaxation step of one shard's hidden neurons for one sample (Eqs. 6–10): first the
     /// shard's partial A_y = ρ(V_h)·W2 from the old potentials into `partial` (skipped when nil, for the held
@@ -78,40 +79,27 @@ enum Dynamics {
             eps: eps, width: width)
     }
 
-    /// Eq. 5, output layer, one sample: T LIF steps driven by I_y(t) = Σ_s partial_s(t) + b2.
+    /// Eq. 5, output layer, one sample: T LIF steps driven by I_y(t) = Σ_s partial_s(t) + b2
+    /// (`Kernels.integrateAndFireSummed`).
     ///
-    /// `partials` points at shard 0's `T × 16` block of this sample; shard s's block starts `shardStride`
-    /// floats further. Writes V^FF_y = ρ(Σ_t I_y / T) to `feedForward` and spike counts to `spikeCounts`
-    /// (16 entries each; entries ≥ `outputs` are zero). Returns false if a drive was not finite.
+    /// `partials` points at shard 0's `T × outputLanes` block of this sample; shard s's block starts
+    /// `shardStride` floats further. Writes V^FF_y = ρ(Σ_t I_y / T) to `feedForward` and spike counts to
+    /// `spikeCounts` (`outputLanes` entries each; entries ≥ `outputs` are zero). Returns false if a drive was
+    /// not finite.
     static func outputFeedForward(
         partials: UnsafePointer<Float>, shardCount: Int, shardStride: Int, bias: UnsafePointer<Float>,
         outputs: Int, timeSteps: Int, leak: Float, threshold: Float,
         feedForward: UnsafeMutablePointer<Float>, spikeCounts: UnsafeMutablePointer<Int32>
     ) -> Bool {
-        var potential = SIMD16<Float>()
-        var driveSum = SIMD16<Float>()
-        var counts = SIMD16<Int32>()
-        let b2 = SIMD16<Float>(UnsafeBufferPointer(start: bias, count: 16))
-        for t in 0..<timeSteps {
-            var total = SIMD16<Float>()
-            for s in 0..<shardCount {
-                total += SIMD16<Float>(UnsafeBufferPointer(start: partials + s * shardStride + t * 16, count: 16))
-            }
-            let drive = total + b2
-            potential = leak * potential + drive
-            driveSum += drive
-            let fired = potential .>= threshold
-            potential.replace(with: potential - threshold, where: fired)
-            counts &+= SIMD16<Int32>(repeating: 0).replacing(with: 1, where: fired)
-        }
-        let averaged = driveSum / Float(timeSteps)
-        var finite = true
-        for k in 0..<16 {
-            let real = k < outputs
-            feedForward[k] = real ? rho(averaged[k]) : 0
-            spikeCounts[k] = real ? counts[k] : 0
-            finite = finite && averaged[k].isFinite
-        }
+        precondition(outputs >= 1 && outputs <= outputLanes, "outputs \(outputs) must be in 1...\(outputLanes)")
+        Kernels.integrateAndFireSummed(
+            partials: partials, partialCount: shardCount, partialStride: shardStride, bias: bias,
+            timeSteps: timeSteps, leak: leak, threshold: threshold, averageDrive: feedForward,
+            spikeCounts: spikeCounts)
+        let finite = Kernels.allFinite(feedForward, count: outputLanes)
+        Kernels.unitClamp(feedForward, into: feedForward, count: outputs)
+        (feedForward + outputs).update(repeating: 0, count: outputLanes - outputs)
+        (spikeCounts + outputs).update(repeating: 0, count: outputLanes - outputs)
         return finite
     }
 
@@ -130,13 +118,6 @@ enum Dynamics {
         return best
     }
 
-    /// True when none of `count` floats is NaN or ±∞: Σ (x − x) is 0 for finite x and NaN otherwise.
-    static func allFinite(_ values: UnsafePointer<Float>, count: Int) -> Bool {
-        var sum: Float = 0
-        for i in 0..<count { sum += values[i] - values[i] }
-        return sum == 0
-    }
-
     /// Argmax of relaxed potentials (lower class on ties).
     static func argmax(_ values: UnsafePointer<Float>, count: Int) -> Int {
         var best = 0
@@ -146,29 +127,29 @@ enum Dynamics {
 
     /// One Euler step of the output layer (Eqs. 6–10, plus the teaching term of Eq. 12–14 when `beta ≠ 0`):
     /// A_y = Σ_s Q_s + b2, V_y ← clamp(V_y + ε(−V_y + ρ'(V_y)·A_y + β(V_T − V_y)), 0, 1), with V_T one-hot
-    /// of `target`. `partials` points at shard 0's 16 floats; shard s's are `shardStride` further.
+    /// of `target` (`Kernels.relaxSummed`). `partials` points at shard 0's `outputLanes` floats; shard s's are
+    /// `shardStride` further.
     static func relaxOutput(
         potential: UnsafeMutablePointer<Float>, partials: UnsafePointer<Float>, shardCount: Int, shardStride: Int,
         bias: UnsafePointer<Float>, outputs: Int, eps: Float, beta: Float, target: Int
     ) {
-        for k in 0..<outputs {
-            var total: Float = 0
-            for s in 0..<shardCount { total += partials[s * shardStride + k] }
-            let drive = total + bias[k]
-            let v = potential[k]
-            var derivative = -v + rhoDerivative(v) * drive
-            if beta != 0 { derivative += beta * ((k == target ? 1 : 0) - v) }
-            potential[k] = rho(v + eps * derivative)
-        }
+        Kernels.relaxSummed(
+            potential: potential, partials: partials, partialCount: shardCount, partialStride: shardStride,
+            bias: bias, count: outputs, eps: eps, beta: beta, target: target)
     }
 
-    /// ρ of the first `outputs` entries of `potential` into `out` (16 entries, rest zero).
+    /// ρ of the first `outputs` entries of `potential` into `out` (`outputLanes` entries, rest zero).
     static func rhoOutputs(_ potential: UnsafePointer<Float>, outputs: Int, into out: UnsafeMutablePointer<Float>) {
-        for k in 0..<16 { out[k] = k < outputs ? rho(potential[k]) : 0 }
+        precondition(outputs >= 0 && outputs <= outputLanes, "outputs \(outputs) must be in 0...\(outputLanes)")
+        Kernels.unitClamp(potential, into: out, count: outputs)
+        (out + outputs).update(repeating: 0, count: outputLanes - outputs)
     }
 }
 
 /// Per-thread scratch for one shard's LIF simulation (potentials, input drive, spikes of every step).
+///
+/// This is safe to send, because every property is a `let` and the buffers are written only by the one task
+/// that holds the scratch during a `WorkerPool.run` (one scratch per shard or per worker).
 final class NeuronScratch: @unchecked Sendable {
     let capacity: Int
     let timeSteps: Int

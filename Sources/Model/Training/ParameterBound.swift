@@ -1,3 +1,5 @@
+import Parallel
+
 /// The divergence criterion for parameters that stay finite: a weight or bias whose magnitude passes
 /// `ParameterBound.limit`. Learning rates far too large (`--lr2 1e6`) drive W2 to ~1e19 without ever reaching
 /// infinity, and such a run would otherwise finish "successfully" predicting one class for everything.
@@ -15,17 +17,7 @@ public enum ParameterBound {
     /// Eight lanes at a time with a mask (NaN fails both comparisons, ±∞ fails one), then the scalar tail;
     /// the index is looked for only when a block has failed, which ends training.
     public static func firstViolation(_ values: UnsafePointer<Float>, count: Int) -> Int? {
-        let upper = SIMD8<Float>(repeating: limit)
-        let lower = -upper
-        var start = 0
-        while start + 8 <= count {
-            // This is safe because start + 8 <= count: the eight floats read are inside the buffer.
-            let block = UnsafeRawPointer(values + start).loadUnaligned(as: SIMD8<Float>.self)
-            if !all((block .<= upper) .& (block .>= lower)) { break }
-            start += 8
-        }
-        for index in start..<count where !(values[index] <= limit && values[index] >= -limit) { return index }
-        return nil
+        Kernels.firstOutside(values, count: count, bound: limit)
     }
 }
 

@@ -1,5 +1,8 @@
 import Parallel
 
+/// Floats per sample in every output-layer buffer (`Network.outputLanes`): the output layer is one vector.
+private var outputLanes: Int { Network.outputLanes }
+
 /// Trains a `Network` one minibatch at a time by the five steps of the spec, spread over a `WorkerPool`.
 ///
 /// A batch is four parallel steps: encoding (one task per sample), the hidden feed-forward (one per shard),
@@ -12,6 +15,10 @@ import Parallel
 /// after each step that produces output-layer partials (the feed-forward, every relaxation step) the ranks
 /// all-gather them, and every rank runs the output layer itself from the same partials in the same shard
 /// order. The weights of the shards a rank owns are therefore bit-identical to a single-process run's.
+///
+/// This is safe to send, because the one `var` (`activeRowCount`) and the output-layer buffers are written
+/// only by the thread that calls `trainBatch` between parallel steps, and the pool's tasks write disjoint
+/// slices (one shard's, or one sample's) of the other buffers; `trainBatch` is never called concurrently.
 public final class Trainer: @unchecked Sendable {
     public let config: RunConfig
     public let network: Network
@@ -23,10 +30,6 @@ public final class Trainer: @unchecked Sendable {
     let batchCapacity: Int
     let encoder: SpikeEncoder
     let shardStates: [ShardState]
-    /// The shards' buffers as plain pointers: the per-sample relaxation loop touches every shard 13 times per
-    /// sample, and going through the class references cost an atomic retain/release pair per access, on
-    /// reference counts shared by both threads (4% of two-thread training time in perf).
-    let shardViews: [ShardView]
 
     // Input encoding of the batch.
     let trains: SpikeTrainBuffers
@@ -34,12 +37,12 @@ public final class Trainer: @unchecked Sendable {
     let activeRows: AlignedBuffer<UInt16>
     let rowCoefficients: AlignedBuffer<Float>
     var activeRowCount = 0
-    // Output-layer partial sums from every shard: feed-forward [S][B][T][16], relaxation [S][B][16].
+    // Output-layer partial sums from every shard: feed-forward [S][B][T][outputLanes], relaxation [S][B][outputLanes].
     let feedForwardPartials: AlignedBuffer<Float>
-    /// Relaxation partials, [S][2][B][16]: per shard the free phase's B × 16, then the nudged phase's, so one
+    /// Relaxation partials, [S][2][B][outputLanes]: per shard the free phase's B × outputLanes, then the nudged phase's, so one
     /// exchange per relaxation step carries both.
     let relaxPartials: AlignedBuffer<Float>
-    // Output-layer state, [B][16] each.
+    // Output-layer state, [B][outputLanes] each.
     let outputFeedForward: AlignedBuffer<Float>
     let outputFree: AlignedBuffer<Float>
     let outputNudged: AlignedBuffer<Float>
@@ -68,22 +71,21 @@ public final class Trainer: @unchecked Sendable {
         batchCapacity = batch
         encoder = SpikeEncoder(seed: config.seed, timeSteps: steps, inputs: inputs)
         shardStates = network.shards.map { ShardState(shard: $0, batch: batch, timeSteps: steps) }
-        shardViews = shardStates.map(ShardView.init)
         trains = SpikeTrainBuffers(capacity: batch, timeSteps: steps, inputs: inputs)
         activeRows = AlignedBuffer(count: inputs)
         rowCoefficients = AlignedBuffer(count: inputs * batch)
-        feedForwardPartials = AlignedBuffer(count: shardCount * batch * steps * 16)
-        relaxPartials = AlignedBuffer(count: shardCount * 2 * batch * 16)
-        outputFeedForward = AlignedBuffer(count: batch * 16)
-        outputFree = AlignedBuffer(count: batch * 16)
-        outputNudged = AlignedBuffer(count: batch * 16)
-        outputFreeRho = AlignedBuffer(count: batch * 16)
-        outputNudgedRho = AlignedBuffer(count: batch * 16)
-        outputSpikeCounts = AlignedBuffer(count: batch * 16)
-        outputCoefficients = AlignedBuffer(count: 16 * 2 * batch)
-        outputRows = AlignedBuffer(count: 16)
+        feedForwardPartials = AlignedBuffer(count: shardCount * batch * steps * outputLanes)
+        relaxPartials = AlignedBuffer(count: shardCount * 2 * batch * outputLanes)
+        outputFeedForward = AlignedBuffer(count: batch * outputLanes)
+        outputFree = AlignedBuffer(count: batch * outputLanes)
+        outputNudged = AlignedBuffer(count: batch * outputLanes)
+        outputFreeRho = AlignedBuffer(count: batch * outputLanes)
+        outputNudgedRho = AlignedBuffer(count: batch * outputLanes)
+        outputSpikeCounts = AlignedBuffer(count: batch * outputLanes)
+        outputCoefficients = AlignedBuffer(count: outputLanes * 2 * batch)
+        outputRows = AlignedBuffer(count: outputLanes)
         sampleOutcome = AlignedBuffer(count: batch)
-        for k in 0..<16 { outputRows[k] = UInt16(k) }
+        for k in 0..<outputLanes { outputRows[k] = UInt16(k) }
     }
 
     /// Trains on one minibatch: `samples` are indices into `dataset`. Returns how many samples the spike
@@ -99,14 +101,14 @@ public final class Trainer: @unchecked Sendable {
         collectActiveRows(batch: batch)
         feedForwardHidden(batch: batch)
         try check("hidden feed-forward drive", violation: \.driveViolation, samples: sampleIndices)
-        exchange(feedForwardPartials, floatsPerShard: batchCapacity * config.timeSteps * 16)
+        exchange(feedForwardPartials, floatsPerShard: batchCapacity * config.timeSteps * outputLanes)
         let correct =
             distribution == nil
             ? try settle(samples: sampleIndices, labels: labels)
             : try settleStepwise(samples: sampleIndices, labels: labels)
         updateWeights(batch: batch, epoch: epoch)
         try check("hidden-layer weight update", violation: \.violation, samples: sampleIndices)
-        guard Dynamics.allFinite(network.outputBias.pointer, count: 16) else {
+        guard Kernels.allFinite(network.outputBias.pointer, count: outputLanes) else {
             throw .diverged(quantity: "output bias b2")
         }
         if let k = ParameterBound.firstViolation(network.outputBias.pointer, count: network.outputs) {
@@ -136,17 +138,9 @@ public final class Trainer: @unchecked Sendable {
     /// Lists the inputs with non-zero rate in any sample of the batch and gathers their rates as the
     /// coefficients of the W1 update (Eq. 15: presynaptic activity r_x).
     private func collectActiveRows(batch: Int) {
-        let inputs = network.inputs
-        var count = 0
-        for i in 0..<inputs {
-            var any = false
-            for b in 0..<batch where trains.rates.pointer[b * inputs + i] != 0 { any = true }
-            guard any else { continue }
-            activeRows.pointer[count] = UInt16(i)
-            for b in 0..<batch { rowCoefficients.pointer[count * batch + b] = trains.rates.pointer[b * inputs + i] }
-            count += 1
-        }
-        activeRowCount = count
+        activeRowCount = Kernels.nonZeroColumns(
+            trains.rates.pointer, rows: batch, width: network.inputs, columns: activeRows.pointer,
+            values: rowCoefficients.pointer)
     }
 
     /// Throws if any owned shard's task flagged a non-finite value (`finite`, one flag per shard, read after the
@@ -230,11 +224,10 @@ public final class Trainer: @unchecked Sendable {
                 Dynamics.hiddenFeedForward(
                     shard: state.shard, spikes: trains.output(b), timeSteps: steps, leak: leak,
                     threshold: threshold, scratch: state.scratch, drive: state.drive.pointer + b * width,
-                    partial: feedForwardPartials.pointer + (s * batchCapacity + b) * steps * 16)
+                    partial: feedForwardPartials.pointer + (s * batchCapacity + b) * steps * outputLanes)
                 // V_h starts from V^FF_h = ρ(drive) (step 2 starts from the feed-forward state).
-                for j in 0..<width {
-                    state.free.pointer[b * width + j] = Dynamics.rho(state.drive.pointer[b * width + j])
-                }
+                Kernels.unitClamp(
+                    state.drive.pointer + b * width, into: state.free.pointer + b * width, count: width)
             }
             // One scan for both checks: NaN and ±∞ fail the bound too, and are reported as not finite.
             let violation = hiddenDriveViolation(state, batch: batch)
@@ -254,17 +247,19 @@ public final class Trainer: @unchecked Sendable {
     /// arithmetic — and the bits — of a shard-parallel schedule.
     private func settle(samples: [Int], labels: [Int]) throws(TrainingError) -> Int {
         let batch = samples.count
-        pool.run(tasks: batch) { b, _ in
-            // This is safe because task b writes only sample b's slices of the shard and output states.
-            guard outputFeedForward(sample: b, label: labels[b]) else { return }
-            for _ in 0..<config.kFree {
-                relaxHidden(sample: b, phase: .free)
-                relaxOutputs(sample: b, label: labels[b], phase: .free)
-            }
-            integrateAndStartTeaching(sample: b, label: labels[b])
-            for _ in 0..<config.kPos {
-                relaxHidden(sample: b, phase: .teaching)
-                relaxOutputs(sample: b, label: labels[b], phase: .teaching)
+        withShardViews { views in
+            pool.run(tasks: batch) { b, _ in
+                // This is safe because task b writes only sample b's slices of the shard and output states.
+                guard outputFeedForward(sample: b, label: labels[b]) else { return }
+                for _ in 0..<config.kFree {
+                    relaxHidden(sample: b, phase: .free, views: views)
+                    relaxOutputs(sample: b, label: labels[b], phase: .free)
+                }
+                integrateAndStartTeaching(sample: b, label: labels[b], views: views)
+                for _ in 0..<config.kPos {
+                    relaxHidden(sample: b, phase: .teaching, views: views)
+                    relaxOutputs(sample: b, label: labels[b], phase: .teaching)
+                }
             }
         }
         return try correctCount(samples: samples)
@@ -279,12 +274,16 @@ public final class Trainer: @unchecked Sendable {
         pool.run(tasks: batch) { b, _ in _ = outputFeedForward(sample: b, label: labels[b]) }
         let correct = try correctCount(samples: samples)
         func step(_ phase: Phase) {
-            pool.run(tasks: batch) { b, _ in relaxHidden(sample: b, phase: phase) }
-            exchange(relaxPartials, floatsPerShard: 2 * batchCapacity * 16)
+            withShardViews { views in
+                pool.run(tasks: batch) { b, _ in relaxHidden(sample: b, phase: phase, views: views) }
+            }
+            exchange(relaxPartials, floatsPerShard: 2 * batchCapacity * outputLanes)
             for b in 0..<batch { relaxOutputs(sample: b, label: labels[b], phase: phase) }
         }
         for _ in 0..<config.kFree { step(.free) }
-        pool.run(tasks: batch) { b, _ in integrateAndStartTeaching(sample: b, label: labels[b]) }
+        withShardViews { views in
+            pool.run(tasks: batch) { b, _ in integrateAndStartTeaching(sample: b, label: labels[b], views: views) }
+        }
         for _ in 0..<config.kPos { step(.teaching) }
         return correct
     }
@@ -307,16 +306,19 @@ public final class Trainer: @unchecked Sendable {
         let outputs = network.outputs
         let steps = config.timeSteps
         let finite = Dynamics.outputFeedForward(
-            partials: feedForwardPartials.pointer + b * steps * 16, shardCount: shardStates.count,
-            shardStride: batchCapacity * steps * 16, bias: network.outputBias.pointer, outputs: outputs,
+            partials: feedForwardPartials.pointer + b * steps * outputLanes, shardCount: shardStates.count,
+            shardStride: batchCapacity * steps * outputLanes, bias: network.outputBias.pointer, outputs: outputs,
             timeSteps: steps, leak: config.leak, threshold: config.theta,
-            feedForward: outputFeedForward.pointer + b * 16, spikeCounts: outputSpikeCounts.pointer + b * 16)
+            feedForward: outputFeedForward.pointer + b * outputLanes,
+            spikeCounts: outputSpikeCounts.pointer + b * outputLanes)
         let predicted = Dynamics.spikePrediction(
-            spikeCounts: outputSpikeCounts.pointer + b * 16, feedForward: outputFeedForward.pointer + b * 16,
+            spikeCounts: outputSpikeCounts.pointer + b * outputLanes,
+            feedForward: outputFeedForward.pointer + b * outputLanes,
             outputs: outputs)
         sampleOutcome.pointer[b] = !finite ? -1 : (predicted == label ? 1 : 0)
         guard finite else { return false }
-        (outputFree.pointer + b * 16).update(from: outputFeedForward.pointer + b * 16, count: 16)
+        (outputFree.pointer + b * outputLanes).update(
+            from: outputFeedForward.pointer + b * outputLanes, count: outputLanes)
         return true
     }
 
@@ -325,27 +327,28 @@ public final class Trainer: @unchecked Sendable {
     /// The hidden half of one synchronous relaxation step of sample `b`, over the owned shards. `.free`: the
     /// free state only (step 2). `.teaching`: the free continuation and the nudged state together (step 4).
     /// Every shard computes its partial A_y from the old V_h before its V_h steps with the old V_y.
-    private func relaxHidden(sample b: Int, phase: Phase) {
+    private func relaxHidden(sample b: Int, phase: Phase, views: [ShardView]) {
         let outputs = network.outputs
         let eps = config.eps
         let teaching = phase == .teaching
         let direct = config.nudge == .direct
-        let freeRho = outputFreeRho.pointer + b * 16
-        let nudgedRho = outputNudgedRho.pointer + b * 16
-        Dynamics.rhoOutputs(outputFree.pointer + b * 16, outputs: outputs, into: freeRho)
-        if teaching { Dynamics.rhoOutputs(outputNudged.pointer + b * 16, outputs: outputs, into: nudgedRho) }
+        let freeRho = outputFreeRho.pointer + b * outputLanes
+        let nudgedRho = outputNudgedRho.pointer + b * outputLanes
+        Dynamics.rhoOutputs(outputFree.pointer + b * outputLanes, outputs: outputs, into: freeRho)
+        if teaching { Dynamics.rhoOutputs(outputNudged.pointer + b * outputLanes, outputs: outputs, into: nudgedRho) }
         for s in ownedShards {
-            let view = shardViews[s]
+            let view = views[s]
             let width = view.width
-            let drive = view.drive + b * width
-            let partials = relaxPartials.pointer + (s * 2 * batchCapacity + b) * 16
+            let drive = view.drive(sample: b)
+            let partials = relaxPartials.pointer + (s * 2 * batchCapacity + b) * outputLanes
             Dynamics.relaxHiddenShard(
-                potential: view.free + b * width, drive: drive, feedback: view.feedback, outputs: outputs,
+                potential: view.free(sample: b), drive: drive, feedback: view.feedback, outputs: outputs,
                 width: width, outputRho: freeRho, eps: eps, partial: partials)
             guard teaching else { continue }
             Dynamics.relaxHiddenShard(
-                potential: view.nudged + b * width, drive: drive, feedback: view.feedback, outputs: outputs,
-                width: width, outputRho: nudgedRho, eps: eps, partial: direct ? nil : partials + batchCapacity * 16)
+                potential: view.nudged(sample: b), drive: drive, feedback: view.feedback, outputs: outputs,
+                width: width, outputRho: nudgedRho, eps: eps,
+                partial: direct ? nil : partials + batchCapacity * outputLanes)
         }
     }
 
@@ -354,15 +357,16 @@ public final class Trainer: @unchecked Sendable {
     private func relaxOutputs(sample b: Int, label: Int, phase: Phase) {
         let outputs = network.outputs
         let teaching = phase == .teaching
-        let stride = 2 * batchCapacity * 16
+        let stride = 2 * batchCapacity * outputLanes
         Dynamics.relaxOutput(
-            potential: outputFree.pointer + b * 16, partials: relaxPartials.pointer + b * 16,
+            potential: outputFree.pointer + b * outputLanes, partials: relaxPartials.pointer + b * outputLanes,
             shardCount: shardStates.count, shardStride: stride, bias: network.outputBias.pointer,
             outputs: outputs, eps: config.eps, beta: teaching && config.nudge == .centered ? -config.beta : 0,
             target: label)
         if teaching && config.nudge != .direct {
             Dynamics.relaxOutput(
-                potential: outputNudged.pointer + b * 16, partials: relaxPartials.pointer + (batchCapacity + b) * 16,
+                potential: outputNudged.pointer + b * outputLanes,
+                partials: relaxPartials.pointer + (batchCapacity + b) * outputLanes,
                 shardCount: shardStates.count, shardStride: stride, bias: network.outputBias.pointer,
                 outputs: outputs, eps: config.eps, beta: config.beta, target: label)
         }
@@ -371,21 +375,17 @@ public final class Trainer: @unchecked Sendable {
     /// Step 3 (Eq. 11) for sample `b`: V = α·V^FF + (1 − α)·V^ES, for both layers (the hidden layer's owned
     /// shards); then the starting states of step 4: the free continuation and the nudged state both start
     /// from V; with `nudge = direct` the nudged output is set once to clamp(V_y + η_c(V_T − V_y)) and held.
-    private func integrateAndStartTeaching(sample b: Int, label: Int) {
+    private func integrateAndStartTeaching(sample b: Int, label: Int, views: [ShardView]) {
         let alpha = config.alpha
         let outputs = network.outputs
         for s in ownedShards {
-            let view = shardViews[s]
-            let width = view.width
-            for index in (b * width)..<((b + 1) * width) {
-                let feedForward = Dynamics.rho(view.drive[index])
-                let mixed = alpha * feedForward + (1 - alpha) * view.free[index]
-                view.free[index] = mixed
-                view.nudged[index] = mixed
-            }
+            let view = views[s]
+            Kernels.mixUnitClamped(
+                view.drive(sample: b), view.free(sample: b), alpha: alpha, into: view.free(sample: b),
+                and: view.nudged(sample: b), count: view.width)
         }
-        for k in 0..<16 {
-            let index = b * 16 + k
+        for k in 0..<outputLanes {
+            let index = b * outputLanes + k
             let mixed =
                 k < outputs ? alpha * outputFeedForward.pointer[index] + (1 - alpha) * outputFree.pointer[index] : 0
             outputFree.pointer[index] = mixed
@@ -418,8 +418,8 @@ public final class Trainer: @unchecked Sendable {
         let columns = eqprop ? 2 * batch : batch
         for k in 0..<outputs {
             for b in 0..<batch {
-                let nudged = outputNudged.pointer[b * 16 + k]
-                let free = outputFree.pointer[b * 16 + k]
+                let nudged = outputNudged.pointer[b * outputLanes + k]
+                let free = outputFree.pointer[b * outputLanes + k]
                 if eqprop {
                     outputCoefficients.pointer[k * columns + b] = outputRate * Dynamics.rho(nudged)
                     outputCoefficients.pointer[k * columns + batch + b] = -outputRate * Dynamics.rho(free)
@@ -437,28 +437,17 @@ public final class Trainer: @unchecked Sendable {
             let deltas = state.deltas.pointer
             // W1 and b1: Δ = η1·s·(ρ(V_h¹) − ρ(V_h⁰)) per sample (V_h is clamped, so ρ(V) = V: the stdp and
             // eqprop rules coincide for W1).
-            for index in 0..<(batch * width) {
-                deltas[index] =
-                    inputRate * (Dynamics.rho(state.nudged.pointer[index]) - Dynamics.rho(state.free.pointer[index]))
-            }
+            Kernels.scaledUnitClampDifference(
+                state.nudged.pointer, state.free.pointer, scale: inputRate, into: deltas, count: batch * width)
             Kernels.rankUpdate(
                 matrix: shard.inputWeights.pointer, rowStride: width, width: width,
                 rows: activeRows.pointer, rowCount: rowCount, coefficients: rowCoefficients.pointer,
                 deltas: deltas, batch: batch)
-            for j in 0..<width {
-                var sum: Float = 0
-                for b in 0..<batch { sum += deltas[b * width + j] }
-                shard.hiddenBias.pointer[j] += sum
-            }
+            Kernels.addColumnSums(deltas, rows: batch, width: width, into: shard.hiddenBias.pointer)
             // W2 (transposed block): rows k, presynaptic operands ρ(V_h) per sample.
-            for index in 0..<(batch * width) {
-                deltas[index] = Dynamics.rho(eqprop ? state.nudged.pointer[index] : state.free.pointer[index])
-            }
-            if eqprop {
-                for index in 0..<(batch * width) {
-                    deltas[batch * width + index] = Dynamics.rho(state.free.pointer[index])
-                }
-            }
+            Kernels.unitClamp(
+                eqprop ? state.nudged.pointer : state.free.pointer, into: deltas, count: batch * width)
+            if eqprop { Kernels.unitClamp(state.free.pointer, into: deltas + batch * width, count: batch * width) }
             // Every W2 coefficient is a difference of output potentials, almost never zero: the register-blocked
             // kernel (same bits on finite values); its speed on this shape is `ptrain bench`'s row "W2 rank-10
             // update H×10 (blocked)" (docs/performance.md).
@@ -467,8 +456,8 @@ public final class Trainer: @unchecked Sendable {
                 rows: outputRows.pointer, rowCount: outputs, coefficients: outputCoefficients.pointer,
                 deltas: deltas, batch: columns)
             state.finite =
-                Dynamics.allFinite(shard.hiddenBias.pointer, count: width)
-                && Dynamics.allFinite(deltas, count: columns * width)
+                Kernels.allFinite(shard.hiddenBias.pointer, count: width)
+                && Kernels.allFinite(deltas, count: columns * width)
             state.violation = violation(in: shard)
         }
         for k in 0..<outputs {
@@ -476,7 +465,8 @@ public final class Trainer: @unchecked Sendable {
             for b in 0..<batch {
                 sum +=
                     outputRate
-                    * (Dynamics.rho(outputNudged.pointer[b * 16 + k]) - Dynamics.rho(outputFree.pointer[b * 16 + k]))
+                    * (Dynamics.rho(outputNudged.pointer[b * outputLanes + k])
+                        - Dynamics.rho(outputFree.pointer[b * outputLanes + k]))
             }
             network.outputBias.pointer[k] += sum
         }
@@ -503,20 +493,60 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// One shard's per-batch state and W2ᵀ block as raw pointers (valid while the trainer lives: the trainer
-/// holds the `ShardState`s that own the buffers).
+/// One shard's per-batch state and W2ᵀ block as raw pointers, for the per-sample relaxation loop: it touches
+/// every shard 13 times per sample, and going through the class references cost an atomic retain/release pair
+/// per access, on reference counts shared by both threads (4% of two-thread training time in perf).
+///
+/// A view exists only inside `Trainer.withShardViews`, which keeps the buffers alive; it must not escape that
+/// scope. Its accessors check the sample slot with `assert` (debug builds), as swift-collections'
+/// `_UnsafeHandle` does.
 struct ShardView {
     let width: Int
-    let drive: UnsafeMutablePointer<Float>
-    let free: UnsafeMutablePointer<Float>
-    let nudged: UnsafeMutablePointer<Float>
+    /// Sample slots in each per-batch buffer.
+    private let capacity: Int
+    private let drive: UnsafeMutablePointer<Float>
+    private let free: UnsafeMutablePointer<Float>
+    private let nudged: UnsafeMutablePointer<Float>
+    /// The shard's W2ᵀ block, `outputs × width`.
     let feedback: UnsafeMutablePointer<Float>
 
-    init(_ state: ShardState) {
+    fileprivate init(_ state: ShardState) {
         width = state.shard.width
+        capacity = state.drive.count / max(1, width)
+        precondition(
+            state.free.count >= capacity * width && state.nudged.count >= capacity * width,
+            "shard state buffers disagree on the batch capacity")
         drive = state.drive.pointer
         free = state.free.pointer
         nudged = state.nudged.pointer
         feedback = state.shard.outputWeightsTransposed.pointer
+    }
+
+    /// Sample `b`'s `width` drives Σ_t I_h / T.
+    func drive(sample b: Int) -> UnsafeMutablePointer<Float> {
+        assert(b >= 0 && b < capacity, "sample slot \(b) out of 0..<\(capacity)")
+        return drive + b * width
+    }
+
+    /// Sample `b`'s `width` free-phase potentials.
+    func free(sample b: Int) -> UnsafeMutablePointer<Float> {
+        assert(b >= 0 && b < capacity, "sample slot \(b) out of 0..<\(capacity)")
+        return free + b * width
+    }
+
+    /// Sample `b`'s `width` nudged potentials.
+    func nudged(sample b: Int) -> UnsafeMutablePointer<Float> {
+        assert(b >= 0 && b < capacity, "sample slot \(b) out of 0..<\(capacity)")
+        return nudged + b * width
+    }
+}
+
+extension Trainer {
+    /// Calls `body` with a view of every shard (indexed by shard); the views' pointers are valid only inside
+    /// `body`, which must not let them escape: the shard states that own the buffers are kept alive until it
+    /// returns.
+    fileprivate func withShardViews<Result>(_ body: ([ShardView]) -> Result) -> Result {
+        let views = shardStates.map(ShardView.init)
+        return withExtendedLifetime(shardStates) { body(views) }
     }
 }

@@ -8,6 +8,9 @@
     ///
     /// Every MPI error is fatal to the group (the default `MPI_ERRORS_ARE_FATAL` handler of the
     /// communicator), except file errors, which `writeTogether` turns into a message on every rank.
+    ///
+    /// This is safe to send, because every property is a `let`; `MPI_Comm` is a C pointer type the checker
+    /// cannot see into, and the funneled thread model above means only one thread ever passes it to MPI.
     public final class MPICommunicator: Communicator, @unchecked Sendable {
         public let rank: Int
         public let size: Int

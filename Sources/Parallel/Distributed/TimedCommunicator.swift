@@ -4,7 +4,7 @@ import Synchronization
 /// A communicator that passes every call to another one and counts what it cost: calls, bytes this rank
 /// received, and seconds spent inside the calls (waiting for slower ranks included). `ptrain bench
 /// --distributed` reads it to report the communication per batch (docs/distributed.md).
-public final class TimedCommunicator: Communicator, @unchecked Sendable {
+public final class TimedCommunicator: Communicator, Sendable {
     public let base: any Communicator
     /// Totals since creation (or the last `reset()`).
     public struct Totals: Sendable, Equatable {

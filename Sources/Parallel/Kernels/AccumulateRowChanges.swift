@@ -27,14 +27,14 @@ extension Kernels {
         // Blocks of 64 columns: 4 vectors × 2 row chains = 8 accumulators per list, enough to cover the add
         // latency while both load ports stream rows. This is safe because every listed row was produced by
         // the spike encoder from 0..<inputs, the matrix holds `inputs` rows, and column + 64 <= width.
-        while column + 64 <= width {
+        while column + blockWidth <= width {
             let plus = sumRows64(matrix + column, rowStride: rowStride, rows: added, count: addedCount)
             let minus = sumRows64(matrix + column, rowStride: rowStride, rows: removed, count: removedCount)
             store16(load16(base + column) + (plus.0 - minus.0), out + column)
             store16(load16(base + column + 16) + (plus.1 - minus.1), out + column + 16)
             store16(load16(base + column + 32) + (plus.2 - minus.2), out + column + 32)
             store16(load16(base + column + 48) + (plus.3 - minus.3), out + column + 48)
-            column += 64
+            column += blockWidth
         }
         while column < width {
             let plus = sumRows16(matrix + column, rowStride: rowStride, rows: added, count: addedCount)

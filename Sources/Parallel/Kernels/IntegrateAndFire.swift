@@ -10,16 +10,16 @@ extension Kernels {
         potential: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, inputSum: UnsafeMutablePointer<Float>,
         width: Int, leak: Float, threshold: Float, spikes: UnsafeMutablePointer<Float>
     ) -> Int {
-        precondition(width % lanes == 0, "integrateAndFire: width \(width) must be a multiple of 16")
+        precondition(
+            width >= 0 && width % lanes == 0, "integrateAndFire: width \(width) must be a multiple of \(lanes)")
         var count = SIMD16<Float>()
         var column = 0
         let zero = SIMD16<Float>(repeating: 0)
         // This is safe because column + 16 <= width and every buffer holds width elements.
         while column < width {
             let drive = load16(input + column)
-            var v = leak * load16(potential + column) + drive
-            let fired = v .>= threshold
-            v.replace(with: v - threshold, where: fired)
+            var v = load16(potential + column)
+            let fired = leakIntegrateFire(&v, drive: drive, leak: leak, threshold: threshold)
             store16(v, potential + column)
             store16(load16(inputSum + column) + drive, inputSum + column)
             let spike = zero.replacing(with: 1, where: fired)
@@ -28,5 +28,21 @@ extension Kernels {
             column += lanes
         }
         return Int(count.sum())
+    }
+}
+
+extension Kernels {
+    /// The LIF step of the spec (Eq. 5) on one vector of neurons — the one definition of the leak and of the
+    /// reset by subtraction, shared by the hidden layer (`integrateAndFire`) and the output layer
+    /// (`integrateAndFireSummed`): `v ← leak·v + drive`; where `v ≥ threshold`, `v ← v − threshold`.
+    /// Returns the lanes that fired.
+    @inline(__always)
+    static func leakIntegrateFire(
+        _ v: inout Vector, drive: Vector, leak: Float, threshold: Float
+    ) -> SIMDMask<SIMD16<Int32>> {
+        v = leak * v + drive
+        let fired = v .>= threshold
+        v.replace(with: v - threshold, where: fired)
+        return fired
     }
 }

@@ -38,7 +38,7 @@ extension Kernels {
                     }
                     if termCount == 0 { continue }
                     var column = 0
-                    while column + 64 <= width {
+                    while column + blockWidth <= width {
                         var w0 = load16(row + column)
                         var w1 = load16(row + column + 16)
                         var w2 = load16(row + column + 32)
@@ -55,7 +55,7 @@ extension Kernels {
                         store16(w1, row + column + 16)
                         store16(w2, row + column + 32)
                         store16(w3, row + column + 48)
-                        column += 64
+                        column += blockWidth
                     }
                     while column < width {
                         var w = load16(row + column)

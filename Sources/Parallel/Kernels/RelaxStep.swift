@@ -30,7 +30,7 @@ extension Kernels {
             let inside = (v .>= zero) .& (v .<= one)
             let gated = zero.replacing(with: total, where: inside)
             v = v + eps * (gated - v)
-            v = clampUnit(v)
+            v = unitClamp(v)
             store16(v, potential + column)
             column += lanes
         }

@@ -28,7 +28,7 @@ extension Kernels {
             var column = 0
             while column < width {
                 var value = load16(x + column)
-                if clampInput { value = clampUnit(value) }
+                if clampInput { value = unitClamp(value) }
                 for k in 0..<rows { sums[k] = sums[k].addingProduct(value, load16(weights + k &* width + column)) }
                 column += lanes
             }
@@ -58,7 +58,7 @@ extension Kernels {
         // This is safe because the caller checked width % 16 == 0 and that weights holds 10 rows of width.
         while column < width {
             var value = load16(x + column)
-            if clampInput { value = clampUnit(value) }
+            if clampInput { value = unitClamp(value) }
             let w = weights + column
             s0 = s0.addingProduct(value, load16(w))
             s1 = s1.addingProduct(value, load16(w + width))

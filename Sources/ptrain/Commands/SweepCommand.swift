@@ -394,7 +394,7 @@ struct SweepCommand: Command {
 }
 
 /// Progress of one size in a sweep: a line per epoch, prefixed with the size, and the patience rule.
-final class SweepObserver: TrainingObserver, @unchecked Sendable {
+final class SweepObserver: TrainingObserver, Sendable {
     let size: Int
     let patience: Int?
     private let state: Mutex<[EpochRecord]>
