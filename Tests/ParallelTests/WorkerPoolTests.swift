@@ -272,8 +272,9 @@ struct WorkerPoolTests {
         weak var multi: WorkerPool?
         var workerIDs = [Int]()
         do {
-            let one = WorkerPool(threadCount: 1)
-            let eight = WorkerPool(threadCount: 8)
+            // The pool scheduler: it is the one with persistent threads to free.
+            let one = WorkerPool(threadCount: 1, scheduler: .pool)
+            let eight = WorkerPool(threadCount: 8, scheduler: .pool)
             single = one
             multi = eight
             one.run(tasks: 4) { _, _ in }
@@ -305,7 +306,7 @@ struct WorkerPoolTests {
         // window right after 0.2 s of idleness can exceed 0.1 CPU-s; instead successive 0.5 s windows are
         // measured until one falls under 0.05 CPU-s, within 10 s. A pool that never reaches its long naps
         // (spinning, yielding or napping 50 µs forever) stays above that in every window.
-        let pool = WorkerPool(threadCount: 8)
+        let pool = WorkerPool(threadCount: 8, scheduler: .pool)
         let threads = try #require(poolThreads(pool), "the 8 threads never ran one task each")
         let workers = threads.dropFirst()
         func cpuSeconds() -> Double { workers.reduce(0) { $0 + cpuTime($1.clock) } }
