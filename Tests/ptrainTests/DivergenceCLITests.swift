@@ -6,18 +6,22 @@ import Testing
 struct DivergenceCLITests {
     static let mnist = TestMNIST.path
 
+    /// The last good state both tests start from: one epoch of H = 32 on 300 images.
+    static func trainOneEpoch(into run: URL, _ common: [String]) throws {
+        let first = try PtrainProcess.run(
+            [
+                "train", "--hidden", "32", "--epochs", "1", "--train-limit", "300", "--test-limit", "100", "--out",
+                run.path,
+            ] + common)
+        #expect(first.status == 0, "\(first.stderr)")
+    }
+
     @Test("huge learning rates in epoch 2 stop with exit 3 and leave epoch 1's files unchanged")
     func divergenceKeepsLastGoodCheckpoint() throws {
         let run = try PtrainProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: run) }
         let common = ["--data", Self.mnist, "--threads", "2"]
-        let first = try PtrainProcess.run(
-            [
-                "train", "--hidden", "32", "--epochs", "1", "--train-limit", "300", "--test-limit", "100", "--out",
-                run.path,
-            ]
-                + common)
-        #expect(first.status == 0, "\(first.stderr)")
+        try Self.trainOneEpoch(into: run, common)
         let names = ["latest.ckpt", "best.ckpt", "weights.bin", "metrics.csv"]
         let before = try names.map { try Data(contentsOf: run.appendingPathComponent($0)) }
 
@@ -43,13 +47,7 @@ struct DivergenceCLITests {
         let run = try PtrainProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: run) }
         let common = ["--data", Self.mnist, "--threads", "2"]
-        let first = try PtrainProcess.run(
-            [
-                "train", "--hidden", "32", "--epochs", "1", "--train-limit", "300", "--test-limit", "100", "--out",
-                run.path,
-            ]
-                + common)
-        #expect(first.status == 0, "\(first.stderr)")
+        try Self.trainOneEpoch(into: run, common)
         let names = ["latest.ckpt", "best.ckpt", "weights.bin", "metrics.csv", "epoch-0001.ckpt", "config.json"]
         let before = try names.map { try Data(contentsOf: run.appendingPathComponent($0)) }
         let listing = try FileManager.default.contentsOfDirectory(atPath: run.path).sorted()
