@@ -21,6 +21,8 @@ struct RunConfigTests {
             paper.hidden == 4500 && paper.epochs == 100 && paper.batch == 10 && paper.lr1 == 0.05 && paper.lr2 == 0.05)
         // Configurations used for results hold out 10,000 training images to select epochs (issue #13).
         #expect(paper.validation == 10_000)
+        // The paper's own one-step teaching signal (Eq. 13), not ptrain's default centered nudging.
+        #expect(paper.nudge == .direct && paper.etaC == 0.5)
         #expect(try RunConfig.load(path: Self.configsDirectory + "/beyond-4500.json").validation == 10_000)
         #expect(standard.validation == 0)
         let smoke = try RunConfig.load(path: Self.configsDirectory + "/smoke.json")
