@@ -20,7 +20,9 @@ public enum Scheduler: String, Sendable, CaseIterable, CustomStringConvertible {
         set { defaultIndex.store(allCases.firstIndex(of: newValue)!, ordering: .releasing) }
     }
 
-    /// The index in `allCases` of `default`: 1, `.dispatch`, which trained faster than `.pool` in 10 of 12
-    /// side-by-side pairs of `ptrain bench` (rows "scheduler at H = …, dispatch / pool", docs/performance.md).
-    private static let defaultIndex = Atomic<Int>(1)
+    /// The index in `allCases` of `default`: 0, `.pool`. On a quiet host the pool trained 1.6–2.3× faster than
+    /// `.dispatch` in all 6 side-by-side pairs of one `ptrain bench` run (rows "scheduler at H = …, dispatch /
+    /// pool": 0.47–0.50× at H = 1,000, 0.43–0.62× at 4,500); dispatch won only on an oversubscribed host
+    /// (docs/performance.md, "Scheduler").
+    private static let defaultIndex = Atomic<Int>(0)
 }
