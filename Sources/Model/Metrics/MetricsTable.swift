@@ -1,11 +1,9 @@
 /// `metrics.csv`: one line per epoch.
 ///
 /// The six columns of `header` always come first, in that order; after them, only in runs that record them,
-/// the optional column groups of `optionalGroups`, each whole and in that order: `validation_accuracy_spike,
-/// validation_accuracy_relaxed` (a `validation` split), `averaged_test_accuracy_spike,
-/// averaged_test_accuracy_relaxed` (reserved for the running weight mean of issue #13, not produced yet), then `averaged_validation_accuracy_spike,
-/// averaged_validation_accuracy_relaxed` (both). A run that uses neither writes exactly the old six-column file.
-/// An epoch without a value of a group's model (an averaged model before averaging starts) leaves those fields empty.
+/// the optional column groups of `optionalGroups`, each whole and in that order: today `validation_accuracy_spike,
+/// validation_accuracy_relaxed` (a `validation` split). A run without one writes exactly the old six-column file.
+/// An epoch without a value of a group leaves those fields empty.
 public enum MetricsTable {
     public static let header =
         "epoch,train_accuracy,test_accuracy_spike,test_accuracy_relaxed,seconds,samples_per_second"
@@ -20,13 +18,7 @@ public enum MetricsTable {
     public static let optionalGroups: [ColumnGroup] = [
         ColumnGroup(
             columns: ["validation_accuracy_spike", "validation_accuracy_relaxed"], value: { $0.validation },
-            assign: { $0.validation = $1 }),
-        ColumnGroup(
-            columns: ["averaged_test_accuracy_spike", "averaged_test_accuracy_relaxed"], value: { $0.averagedTest },
-            assign: { $0.averagedTest = $1 }),
-        ColumnGroup(
-            columns: ["averaged_validation_accuracy_spike", "averaged_validation_accuracy_relaxed"],
-            value: { $0.averagedValidation }, assign: { $0.averagedValidation = $1 }),
+            assign: { $0.validation = $1 })
     ]
 
     /// The groups `records` use: those with a value in some record.

@@ -14,15 +14,10 @@ public struct EpochRecord: Sendable, Equatable {
     public var samplesPerSecond: Double
     /// Accuracy on the held-out validation images (`validation` key); nil without a validation split.
     public var validation: ReadoutAccuracy?
-    /// Accuracy of a running weight mean on the test set (reserved for issue #13's averaging; nil for now).
-    public var averagedTest: ReadoutAccuracy?
-    /// Accuracy of the running weight mean on the validation images; nil without both.
-    public var averagedValidation: ReadoutAccuracy?
 
     public init(
         epoch: Int, trainAccuracy: Double, testSpikeAccuracy: Double, testRelaxedAccuracy: Double,
-        seconds: Double, samplesPerSecond: Double, validation: ReadoutAccuracy? = nil,
-        averagedTest: ReadoutAccuracy? = nil, averagedValidation: ReadoutAccuracy? = nil
+        seconds: Double, samplesPerSecond: Double, validation: ReadoutAccuracy? = nil
     ) {
         self.epoch = epoch
         self.trainAccuracy = trainAccuracy
@@ -31,8 +26,6 @@ public struct EpochRecord: Sendable, Equatable {
         self.seconds = seconds
         self.samplesPerSecond = samplesPerSecond
         self.validation = validation
-        self.averagedTest = averagedTest
-        self.averagedValidation = averagedValidation
     }
 }
 
