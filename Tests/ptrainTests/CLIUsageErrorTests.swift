@@ -104,7 +104,7 @@ struct CLIUsageErrorTests {
         try expectUsageError(
             ["eval", "--threads", "2"], "Missing required option '--checkpoint FILE'.",
             usage: """
-                Usage: ptrain eval --checkpoint FILE [--data DIR] [--threads N] [--test-limit N] [--time-steps T]
+                Usage: ptrain eval --checkpoint FILE [--averaged] [--data DIR] [--threads N] [--test-limit N] [--time-steps T]
                   See 'ptrain eval --help' for more information.
 
                 """)

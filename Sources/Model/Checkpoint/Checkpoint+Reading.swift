@@ -168,9 +168,18 @@ private struct SectionDecoder {
             throw .malformed(path: path, part: "section VALD", reason: "the configuration has no validation split")
         case (false, nil): break
         }
+        let count = header.inputs * header.hidden + header.hidden + header.hidden * header.outputs + header.outputs
+        var average: WeightAveraging?
+        switch (config.averageFrom > 0, found[.average]) {
+        case (true, let section?):
+            average = try self.average(section, records: &records, config: config, parameterCount: count)
+        case (true, nil): throw .missingSection(path: path, tag: CheckpointFormat.Tag.average.rawValue)
+        case (false, _?):
+            throw .malformed(path: path, part: "section AVRG", reason: "the configuration does not average weights")
+        case (false, nil): break
+        }
         let trainSeconds = try timing(found[.timing]!, records: &records)
         try checkBest(found[.best]!, records: records)
-        let count = header.inputs * header.hidden + header.hidden + header.hidden * header.outputs + header.outputs
         let weightSection = found[.weights]!
         guard weightSection.length == count * 4 else {
             throw .shapeMismatch(
@@ -186,7 +195,8 @@ private struct SectionDecoder {
         return Checkpoint(
             inputs: header.inputs, hidden: header.hidden, outputs: header.outputs, shards: header.shards,
             config: config, cursor: timedCursor, records: records,
-            parameters: weights == .load ? parameters(weightSection, count: count) : nil, layout: layout, data: data)
+            parameters: weights == .load ? parameters(weightSection, count: count) : nil, layout: layout, data: data,
+            average: average)
     }
 
     // MARK: Header fields and shape
@@ -341,6 +351,53 @@ private struct SectionDecoder {
             }
             records[index].validation = ReadoutAccuracy(spike: spike, relaxed: relaxed)
         }
+    }
+
+    /// The AVRG section (`CheckpointFormat.averageRecordLength`): the average's first epoch (the configuration's
+    /// `averageFrom`) and count (one per finished epoch from it on), each averaged epoch's accuracies, filled
+    /// into its record, and the sums: one finite f64 per parameter once the count is above 0.
+    func average(
+        _ section: CheckpointSection, records: inout [EpochRecord], config: RunConfig, parameterCount: Int
+    ) throws(CheckpointError) -> WeightAveraging {
+        let part = "section AVRG"
+        func fail(_ reason: String) -> CheckpointError { .malformed(path: path, part: part, reason: reason) }
+        var reader = try payloadReader(section, minimum: CheckpointFormat.averageHeaderLength)
+        let firstEpoch = Int(reader.uint32()!)
+        let count = Int(reader.uint32()!)
+        let expected = WeightAveraging.count(firstEpoch: firstEpoch, completedEpochs: records.count)
+        guard firstEpoch == config.averageFrom, count == expected else {
+            throw fail(
+                "an average of \(count) epochs from epoch \(firstEpoch); the configuration averages from epoch "
+                    + "\(config.averageFrom) and \(records.count) epochs are finished")
+        }
+        let sums = count == 0 ? 0 : parameterCount
+        let needed = count * CheckpointFormat.averageRecordLength + 8 * sums
+        guard needed == reader.remaining else {
+            throw fail("\(reader.remaining) bytes for an average of \(count) epochs (needs \(needed))")
+        }
+        for index in records.indices where records[index].epoch >= firstEpoch {
+            let epoch = Int(reader.uint32()!)
+            let values = (0..<4).map { _ in reader.float64()! }
+            let hasValidation = config.validation > 0
+            let checked = hasValidation ? values : Array(values.prefix(2))
+            guard epoch == records[index].epoch, checked.allSatisfy({ (0...1).contains($0) }),
+                hasValidation || values.suffix(2).allSatisfy(\.isNaN)
+            else {
+                throw fail("averaged record of epoch \(records[index].epoch) (epoch \(epoch)) has accuracies \(values)")
+            }
+            records[index].averagedTest = ReadoutAccuracy(spike: values[0], relaxed: values[1])
+            if hasValidation {
+                records[index].averagedValidation = ReadoutAccuracy(spike: values[2], relaxed: values[3])
+            }
+        }
+        var values: [Double] = []
+        values.reserveCapacity(sums)
+        for _ in 0..<sums {
+            let value = reader.float64()!
+            guard value.isFinite else { throw fail("a sum is not finite") }
+            values.append(value)
+        }
+        return WeightAveraging(firstEpoch: firstEpoch, count: count, sums: values)
     }
 
     /// Fills in each record's timing; returns the cursor's train seconds.

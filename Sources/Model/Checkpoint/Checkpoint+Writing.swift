@@ -24,9 +24,10 @@ extension Checkpoint {
         return bytes
     }
 
-    /// Everything before the WGHT payload: the header, the other sections (dATA when the fingerprint is known),
-    /// and the WGHT section's tag and length. It does not depend on the weights, so every rank of a group can compute it (only the TIME
-    /// values differ between ranks, not the length).
+    /// Everything before the WGHT payload: the header, the other sections (VALD with a validation split, dATA
+    /// when the fingerprint is known, AVRG with a weight average), and the WGHT section's tag and length. It does
+    /// not depend on the current weights, so every rank of a group can compute it (every rank keeps the same
+    /// average; only the TIME values differ between ranks, not the length).
     func encodedPrefix() -> [UInt8] {
         let configuration = Array(config.jsonText().utf8)
         let weightBytes = parameterCount * 4
@@ -38,7 +39,11 @@ extension Checkpoint {
         bytes += CheckpointFormat.magic
         bytes.appendLittleEndian(CheckpointFormat.major)
         let hasValidation = config.validation > 0
-        bytes.appendLittleEndian(hasValidation ? CheckpointFormat.minor : CheckpointFormat.minorWithoutNewSections)
+        let minor =
+            average != nil
+            ? CheckpointFormat.minor
+            : hasValidation ? CheckpointFormat.minorWithValidation : CheckpointFormat.minorWithoutNewSections
+        bytes.appendLittleEndian(minor)
         bytes.appendLittleEndian(UInt32(CheckpointFormat.headerLength))
         bytes.appendLittleEndian(UInt32(inputs))
         bytes.appendLittleEndian(UInt32(hidden))
@@ -46,7 +51,8 @@ extension Checkpoint {
         bytes.appendLittleEndian(UInt32(shards))
         bytes.appendLittleEndian(FNV1a.hash64(configuration))
         let required = CheckpointFormat.Tag.allCases.filter(\.isRequired).count
-        bytes.appendLittleEndian(UInt32(required + (data == nil ? 0 : 1) + (hasValidation ? 1 : 0)))
+        bytes.appendLittleEndian(
+            UInt32(required + (data == nil ? 0 : 1) + (hasValidation ? 1 : 0) + (average == nil ? 0 : 1)))
         bytes.appendLittleEndian(CRC32.checksum(bytes))
 
         bytes.appendSection(.configuration) { $0 += configuration }
@@ -106,6 +112,7 @@ extension Checkpoint {
                 }
             }
         }
+        if let average { bytes.appendAverage(average, records: records) }
         bytes += CheckpointFormat.Tag.weights.bytes
         bytes.appendLittleEndian(UInt64(weightBytes))
         return bytes
@@ -119,6 +126,31 @@ extension Checkpoint {
 }
 
 extension Array where Element == UInt8 {
+    /// Appends the AVRG section: first epoch, count, the averaged accuracies of the epochs from the first on
+    /// (NaN validation without a split), and the sums.
+    /// - Precondition: the records of those epochs hold averaged accuracies.
+    fileprivate mutating func appendAverage(_ average: WeightAveraging, records: [EpochRecord]) {
+        let averaged = records.filter { average.includes(epoch: $0.epoch) }
+        precondition(
+            averaged.count == average.count, "\(averaged.count) averaged epochs, the average holds \(average.count)")
+        reserveCapacity(count + 8 * average.sums.count + 64 * averaged.count + 64)
+        appendSection(.average) { out in
+            out.appendLittleEndian(UInt32(average.firstEpoch))
+            out.appendLittleEndian(UInt32(average.count))
+            for record in averaged {
+                guard let test = record.averagedTest else {
+                    preconditionFailure("epoch \(record.epoch) has no averaged accuracy")
+                }
+                out.appendLittleEndian(UInt32(record.epoch))
+                out.appendLittleEndian(test.spike)
+                out.appendLittleEndian(test.relaxed)
+                out.appendLittleEndian(record.averagedValidation?.spike ?? .nan)
+                out.appendLittleEndian(record.averagedValidation?.relaxed ?? .nan)
+            }
+            for sum in average.sums { out.appendLittleEndian(sum) }
+        }
+    }
+
     /// Appends `tag | length | payload | CRC32(tag, length, payload)`; `payload` appends the payload.
     fileprivate mutating func appendSection(_ tag: CheckpointFormat.Tag, _ payload: (inout [UInt8]) -> Void) {
         let start = count

@@ -15,7 +15,8 @@ extension Checkpoint {
     /// Writes the checkpoint of `network` at `cursor` to `path` together with the other ranks: the same
     /// crash-safety as `write(to:)` (a temporary file named after rank 0's process, synced, renamed by rank 0,
     /// the directory synced), and the same outcome on every rank. Rank 0 writes the dATA section of `data`;
-    /// every rank must pass the same fingerprint, or nil on every rank (the section moves the weights' offset).
+    /// every rank must pass the same fingerprint, or nil on every rank (the section moves the weights' offset),
+    /// and likewise the same weight average (rank 0 writes its AVRG section).
     ///
     /// The WGHT section's CRC32 is combined from the CRC of every rank's pieces in file order (zlib's
     /// `crc32_combine`), so no rank ever holds all the weights for it.
@@ -23,11 +24,12 @@ extension Checkpoint {
     ///   rename the file; the previous file at `path` is then untouched.
     public static func writeTogether(
         network: Network, config: RunConfig, cursor: TrainingCursor, records: [EpochRecord],
-        distribution: Distribution, path: String, data: DataFingerprint? = nil
+        distribution: Distribution, path: String, data: DataFingerprint? = nil, average: WeightAveraging? = nil
     ) throws(FileWriteError) {
         let header = Checkpoint(
             inputs: network.inputs, hidden: network.hidden, outputs: network.outputs, shards: network.shards.count,
-            config: config, cursor: cursor, records: records, parameters: nil, layout: nil, data: data)
+            config: config, cursor: cursor, records: records, parameters: nil, layout: nil, data: data,
+            average: average)
         let prefix = header.encodedPrefix()
         let layout = WeightLayout(network: network, payloadOffset: prefix.count)
         let communicator = distribution.communicator

@@ -25,14 +25,19 @@ public struct Checkpoint: Sendable {
     /// The data the run used (the dATA section); nil when unknown: in every 1.0 file, and in files written
     /// without it.
     public var data: DataFingerprint?
+    /// The running weight average (the AVRG section): present exactly when `config.averageFrom` is above 0.
+    public var average: WeightAveraging?
 
-    /// A checkpoint of `network` trained with `config` up to `cursor` on the data of fingerprint `data`.
-    /// - Precondition: `data`'s images have `network.inputs` pixels.
+    /// A checkpoint of `network` trained with `config` up to `cursor` on the data of fingerprint `data`, with
+    /// the run's weight average when it keeps one.
+    /// - Precondition: `data`'s images have `network.inputs` pixels; `average` is given exactly when
+    ///   `config.averageFrom` is above 0.
     public init(
         network: Network, config: RunConfig, cursor: TrainingCursor, records: [EpochRecord],
-        data: DataFingerprint? = nil
+        data: DataFingerprint? = nil, average: WeightAveraging? = nil
     ) {
         Self.checkPixels(data, inputs: network.inputs)
+        Self.checkAverage(average, config: config)
         inputs = network.inputs
         hidden = network.hidden
         outputs = network.outputs
@@ -43,13 +48,16 @@ public struct Checkpoint: Sendable {
         parameters = network.canonicalParameters()
         layout = nil
         self.data = data
+        self.average = average
     }
 
     init(
         inputs: Int, hidden: Int, outputs: Int, shards: Int, config: RunConfig, cursor: TrainingCursor,
-        records: [EpochRecord], parameters: [Float]?, layout: CheckpointLayout?, data: DataFingerprint?
+        records: [EpochRecord], parameters: [Float]?, layout: CheckpointLayout?, data: DataFingerprint?,
+        average: WeightAveraging?
     ) {
         Self.checkPixels(data, inputs: inputs)
+        Self.checkAverage(average, config: config)
         self.inputs = inputs
         self.hidden = hidden
         self.outputs = outputs
@@ -60,6 +68,15 @@ public struct Checkpoint: Sendable {
         self.parameters = parameters
         self.layout = layout
         self.data = data
+        self.average = average
+    }
+
+    /// An average without `averageFrom`, or `averageFrom` without an average, is a caller's mistake.
+    private static func checkAverage(_ average: WeightAveraging?, config: RunConfig) {
+        precondition(
+            (average == nil) == (config.averageFrom == 0)
+                && (average.map { $0.firstEpoch == config.averageFrom } ?? true),
+            "a weight average exactly when averageFrom is set (averageFrom \(config.averageFrom))")
     }
 
     /// A fingerprint of images of another size than the network's inputs is a caller's mistake: the reader
@@ -81,10 +98,20 @@ public struct Checkpoint: Sendable {
     /// weights are canonical, so any count works, but training continues bit-exactly only with the recorded
     /// one). Nil when read without weights.
     public func makeNetwork(shards: Int? = nil) -> Network? {
-        guard let parameters else { return nil }
+        parameters.map { network(holding: $0, shards: shards) }
+    }
+
+    /// A network holding the averaged weights (split like `makeNetwork`); nil without an average, before its
+    /// first epoch, or when read without weights.
+    public func makeAveragedNetwork(shards: Int? = nil) -> Network? {
+        guard parameters != nil, let mean = average?.mean else { return nil }
+        return network(holding: mean, shards: shards)
+    }
+
+    private func network(holding canonical: [Float], shards: Int?) -> Network {
         let count = min(max(1, shards ?? self.shards), Network.maximumShards(hidden: hidden))
         let network = Network(inputs: inputs, hidden: hidden, outputs: outputs, shards: count)
-        network.load(canonicalParameters: parameters)
+        network.load(canonicalParameters: canonical)
         return network
     }
 }

@@ -1,11 +1,11 @@
-/// The constants of the checkpoint file format, version 1.1 (docs/checkpoint-format.md describes every byte).
+/// The constants of the checkpoint file format, version 1.3 (docs/checkpoint-format.md describes every byte).
 ///
 ///     header   "PTRAINCK" | major u16 | minor u16 | header length u32 | inputs u32 | hidden u32 | outputs u32
 ///              | shards u32 | configuration hash u64 | section count u32 | header CRC32 u32
 ///     sections tag (4 ASCII bytes) | payload length u64 | payload | CRC32 u32 of tag, length and payload
 ///
-/// All integers and floats little-endian. Version 1.1 writes CONF, CURS, METR, BEST, TIME, dATA (when the data
-/// fingerprint is known), WGHT in that order; readers accept any order. As PNG's chunk names, the case of a
+/// All integers and floats little-endian. Version 1.3 writes CONF, CURS, METR, VALD (with a validation split),
+/// BEST, TIME, dATA (when the data fingerprint is known), AVRG (with `averageFrom`), WGHT in that order; readers accept any order. As PNG's chunk names, the case of a
 /// tag's first letter says whether a reader may ignore the section: uppercase is *critical* (a reader that does
 /// not know it refuses the file, naming it), lowercase *ancillary* (skipped after its CRC is checked). Readers
 /// reject a major version other than their own.
@@ -18,9 +18,13 @@ public enum CheckpointFormat {
     /// unknown tag; 1.0 files, which hold critical sections only, read unchanged).
     /// 1.2 added the critical VALD section (validation accuracies, which select `best.ckpt` and BEST); a writer
     /// marks a file 1.2 only when it holds a 1.2 section, so files of runs without one keep their 1.1 bytes.
-    public static let minor: UInt16 = 2
+    /// 1.3 added the critical AVRG section (the running weight average of `averageFrom` and its accuracies), on
+    /// the same rule: only files that hold it are 1.3.
+    public static let minor: UInt16 = 3
     /// The minor version of a file without a section newer than 1.1.
     static let minorWithoutNewSections: UInt16 = 1
+    /// The minor version of a file whose newest section is VALD.
+    static let minorWithValidation: UInt16 = 2
     /// Bytes of the version 1.0 and 1.1 header, its CRC included. Newer minor versions may write a longer header.
     public static let headerLength = 48
     /// Bytes around each section's payload: tag 4, length 8, CRC 4.
@@ -29,7 +33,8 @@ public enum CheckpointFormat {
     /// (seed, stream, epoch, sample, time step) and `EpochOrder.permutation(count:seed:epoch:)`.
     public static let randomScheme: UInt32 = 1
 
-    /// The sections of version 1.1: the critical ones (uppercase) every file must have, and the ancillary dATA.
+    /// The sections of version 1.3: the critical ones (uppercase), of which VALD and AVRG depend on the
+    /// configuration, and the ancillary dATA.
     public enum Tag: String, CaseIterable, Sendable {
         /// The resolved configuration as JSON (`config.json`).
         case configuration = "CONF"
@@ -49,12 +54,15 @@ public enum CheckpointFormat {
         /// Validation accuracies of every finished epoch (1.2, critical: they choose BEST and `best.ckpt`);
         /// present exactly when the configuration's `validation` is above 0.
         case validation = "VALD"
+        /// The running weight average (1.3, critical: a resume without it would restart the average): present
+        /// exactly when the configuration's `averageFrom` is above 0.
+        case average = "AVRG"
 
         public var bytes: [UInt8] { Array(rawValue.utf8) }
         /// Critical sections are required in every file; an ancillary one may be absent.
         public var isCritical: Bool { CheckpointFormat.isCritical(bytes[...]) }
         /// The six sections of 1.0, which every file has; the others depend on the configuration or the writer.
-        public var isRequired: Bool { isCritical && self != .validation }
+        public var isRequired: Bool { isCritical && self != .validation && self != .average }
     }
 
     /// Whether a section with this tag is critical: unless its first byte is a lowercase ASCII letter (bit 5 of
@@ -76,6 +84,11 @@ public enum CheckpointFormat {
     static let metricsRecordLength = 28
     /// VALD bytes per epoch: epoch u32, two f64 accuracies.
     static let validationRecordLength = 20
+    /// AVRG bytes: first epoch u32, count u32, then per averaged epoch (epoch u32, test spike, test relaxed,
+    /// validation spike, validation relaxed f64; NaN validation without a split), then the sums (f64 per
+    /// parameter, none while the count is 0).
+    static let averageHeaderLength = 8
+    static let averageRecordLength = 36
     /// BEST payload bytes: epoch u32 (0: none yet), two f64 accuracies.
     static let bestLength = 20
     /// TIME bytes per epoch: seconds f64, samples/s f64.

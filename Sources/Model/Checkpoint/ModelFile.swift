@@ -2,8 +2,10 @@
 /// file (`weights.bin`), told apart by their magic bytes.
 public enum ModelFile {
     /// Reads the file at `path` and returns the configuration it was trained with and a network holding its
-    /// weights, plus the checkpoint when it is one.
-    public static func read(path: String) throws(ModelFileError) -> (
+    /// weights (with `averaged`, the checkpoint's running weight average instead), plus the checkpoint when it
+    /// is one.
+    /// - Throws: `.noAverage` when `averaged` is asked of a weights file or of a checkpoint without an average.
+    public static func read(path: String, averaged: Bool = false) throws(ModelFileError) -> (
         config: RunConfig, network: Network, checkpoint: Checkpoint?
     ) {
         let bytes: [UInt8]
@@ -13,6 +15,9 @@ public enum ModelFile {
             throw .checkpoint(error)
         }
         if bytes.starts(with: WeightsFile.magic) {
+            if averaged {
+                throw .noAverage(path: path, reason: "a weights file holds one set of weights; evaluate it as it is")
+            }
             do {
                 let (config, network) = try WeightsFile.decode(bytes, path: path)
                 return (config, network, nil)
@@ -20,13 +25,26 @@ public enum ModelFile {
                 throw .weights(error)
             }
         }
+        let checkpoint: Checkpoint
         do {
-            let checkpoint = try Checkpoint.decode(bytes, path: path, weights: .load)
-            // `decode` with `.load` always fills in the parameters.
-            return (checkpoint.config, checkpoint.makeNetwork()!, checkpoint)
+            checkpoint = try Checkpoint.decode(bytes, path: path, weights: .load)
         } catch {
             throw .checkpoint(error)
         }
+        guard averaged else {
+            // `decode` with `.load` always fills in the parameters.
+            return (checkpoint.config, checkpoint.makeNetwork()!, checkpoint)
+        }
+        guard let average = checkpoint.average else {
+            throw .noAverage(path: path, reason: "the run does not average weights (averageFrom is 0)")
+        }
+        guard let network = checkpoint.makeAveragedNetwork() else {
+            throw .noAverage(
+                path: path,
+                reason: "the average starts after epoch \(average.firstEpoch - 1), and the checkpoint is after epoch "
+                    + "\(checkpoint.cursor.completedEpochs)")
+        }
+        return (checkpoint.config, network, checkpoint)
     }
 }
 
@@ -34,9 +52,12 @@ public enum ModelFile {
 public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     case checkpoint(CheckpointError)
     case weights(WeightsFileError)
+    /// The averaged weights were asked for and the file has none.
+    case noAverage(path: String, reason: String)
 
     public var description: String {
         switch self {
+        case .noAverage(let path, let reason): return "\(path): no averaged weights: \(reason)"
         case .checkpoint(let error): return error.description
         case .weights(let error): return error.description
         }

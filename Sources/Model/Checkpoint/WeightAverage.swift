@@ -4,7 +4,9 @@
 /// centre than any one epoch's.
 ///
 /// Every parameter is summed in Float64 in the order the files are given and divided once, then rounded to
-/// Float32: the result depends on the files and their order only.
+/// Float32 (`WeightAveraging`, the same arithmetic as the `averageFrom` key inside a run): the result depends on
+/// the files and their order only, and the epoch checkpoints E…N of a run give exactly the averaged weights the
+/// run itself computed from epoch E, had it set `averageFrom` E.
 public enum WeightAverage {
     /// The configuration (of the last file) and the network holding the mean of every file's parameters.
     /// - Throws: `ModelFileError` for a file that cannot be read; `.mismatch` for files whose network shape or
@@ -13,7 +15,7 @@ public enum WeightAverage {
     ///   it, are averaged with any).
     public static func average(_ paths: [String]) throws(WeightAverageError) -> (config: RunConfig, network: Network) {
         guard let first = paths.first else { throw .noFiles }
-        var sum: [Double] = []
+        var average = WeightAveraging(firstEpoch: 1)
         var reference: Checkpoint?
         var last: Checkpoint?
         var recordedData: (path: String, data: DataFingerprint)?
@@ -48,15 +50,13 @@ public enum WeightAverage {
                 guard mine == reference.config else {
                     throw .mismatch(path: path, reason: "its configuration differs from \(first)'s (not one run)")
                 }
-                for index in sum.indices { sum[index] += Double(parameters[index]) }
             } else {
                 reference = checkpoint
-                sum = parameters.map(Double.init)
             }
+            average.add(parameters)
             last = checkpoint
         }
-        let count = Double(paths.count)
-        let mean = sum.map { Float($0 / count) }
+        let mean = average.mean!
         let checkpoint = last!
         let network = Network(
             inputs: checkpoint.inputs, hidden: checkpoint.hidden, outputs: checkpoint.outputs,

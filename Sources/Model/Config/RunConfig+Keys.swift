@@ -54,11 +54,14 @@ extension RunConfig {
         .int(
             "validation", "hold out the last N training images to select epochs (0: none)", \.validation,
             0...100_000_000),
+        .int(
+            "averageFrom", "also evaluate the mean weights of epochs N… (0: off)",
+            \.averageFrom, 0...100_000),
     ]
 
     /// Keys that `config.json` leaves out while they are 0 (added after 1.1 checkpoints: a configuration that
     /// does not use them keeps the bytes, and the configuration hash, it always had).
-    static let writtenOnlyWhenSet: Set<String> = ["validation"]
+    static let writtenOnlyWhenSet: Set<String> = ["validation", "averageFrom"]
 
     /// The most logical shards any configuration may ask for.
     public static let maximumShards = 65_536

@@ -79,6 +79,10 @@ public struct RunConfig: Equatable, Sendable {
     /// Hold out the last N training images (after `trainLimit`) as a validation set that selects the best
     /// epoch; 0: none, selection falls back to the test set (and says so).
     public var validation: Int = 0
+    /// Average the weights from the end of this epoch on (stochastic weight averaging inside the run,
+    /// `WeightAveraging`): every later epoch is also evaluated with the mean of the weights of epochs
+    /// `averageFrom…epoch`, stored in every checkpoint; 0: no averaging.
+    public var averageFrom: Int = 0
 
     public init() {}
 

@@ -2,7 +2,9 @@
 ///
 /// The six columns of `header` always come first, in that order; after them, only in runs that record them,
 /// the optional column groups of `optionalGroups`, each whole and in that order: today `validation_accuracy_spike,
-/// validation_accuracy_relaxed` (a `validation` split). A run without one writes exactly the old six-column file.
+/// validation_accuracy_relaxed` (a `validation` split), then `averaged_validation_accuracy_spike,
+/// averaged_validation_accuracy_relaxed` and `averaged_test_accuracy_spike, averaged_test_accuracy_relaxed`
+/// (weight averaging, `averageFrom`). A run without either writes exactly the old six-column file.
 /// An epoch without a value of a group leaves those fields empty.
 public enum MetricsTable {
     public static let header =
@@ -18,7 +20,13 @@ public enum MetricsTable {
     public static let optionalGroups: [ColumnGroup] = [
         ColumnGroup(
             columns: ["validation_accuracy_spike", "validation_accuracy_relaxed"], value: { $0.validation },
-            assign: { $0.validation = $1 })
+            assign: { $0.validation = $1 }),
+        ColumnGroup(
+            columns: ["averaged_validation_accuracy_spike", "averaged_validation_accuracy_relaxed"],
+            value: { $0.averagedValidation }, assign: { $0.averagedValidation = $1 }),
+        ColumnGroup(
+            columns: ["averaged_test_accuracy_spike", "averaged_test_accuracy_relaxed"], value: { $0.averagedTest },
+            assign: { $0.averagedTest = $1 }),
     ]
 
     /// The groups `records` use: those with a value in some record.

@@ -14,7 +14,8 @@ extension RunDirectory {
     /// Whether `name` is one of the files a run writes (its identity, configuration, metrics, weights,
     /// checkpoints, the sweep's early-stop marker), so that a directory holding one holds a run.
     public static func isRunFile(_ name: String) -> Bool {
-        [RunIdentity.fileName, configuration, metrics, weights, latest, best, "early-stopped"].contains(name)
+        [RunIdentity.fileName, configuration, metrics, weights, averagedWeights, latest, best, "early-stopped"]
+            .contains(name)
             || epoch(ofCheckpoint: name) != nil
     }
 
@@ -94,7 +95,7 @@ extension RunDirectory {
         switch name {
         case RunIdentity.fileName, configuration: return .json
         case metrics: return .text
-        case weights: return .weights
+        case weights, averagedWeights: return .weights
         case latest, best: return .checkpoint
         default: return epoch(ofCheckpoint: name) != nil ? .checkpoint : nil
         }

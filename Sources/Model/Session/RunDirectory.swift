@@ -15,8 +15,9 @@ import Foundation
 /// | `config.json` | at the start (the resolved configuration) |
 /// | `metrics.csv` | after every epoch (and at the start of a resumed run) |
 /// | `weights.bin` | after every epoch (`WeightsFile`: weights and configuration only) |
+/// | `averaged.bin` | after every epoch from `averageFrom` on (`WeightsFile` of the averaged weights) |
 /// | `latest.ckpt` | after every epoch, every `--checkpoint-every`, and when interrupted |
-/// | `best.ckpt` | after an epoch that improves the best test spike accuracy |
+/// | `best.ckpt` | after an epoch that improves the best epoch (`EpochSelection`: validation, else test) |
 /// | `epoch-XXXX.ckpt` | after epoch XXXX; only the last `keep` epochs' files are kept |
 ///
 /// Every file is replaced atomically (`AtomicFile`), so a crash leaves each file old or new, never half-written.
@@ -24,6 +25,7 @@ public struct RunDirectory: Sendable {
     public static let configuration = "config.json"
     public static let metrics = "metrics.csv"
     public static let weights = "weights.bin"
+    public static let averagedWeights = "averaged.bin"
     public static let latest = "latest.ckpt"
     public static let best = "best.ckpt"
 
@@ -73,7 +75,7 @@ public struct RunDirectory: Sendable {
     /// when that process no longer exists. A live process's temporary file is left alone.
     func removeStaleTemporaries() {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
-        let ours = [Self.configuration, Self.metrics, Self.weights, Self.latest, Self.best]
+        let ours = [Self.configuration, Self.metrics, Self.weights, Self.averagedWeights, Self.latest, Self.best]
         for name in names {
             guard let range = name.range(of: ".tmp.", options: .backwards) else { continue }
             let target = String(name[..<range.lowerBound])

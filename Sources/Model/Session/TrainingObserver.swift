@@ -14,6 +14,10 @@ public struct EpochRecord: Sendable, Equatable {
     public var samplesPerSecond: Double
     /// Accuracy on the held-out validation images (`validation` key); nil without a validation split.
     public var validation: ReadoutAccuracy?
+    /// The averaged weights' accuracy (`averageFrom`, `WeightAveraging`) on the test images and on the
+    /// validation images; nil in epochs before `averageFrom` and in runs without averaging.
+    public var averagedTest: ReadoutAccuracy?
+    public var averagedValidation: ReadoutAccuracy?
 
     public init(
         epoch: Int, trainAccuracy: Double, testSpikeAccuracy: Double, testRelaxedAccuracy: Double,

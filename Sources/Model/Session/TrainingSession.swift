@@ -69,7 +69,7 @@ public struct TrainingSession {
         let test = data.test.prefix(config.testLimit)
         // The last `validation` images of the training set as used are held out (ValidationSplit.swift).
         let (train, validation) = ValidationSplit.split(used, holdOut: min(config.validation, used.count))
-        var (network, cursor, records) = try agreed { () throws(SessionError) in
+        var (network, cursor, records, average) = try agreed { () throws(SessionError) in
             guard config.validation == 0 || config.validation < used.count else {
                 throw .invalidData(
                     "validation \(config.validation) leaves no training images of \(used.count)")
@@ -147,10 +147,11 @@ public struct TrainingSession {
                 if let distribution {
                     try Checkpoint.writeTogether(
                         network: network, config: config, cursor: cursor, records: records, distribution: distribution,
-                        path: path, data: fingerprint)
+                        path: path, data: fingerprint, average: average)
                 } else {
                     try Checkpoint(
-                        network: network, config: config, cursor: cursor, records: records, data: fingerprint
+                        network: network, config: config, cursor: cursor, records: records, data: fingerprint,
+                        average: average
                     )
                     .write(to: path)
                 }
@@ -207,13 +208,33 @@ public struct TrainingSession {
                 let held = evaluate(validation)
                 record.validation = ReadoutAccuracy(spike: held.spikeAccuracy, relaxed: held.relaxedAccuracy)
             }
+            var averagedNetwork: Network?
+            if var running = average, running.includes(epoch: epoch) {
+                // Every rank holds the whole network after `shareWeights`, so every rank keeps the same sums.
+                running.add(network.canonicalParameters())
+                average = running
+                let averaged = Network(
+                    inputs: network.inputs, hidden: network.hidden, outputs: network.outputs,
+                    shards: network.shards.count)
+                averaged.load(canonicalParameters: running.mean!)
+                let averagedEvaluator = Evaluator(config: config, network: averaged, pool: pool)
+                func evaluateAveraged(_ set: Dataset) -> ReadoutAccuracy {
+                    let result =
+                        distribution.map { averagedEvaluator.evaluate(set, distribution: $0) }
+                        ?? averagedEvaluator.evaluate(set)
+                    return ReadoutAccuracy(spike: result.spikeAccuracy, relaxed: result.relaxedAccuracy)
+                }
+                record.averagedTest = evaluateAveraged(test)
+                record.averagedValidation = validation.map(evaluateAveraged)
+                averagedNetwork = averaged
+            }
             records.append(record)
             cursor = .start(epoch: epoch + 1, epochSamples: train.count)
             try flushStartWrites()
             try finishEpoch(
-                epoch, network: network, cursor: cursor, records: records, data: fingerprint, directory: directory,
-                improved: EpochSelection.best(of: records)?.record.epoch == epoch,
-                observer: observer)
+                epoch, network: network, cursor: cursor, records: records, data: fingerprint, average: average,
+                averagedNetwork: averagedNetwork, directory: directory,
+                improved: EpochSelection.best(of: records)?.record.epoch == epoch, observer: observer)
             lastCheckpoint = DispatchTime.now().uptimeNanoseconds
             observer.epochFinished(record)
             if cursor.epoch <= config.epochs && agreed(stop: stopRequested(), checkpointDue: false).stop {
@@ -223,12 +244,16 @@ public struct TrainingSession {
         return .completed(records)
     }
 
-    /// The network, cursor and records the run starts from: a fresh network at epoch 1, or the checkpoint's.
-    private func startingState(train: Dataset) throws(SessionError) -> (Network, TrainingCursor, [EpochRecord]) {
+    /// The network, cursor, records and weight average the run starts from: a fresh network at epoch 1, or the
+    /// checkpoint's.
+    private func startingState(train: Dataset) throws(SessionError) -> (
+        Network, TrainingCursor, [EpochRecord], WeightAveraging?
+    ) {
         guard let checkpoint = resumingFrom else {
             let network = Network(
                 inputs: train.pixelsPerImage, hidden: config.hidden, shards: config.shards, seed: config.seed)
-            return (network, .start(epoch: 1, epochSamples: train.count), [])
+            let average = config.averageFrom > 0 ? WeightAveraging(firstEpoch: config.averageFrom) : nil
+            return (network, .start(epoch: 1, epochSamples: train.count), [], average)
         }
         guard checkpoint.inputs == train.pixelsPerImage, checkpoint.hidden == config.hidden else {
             throw .invalidData(
@@ -251,7 +276,32 @@ public struct TrainingSession {
         guard checkpoint.records.count == cursor.completedEpochs else {
             throw .invalidData("the checkpoint's metrics and cursor disagree")
         }
-        return (network, cursor, checkpoint.records)
+        let average = try continuedAverage(of: checkpoint)
+        var records = checkpoint.records
+        if average?.firstEpoch != checkpoint.average?.firstEpoch {
+            for index in records.indices {
+                records[index].averagedTest = nil
+                records[index].averagedValidation = nil
+            }
+        }
+        return (network, cursor, records, average)
+    }
+
+    /// The weight average a continued run or a fork goes on with: the checkpoint's when `averageFrom` is
+    /// unchanged; a new empty one when a fork sets `averageFrom` to an epoch not yet finished (and drops
+    /// averaged accuracies it no longer keeps); none when a fork turns averaging off.
+    /// - Throws: `.invalidData` when a fork asks for an average over epochs the checkpoint did not keep.
+    private func continuedAverage(of checkpoint: Checkpoint) throws(SessionError) -> WeightAveraging? {
+        guard config.averageFrom > 0 else { return nil }
+        if let kept = checkpoint.average, kept.firstEpoch == config.averageFrom { return kept }
+        let completed = checkpoint.cursor.completedEpochs
+        guard config.averageFrom > completed else {
+            throw .invalidData(
+                "averageFrom \(config.averageFrom) needs the weights of epochs \(config.averageFrom)…\(completed), "
+                    + "which the checkpoint (after epoch \(completed)) does not keep; average from epoch "
+                    + "\(completed + 1) or later, or after the fact from its epoch checkpoints")
+        }
+        return WeightAveraging(firstEpoch: config.averageFrom)
     }
 
     /// The files a run writes when it starts, by how it starts: for a new run or a fork `run.json`,
@@ -305,12 +355,14 @@ public struct TrainingSession {
     }
 
     /// The files written after an epoch: `latest.ckpt` first (the one a resume reads), then the epoch's own
-    /// checkpoint, `best.ckpt` when the epoch improved on the best, `weights.bin`, `metrics.csv`. In a group
+    /// checkpoint, `best.ckpt` when the epoch improved on the best, `weights.bin`, `averaged.bin` (when the
+    /// epoch was averaged: `averagedNetwork`), `metrics.csv`. In a group
     /// every rank writes its shards of `latest.ckpt`; rank 0, which holds the whole network after the
     /// evaluation, writes the rest (the same bytes a single process writes).
     private func finishEpoch(
         _ epoch: Int, network: Network, cursor: TrainingCursor, records: [EpochRecord], data: DataFingerprint,
-        directory: RunDirectory, improved: Bool, observer: any TrainingObserver
+        average: WeightAveraging?, averagedNetwork: Network?, directory: RunDirectory, improved: Bool,
+        observer: any TrainingObserver
     ) throws(SessionError) {
         let latest = directory.file(RunDirectory.latest)
         var copies: [String] = []
@@ -320,15 +372,21 @@ public struct TrainingSession {
             try write { () throws(FileWriteError) in
                 try Checkpoint.writeTogether(
                     network: network, config: config, cursor: cursor, records: records, distribution: distribution,
-                    path: latest, data: data)
+                    path: latest, data: data, average: average)
             }
         }
         try leaderWrite { () throws(SessionError) in
             try write { () throws(FileWriteError) in
-                let bytes = Checkpoint(network: network, config: config, cursor: cursor, records: records, data: data)
-                    .encoded()
+                let bytes = Checkpoint(
+                    network: network, config: config, cursor: cursor, records: records, data: data, average: average
+                )
+                .encoded()
                 for path in (distribution == nil ? [latest] : []) + copies { try AtomicFile.write(bytes, to: path) }
                 try WeightsFile.write(network: network, config: config, to: directory.file(RunDirectory.weights))
+                if let averagedNetwork {
+                    try WeightsFile.write(
+                        network: averagedNetwork, config: config, to: directory.file(RunDirectory.averagedWeights))
+                }
                 try AtomicFile.write(text: MetricsTable.csv(records), to: directory.file(RunDirectory.metrics))
             }
             directory.pruneEpochCheckpoints(after: epoch, keep: checkpoints.keep)

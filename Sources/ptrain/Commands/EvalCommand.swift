@@ -13,7 +13,7 @@ struct EvalCommand: Command {
             output potential). Prints both accuracies and the confusion matrix of the spike readout. The file is \
             verified (every section's CRC32) before any data is read.
             """,
-        synopsis: "--checkpoint FILE [--data DIR] [--threads N] [--test-limit N] [--time-steps T]",
+        synopsis: "--checkpoint FILE [--averaged] [--data DIR] [--threads N] [--test-limit N] [--time-steps T]",
         groups: [
             OptionGroup(
                 "OPTIONS",
@@ -21,6 +21,9 @@ struct EvalCommand: Command {
                     OptionSpec(
                         "checkpoint", value: "FILE",
                         "Checkpoint (a run's latest.ckpt, best.ckpt, epoch-XXXX.ckpt) or weights.bin (required)"),
+                    OptionSpec(
+                        "averaged", value: nil,
+                        "Evaluate the checkpoint's averaged weights (a run with averageFrom) instead of its own"),
                     SharedOptions.data,
                     SharedOptions.threads,
                     SharedOptions.scheduler,
@@ -41,6 +44,7 @@ struct EvalCommand: Command {
     let testLimit: Int?
     let timeSteps: Int?
     let allowOtherData: Bool
+    let averaged: Bool
 
     init(options: ParsedOptions) throws(UsageError) {
         guard let checkpoint = try options.nonEmptyString("checkpoint") else {
@@ -53,6 +57,7 @@ struct EvalCommand: Command {
         testLimit = try options.int("test-limit", in: 1...Int.max)
         timeSteps = try options.int("time-steps", in: 1...10_000)
         allowOtherData = options.contains("allow-other-data")
+        averaged = options.contains("averaged")
     }
 
     func run() throws(RuntimeError) {
@@ -62,7 +67,7 @@ struct EvalCommand: Command {
         }
         let model: (config: RunConfig, network: Network, checkpoint: Checkpoint?)
         do {
-            model = try ModelFile.read(path: checkpoint)
+            model = try ModelFile.read(path: checkpoint, averaged: averaged)
         } catch {
             throw .checkpoint(error)
         }

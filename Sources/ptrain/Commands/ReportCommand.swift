@@ -22,6 +22,9 @@ struct ReportCommand: Command {
                     OptionSpec("run", value: "DIR", "The run directory (also accepted as a bare word)"),
                     OptionSpec("out", value: "DIR", "Where to write the figures", default: "RUN_DIR"),
                     OptionSpec("tiles", value: "N", "Hidden neurons drawn in weights.png, 1...1024", default: "64"),
+                    OptionSpec(
+                        "averaged", value: nil,
+                        "Draw the confusion matrix and weights of RUN_DIR/averaged.bin (a run with averageFrom)"),
                     SharedOptions.data,
                     SharedOptions.threads,
                 ])
@@ -33,9 +36,11 @@ struct ReportCommand: Command {
     let tiles: Int
     let data: String?
     let threads: Int
+    let averaged: Bool
 
     init(options: ParsedOptions) throws(UsageError) {
         guard let directory = try options.nonEmptyString("run") else { throw .missingOption("RUN_DIR") }
+        averaged = options.contains("averaged")
         runDirectory = directory
         out = try options.nonEmptyString("out") ?? directory
         tiles = try options.int("tiles", in: 1...1024) ?? 64
@@ -45,12 +50,13 @@ struct ReportCommand: Command {
 
     func run() throws(RuntimeError) {
         let metricsPath = (runDirectory as NSString).appendingPathComponent("metrics.csv")
-        let weightsPath = (runDirectory as NSString).appendingPathComponent("weights.bin")
+        let weightsPath = (runDirectory as NSString).appendingPathComponent(
+            averaged ? RunDirectory.averagedWeights : RunDirectory.weights)
         guard FileManager.default.fileExists(atPath: metricsPath) else {
             throw .missingFile(path: metricsPath, role: "metrics")
         }
         guard FileManager.default.fileExists(atPath: weightsPath) else {
-            throw .missingFile(path: weightsPath, role: "weights")
+            throw .missingFile(path: weightsPath, role: averaged ? "averaged weights" : "weights")
         }
         let records = try Self.readMetrics(metricsPath)
         // Checked before the evaluation: each figure may only replace a file of its own kind.
@@ -83,7 +89,7 @@ struct ReportCommand: Command {
                 .init(label: "test, spikes", points: records.map { (Double($0.epoch), 100 * $0.testSpikeAccuracy) }),
                 .init(label: "test, relaxed", points: records.map { (Double($0.epoch), 100 * $0.testRelaxedAccuracy) }),
                 .init(label: "train", points: records.map { (Double($0.epoch), 100 * $0.trainAccuracy) }),
-            ],
+            ] + Self.optionalSeries(records),
             xTicks: records.count <= 20 ? records.map { Double($0.epoch) } : nil)
         let confusionTitle =
             "\(name): spike readout, \(MetricsTable.fixed(100 * evaluation.spikeAccuracy, 2))% of \(evaluation.count)"
@@ -123,6 +129,18 @@ struct ReportCommand: Command {
             return try MetricsTable.read(path: path)
         } catch {
             throw .output(error.description)
+        }
+    }
+
+    /// The validation and averaged-weights curves of runs that record them.
+    static func optionalSeries(_ records: [EpochRecord]) -> [LineChart.Series] {
+        let candidates: [(String, (EpochRecord) -> Double?)] = [
+            ("validation, spikes", { $0.validation?.spike }),
+            ("averaged weights, test, spikes", { $0.averagedTest?.spike }),
+        ]
+        return candidates.compactMap { label, value in
+            let points = records.compactMap { record in value(record).map { (Double(record.epoch), 100 * $0) } }
+            return points.isEmpty ? nil : LineChart.Series(label: label, points: points)
         }
     }
 

@@ -103,6 +103,7 @@ public enum ProgressFormat {
             + (record.validation.map { "  validation spike \(percent($0.spike, decimals: 2))%" } ?? "")
             + "  test spike \(percent(record.testSpikeAccuracy, decimals: 2))%"
             + "  relaxed \(percent(record.testRelaxedAccuracy, decimals: 2))%"
+            + (record.averagedTest.map { "  averaged test spike \(percent($0.spike, decimals: 2))%" } ?? "")
             + "  \(String(format: "%.1f", record.seconds)) s  \(Int(record.samplesPerSecond.rounded())) samples/s"
     }
 
@@ -114,16 +115,18 @@ public enum ProgressFormat {
         guard let selection = EpochSelection.best(of: records) else { return [] }
         let best = records.firstIndex { $0.epoch == selection.record.epoch }!
         let withValidation = selection.rule == .validation
+        let withAverage = records.contains { $0.averagedTest != nil }
         let headings =
             ["epoch", "train %"] + (withValidation ? ["validation spike %"] : [])
-            + ["test spike %", "test relaxed %", "seconds", "samples/s"]
-        let rows = records.map { record in
-            [String(record.epoch), percent(record.trainAccuracy, decimals: 2)]
-                + (withValidation ? [record.validation.map { percent($0.spike, decimals: 2) } ?? ""] : [])
-                + [
-                    percent(record.testSpikeAccuracy, decimals: 2), percent(record.testRelaxedAccuracy, decimals: 2),
-                    String(format: "%.1f", record.seconds), String(Int(record.samplesPerSecond.rounded())),
-                ]
+            + ["test spike %", "test relaxed %"] + (withAverage ? ["averaged test spike %"] : [])
+            + ["seconds", "samples/s"]
+        let rows = records.map { record -> [String] in
+            var cells = [String(record.epoch), percent(record.trainAccuracy, decimals: 2)]
+            if withValidation { cells.append(record.validation.map { percent($0.spike, decimals: 2) } ?? "") }
+            cells += [percent(record.testSpikeAccuracy, decimals: 2), percent(record.testRelaxedAccuracy, decimals: 2)]
+            if withAverage { cells.append(record.averagedTest.map { percent($0.spike, decimals: 2) } ?? "") }
+            cells += [String(format: "%.1f", record.seconds), String(Int(record.samplesPerSecond.rounded()))]
+            return cells
         }
         let widths = headings.indices.map { column in
             rows.reduce(headings[column].count) { max($0, $1[column].count) }
@@ -145,6 +148,14 @@ public enum ProgressFormat {
             lines.append(
                 "* best test spike accuracy \(percent(record.testSpikeAccuracy, decimals: 2))% (epoch \(record.epoch)), "
                     + "test-selected: no validation split, an optimistic maximum")
+        }
+        if let last = records.last, let averaged = last.averagedTest,
+            let first = records.first(where: { $0.averagedTest != nil })
+        {
+            lines.append(
+                "averaged weights of epochs \(first.epoch)–\(last.epoch) (averaged.bin, fixed by averageFrom, not "
+                    + "selected): test spike \(percent(averaged.spike, decimals: 2))%, relaxed "
+                    + "\(percent(averaged.relaxed, decimals: 2))%")
         }
         return lines
     }
