@@ -134,6 +134,37 @@ struct DistributedTrainingTests {
         }
     }
 
+    @Test("a weight average and a validation split: 3 ranks keep and write the single process's AVRG, stop and resume")
+    func averageMatchesSingleProcess() throws {
+        var config = Self.config()
+        config.epochs = 3
+        config.trainLimit = 705
+        config.validation = 100
+        config.averageFrom = 2
+        try TestData.withTemporaryDirectory { single in
+            try TestData.withTemporaryDirectory { split in
+                let reference = try Self.run(ranks: nil, in: single, config: config)
+                // Stopped inside epoch 3 (batch 145 of 183), with the average of epoch 2 in the checkpoint.
+                let stopped = try Self.run(ranks: 3, in: split, config: config, stopAfter: 145)
+                guard case .interrupted = stopped[0] else {
+                    Issue.record("not interrupted: \(stopped[0])")
+                    return
+                }
+                let checkpoint = try Checkpoint.read(path: split + "/latest.ckpt")
+                #expect(checkpoint.average?.count == 1)
+                let resumed = try Self.run(ranks: 3, in: split, config: config, resumingFrom: checkpoint)
+                for outcome in resumed {
+                    #expect(outcome.records.map(\.averagedTest) == reference[0].records.map(\.averagedTest))
+                }
+                #expect(reference[0].records.map { $0.averagedTest != nil } == [false, true, true])
+                try Self.expectSameRun(single, split, files: ["latest.ckpt", "epoch-0002.ckpt", "epoch-0003.ckpt"])
+                #expect(
+                    try Data(contentsOf: URL(fileURLWithPath: single + "/averaged.bin"))
+                        == Data(contentsOf: URL(fileURLWithPath: split + "/averaged.bin")))
+            }
+        }
+    }
+
     @Test("a stop seen by one rank stops all at the same batch; 2 ranks resume on 1 and 1 on 3, same bytes")
     func stopAndResumeAcrossRankCounts() throws {
         try TestData.withTemporaryDirectory { single in
