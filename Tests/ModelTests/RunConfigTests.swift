@@ -23,7 +23,8 @@ struct RunConfigTests {
         #expect(paper.validation == 10_000)
         // The paper's own one-step teaching signal (Eq. 13), not ptrain's default centered nudging.
         #expect(paper.nudge == .direct && paper.etaC == 0.5)
-        #expect(try RunConfig.load(path: Self.configsDirectory + "/beyond-4500.json").validation == 10_000)
+        let beyond = try RunConfig.load(path: Self.configsDirectory + "/beyond-4500.json")
+        #expect(beyond.validation == 10_000 && beyond.averageFrom == 6)
         #expect(standard.validation == 0)
         let smoke = try RunConfig.load(path: Self.configsDirectory + "/smoke.json")
         #expect(smoke.hidden == 100 && smoke.trainLimit == 3000 && smoke.testLimit == 1000)
