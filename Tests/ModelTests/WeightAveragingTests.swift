@@ -26,6 +26,16 @@ struct WeightAveragingTests {
         return record
     }
 
+    /// `config()` on 100 training images (3 batches per epoch), 100 test images.
+    static func shortConfig(epochs: Int, averageFrom: Int) -> RunConfig {
+        var config = Self.config()
+        config.epochs = epochs
+        config.averageFrom = averageFrom
+        config.trainLimit = 305
+        config.testLimit = 100
+        return config
+    }
+
     static func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
 
     @Test("the running mean sums in Float64 and divides once")
@@ -104,12 +114,9 @@ struct WeightAveragingTests {
     @Test("a checkpoint without AVRG for a run that averages, or with AVRG for one that does not, is refused")
     func sectionMatchesTheConfiguration() throws {
         try TestData.withTemporaryDirectory { directory in
-            var config = Self.config()
-            config.epochs = 2
-            config.trainLimit = 305
-            config.testLimit = 100
             _ = try TrainingSession(
-                config: config, data: try ResumeTests.loadMNIST(), threads: 2, runDirectory: directory
+                config: Self.shortConfig(epochs: 2, averageFrom: 2), data: try ResumeTests.loadMNIST(), threads: 2,
+                runDirectory: directory
             ).run(observer: ResumeTests.Recorder())
             let path = directory + "/latest.ckpt"
             let checkpoint = try Checkpoint.read(path: path)
@@ -133,6 +140,15 @@ struct WeightAveragingTests {
             #expect(throws: CheckpointError.missingSection(path: "cut", tag: "AVRG")) {
                 try Checkpoint.decode(cut, path: "cut")
             }
+            // AVRG spliced into the file of a run without averaging, before its WGHT: refused.
+            let plainLayout = try Checkpoint.layout(of: plain, path: "plain")
+            let weights = try #require(plainLayout.sections.first { $0.tag == "WGHT" })
+            var spliced = Array(plain[..<weights.offset] + bytes[section.bytes] + plain[weights.offset...])
+            Self.setSectionCount(&spliced, to: plainLayout.sections.count + 1)
+            #expect(
+                throws: CheckpointError.malformed(
+                    path: "spliced", part: "section AVRG", reason: "the configuration does not average weights")
+            ) { try Checkpoint.decode(spliced, path: "spliced") }
         }
     }
 
@@ -146,11 +162,7 @@ struct WeightAveragingTests {
     @Test("a fork may start averaging at an epoch not yet finished, not at one already past")
     func forkRules() throws {
         try TestData.withTemporaryDirectory { parent in
-            var config = Self.config()
-            config.averageFrom = 0
-            config.epochs = 1
-            config.trainLimit = 305
-            config.testLimit = 100
+            let config = Self.shortConfig(epochs: 1, averageFrom: 0)
             let mnist = try ResumeTests.loadMNIST()
             _ = try TrainingSession(config: config, data: mnist, threads: 2, runDirectory: parent)
                 .run(observer: ResumeTests.Recorder())
