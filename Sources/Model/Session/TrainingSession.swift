@@ -67,8 +67,8 @@ public struct TrainingSession {
     public func run(observer: any TrainingObserver, stopRequested: () -> Bool) throws(SessionError) -> Outcome {
         let used = data.train.prefix(config.trainLimit)
         let test = data.test.prefix(config.testLimit)
-        // The last `validation` images of the training set as used are held out (ValidationSplit.swift).
-        let (train, validation) = ValidationSplit.split(used, holdOut: min(config.validation, used.count))
+        // `validation` images of the training set as used are held out, by `validationSplit` (ValidationSplit.swift).
+        let (train, validation) = ValidationSplit.split(used, for: config)
         var (network, cursor, records) = try agreed { () throws(SessionError) in
             guard config.validation == 0 || config.validation < used.count else {
                 throw .invalidData(
