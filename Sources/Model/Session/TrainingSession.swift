@@ -404,6 +404,8 @@ public struct Evaluation: Sendable, Equatable {
     public var relaxedAccuracy: Double
     /// confusion[true][predicted] counts for the spike readout.
     public var confusion: [[Int]]
+    /// The spike readout's class for every image, in the dataset's order (what `ptrain compare` pairs).
+    public var spikePredictions: [Int]
 }
 
 /// Evaluates the weights file `path` (written by `ptrain train`) on `dataset`.

@@ -26,7 +26,7 @@ struct ReportCommand: Command {
                     SharedOptions.threads,
                 ])
         ],
-        positional: "run")
+        positionals: ["run"])
 
     let runDirectory: String
     let out: String
