@@ -23,6 +23,7 @@ struct CLIHelpTests {
               eval                  Evaluate a checkpoint or weights file on the MNIST test set
               inspect               Show what a checkpoint or weights file holds
               sweep                 Train one run per hidden size and seed and tabulate and plot the results
+              compare               Compare two runs or sweeps image by image (McNemar's test)
               report                Draw a run's learning curve, confusion matrix and learned weights
               average               Average the weights of a run's epoch checkpoints
               fetch-data            Download the MNIST files
@@ -66,7 +67,7 @@ struct CLIHelpTests {
     }
 
     @Test func everySpellingOfSubcommandHelpIsTheSame() throws {
-        for command in ["train", "eval", "inspect", "sweep", "report", "average", "fetch-data", "bench"] {
+        for command in ["train", "eval", "inspect", "sweep", "compare", "report", "average", "fetch-data", "bench"] {
             let help = try PtrainProcess.run(command, "--help")
             #expect(help.status == 0 && help.stdout.hasPrefix("USAGE: ptrain \(command) "))
             #expect(try PtrainProcess.run(command, "-h") == help)
