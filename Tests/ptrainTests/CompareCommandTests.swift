@@ -99,6 +99,24 @@ struct CompareCommandTests {
         // A run against itself: no discordant image.
         let itself = try PtrainProcess.run(["compare", a.path, a.path, "--data", TestMNIST.path])
         #expect(itself.stdout.contains(" | 0 | 0 | 1.0000 | – | – |\n"), "\(itself)")
+
+        // Two sweeps of several sizes: matched by size and seed, pooled size by size.
+        let sizes = directory.appendingPathComponent("sizes")
+        let grid = try PtrainProcess.run(
+            ["sweep", "--seeds", "1,2", "--test-limit", "200", "--out", sizes.path, "--hidden", "16,32"]
+                + Self.common.filter { $0 != "--hidden" && $0 != "16" })
+        #expect(grid.status == 0, "\(grid)")
+        let bySize = try PtrainProcess.run(["compare", sizes.path, sizes.path, "--data", TestMNIST.path])
+        #expect(bySize.status == 0, "\(bySize)")
+        for size in [16, 32] {
+            #expect(bySize.stdout.contains("\n| h\(size)-s2 | h\(size)-s2, epoch 1 | h\(size)-s2, epoch 1 | "))
+            #expect(
+                bySize.stdout.contains(
+                    "\nh\(size): pooled over 2 pairs: b = 0, c = 0, exact p = 1.0000, χ² = –, p = – (the pairs share"))
+            #expect(
+                bySize.stdout.contains(
+                    "\nh\(size): paired t-test over the 2 accuracy differences A − B: all +0.00 points, no test\n"))
+        }
     }
 
     @Test("errors name the path: missing directory, no best.ckpt, other test images, nothing to pair")

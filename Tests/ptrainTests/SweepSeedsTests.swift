@@ -132,6 +132,15 @@ struct SweepSeedsTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let plain = directory.appendingPathComponent("plain")
         #expect(try Self.sweep(plain, ["--hidden", "16", "--epochs", "1"]).status == 0)
+        // A sweep.json from before the validation keys existed: they count as recorded at their defaults.
+        let identity = plain.appendingPathComponent("sweep.json")
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: identity)) as? [String: Any])
+        var configuration = try #require(json["configuration"] as? [String: String])
+        #expect(configuration.removeValue(forKey: "validationSplit") == "\"last\"")
+        json["configuration"] = configuration
+        try JSONSerialization.data(withJSONObject: json).write(to: identity)
+        let older = try Self.sweep(plain, ["--hidden", "16", "--epochs", "1"])
+        #expect(older.status == 0 && older.stdout.contains("h16: finished earlier, skipped\n"), "\(older)")
         let seeded = directory.appendingPathComponent("seeded")
         #expect(try Self.sweep(seeded, ["--hidden", "16", "--seeds", "4", "--epochs", "1"]).status == 0)
         let n1 = try Self.table(seeded, "summary.csv")[1]

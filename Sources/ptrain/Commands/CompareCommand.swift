@@ -12,7 +12,7 @@ struct CompareCommand: Command {
             A and B are each a run directory or a sweep directory. Runs of two sweeps are matched by seed, and by \
             hidden size as well when both sweeps have several; a run directory is matched with the sweep run of \
             its seed. For each pair, the test images are classified with both runs' best.ckpt (the epoch selected \
-            on the validation split when the run has one, else on test; each row says which) by the spike \
+            on the validation split when the run has one, else on test; the report says which) by the spike \
             readout, and McNemar's test is computed from the discordant images: b (A right, B wrong) and c (A \
             wrong, B right), with the exact two-sided binomial p-value and the continuity-corrected chi-square \
             (|b - c| - 1)^2 / (b + c) with its p-value. With several pairs it prints the pooled counts (the pairs \
