@@ -96,7 +96,7 @@ public struct Evaluator {
         let total = Double(max(dataset.count, 1))
         return Evaluation(
             count: dataset.count, spikeAccuracy: Double(spikeCorrect) / total,
-            relaxedAccuracy: Double(relaxedCorrect) / total, confusion: confusion)
+            relaxedAccuracy: Double(relaxedCorrect) / total, confusion: confusion, spikePredictions: spike)
     }
 
     private func classify(pixels: UnsafePointer<UInt8>, sample: Int, scratch: EvaluationScratch) -> (
