@@ -54,7 +54,7 @@ public enum DistributionError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .tooFewShards(let ranks, let shards):
-            return "\(ranks) ranks need at least \(ranks) shards, the network has \(shards) (raise --shards)"
+            return "\(ranks) ranks need at least \(ranks) shards, the network has \(shards)"
         }
     }
 }

@@ -179,13 +179,13 @@ struct BenchCommand: Command {
                 "ptrain bench --distributed: \(world.size) ranks × \(threads) threads on \(Self.processorName())\n\n")
             var results: [Benchmarks.DistributedTrainingResult] = []
             for (hidden, samples) in [(1000, 4000), (4500, 1500)] {
-                do {
+                do throws(DistributionError) {
                     results.append(
                         try Benchmarks.distributedTraining(
                             hidden: hidden, samples: samples, repetitions: repetitions, dataset: mnist.train,
                             communicator: communicator, threads: threads))
                 } catch {
-                    throw .output("--distributed: \(error)")
+                    throw .output("--distributed: \(ErrorHints.message(error))")
                 }
             }
             var lines = [

@@ -209,12 +209,12 @@ struct TrainCommand: Command {
             let prepared = try DistributedLaunch.agreed(communicator) { () throws(RuntimeError) in
                 let prepared = try prepare()
                 return try prepared.map { prepared throws(RuntimeError) in
-                    do {
+                    do throws(DistributionError) {
                         let distribution = try Distribution(
                             communicator: communicator, shardCount: prepared.start.config.resolvedShards)
                         return (prepared.start, prepared.data, distribution)
                     } catch {
-                        throw .output("--distributed: \(error)")
+                        throw .output("--distributed: \(ErrorHints.message(error))")
                     }
                 }
             }
