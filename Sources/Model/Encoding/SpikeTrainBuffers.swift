@@ -3,9 +3,9 @@ import Parallel
 /// Encoded spike trains of up to `capacity` samples (see `SpikeEncoder.Output` for the layout of each).
 /// `package`: the Benchmarks target encodes real batches with it.
 ///
-/// This is safe to send, because every property is a `let` and the encoding step gives each task its own
-/// sample slot `b`: no two tasks write the same slot, and readers run after the encoding step has joined.
-package final class SpikeTrainBuffers: @unchecked Sendable {
+/// The encoding step gives each task its own sample slot `b`: no two tasks write the same slot, and readers
+/// run after the encoding step has joined.
+package final class SpikeTrainBuffers: Sendable {
     package let capacity: Int
     package let timeSteps: Int
     package let inputs: Int

@@ -180,11 +180,9 @@ extension Evaluator {
     }
 }
 
-/// One thread's buffers for classifying one sample at a time.
-///
-/// This is safe to send, because every property is a `let` and the pool hands each worker its own scratch
-/// (`scratches[worker]`): one thread writes its buffers at a time.
-final class EvaluationScratch: @unchecked Sendable {
+/// One thread's buffers for classifying one sample at a time. The pool hands each worker its own scratch
+/// (`scratches[worker]`), so one thread writes its buffers at a time.
+final class EvaluationScratch: Sendable {
     let trains: SpikeTrainBuffers
     /// Start of each shard's neurons in `drive` and `potential`.
     let offsets: [Int]

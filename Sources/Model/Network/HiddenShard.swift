@@ -10,9 +10,9 @@ import Parallel
 /// - `outputWeightsTransposed`: W2ᵀ block, `outputs × width` (output drive from spikes, relaxation feedback,
 ///   the W2 update).
 ///
-/// This is safe to send, because every property is a `let` and the buffers are written only by the task that
-/// runs the shard (the update step), or by one thread while loading.
-public final class HiddenShard: @unchecked Sendable {
+/// The buffers are written only by the task that runs the shard (the update step), or by one thread while
+/// loading.
+public final class HiddenShard: Sendable {
     public let neurons: Range<Int>
     public let width: Int
     public let inputs: Int

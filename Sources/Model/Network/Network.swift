@@ -3,10 +3,9 @@ import Parallel
 /// The three-layer network of the spec: inputs → H hidden LIF neurons → `outputs` (MNIST: 10) outputs, with
 /// weights W1 [inputs×H], b1 [H], W2 [H×outputs], b2 [outputs], stored shard by shard (`HiddenShard`).
 ///
-/// This is safe to send, because every property is a `let`; the weights in the shards' buffers are written
-/// only by the update step, one task per shard (b2 by the calling thread after the join), never while another
-/// task reads them.
-public final class Network: @unchecked Sendable {
+/// The weights in the shards' buffers are written only by the update step, one task per shard (b2 by the
+/// calling thread after the join), never while another task reads them.
+public final class Network: Sendable {
     public let inputs: Int
     public let hidden: Int
     public let outputs: Int

@@ -146,11 +146,10 @@ enum Dynamics {
     }
 }
 
-/// Per-thread scratch for one shard's LIF simulation (potentials, input drive, spikes of every step).
-///
-/// This is safe to send, because every property is a `let` and the buffers are written only by the one task
-/// that holds the scratch during a `WorkerPool.run` (one scratch per shard or per worker).
-final class NeuronScratch: @unchecked Sendable {
+/// Per-thread scratch for one shard's LIF simulation (potentials, input drive, spikes of every step). The
+/// buffers are written only by the one task that holds the scratch during a `WorkerPool.run` (one scratch per
+/// shard or per worker).
+final class NeuronScratch: Sendable {
     let capacity: Int
     let timeSteps: Int
     let potential: AlignedBuffer<Float>

@@ -16,7 +16,7 @@ private var outputLanes: Int { Network.outputLanes }
 /// all-gather them, and every rank runs the output layer itself from the same partials in the same shard
 /// order. The weights of the shards a rank owns are therefore bit-identical to a single-process run's.
 ///
-/// This is safe to send, because the one `var` (`activeRowCount`) and the output-layer buffers are written
+/// `@unchecked Sendable` for the one `var`. This is safe to send, because the one `var` (`activeRowCount`) and the output-layer buffers are written
 /// only by the thread that calls `trainBatch` between parallel steps, and the pool's tasks write disjoint
 /// slices (one shard's, or one sample's) of the other buffers; `trainBatch` is never called concurrently.
 public final class Trainer: @unchecked Sendable {

@@ -28,6 +28,10 @@ import Synchronization
 /// Which thread runs which task varies from call to call, so callers make each task's result independent of
 /// that (tasks write disjoint memory; reductions happen after `run` returns, in task order). That is what
 /// makes results independent of the thread count and of the scheduler.
+///
+/// `@unchecked Sendable` for its one `var`, `recorder`: it is set only on a one-thread pool (checked in its
+/// `didSet`), whose `run` executes every task inline on the calling thread, so no other thread ever reads it.
+/// Everything else is a `let` of a `Sendable` type.
 public final class WorkerPool: @unchecked Sendable {
     /// Threads that execute tasks, including the caller of `run`.
     public let threadCount: Int
@@ -125,6 +129,10 @@ private struct PoolJob {
 /// Affinity: worker w first tries the tasks t ≡ w (mod threads), then any task left. With every thread
 /// awake, shard s is therefore run by the same thread at every step, and its weights stay in that core's L2;
 /// a thread that is late or descheduled loses its tasks to the others instead of holding up the step.
+///
+/// `@unchecked Sendable` only because `claims` is a raw pointer the checker cannot see through: it points at
+/// `Atomic` words, allocated in `init` and freed in `deinit` (after every worker has exited), and every access
+/// to them is atomic. Every other property is an `Atomic` or a `let` constant.
 private final class PoolState: @unchecked Sendable {
     static let taskBits: UInt64 = 20
     /// Tasks per `run`: one claim word each, allocated once.
