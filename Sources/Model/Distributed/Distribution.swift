@@ -39,9 +39,9 @@ public struct Distribution: Sendable {
         for (s, shard) in network.shards.enumerated() {
             let root = owner(of: s)
             for buffer in [shard.inputWeights, shard.hiddenBias, shard.outputWeightsTransposed] {
-                communicator.broadcast(
-                    UnsafeMutableRawPointer(buffer.pointer), count: buffer.count * MemoryLayout<Float>.stride,
-                    root: root)
+                buffer.withUnsafeMutableBytes { raw in
+                    communicator.broadcast(raw.baseAddress!, count: raw.count, root: root)
+                }
             }
         }
     }

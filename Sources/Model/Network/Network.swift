@@ -55,16 +55,16 @@ public final class Network: Sendable {
         let inputLimit = Float((6.0 / Double(inputs + hidden)).squareRoot())
         let outputLimit = Float((6.0 / Double(hidden + outputs)).squareRoot())
         for shard in self.shards {
-            let w1 = shard.inputWeights.pointer
-            let w2t = shard.outputWeightsTransposed.pointer
-            for (local, j) in shard.neurons.enumerated() {
-                for i in 0..<inputs {
-                    let u = CounterRNG.unitFloat(key: inputKey, counter: UInt64(i * hidden + j))
-                    w1[i * shard.width + local] = inputLimit * (2 * u - 1)
-                }
-                for k in 0..<outputs {
-                    let u = CounterRNG.unitFloat(key: outputKey, counter: UInt64(j * outputs + k))
-                    w2t[k * shard.width + local] = outputLimit * (2 * u - 1)
+            shard.withUnsafeWeights { weights in
+                for (local, j) in shard.neurons.enumerated() {
+                    for i in 0..<inputs {
+                        let u = CounterRNG.unitFloat(key: inputKey, counter: UInt64(i * hidden + j))
+                        weights.inputWeights[i * shard.width + local] = inputLimit * (2 * u - 1)
+                    }
+                    for k in 0..<outputs {
+                        let u = CounterRNG.unitFloat(key: outputKey, counter: UInt64(j * outputs + k))
+                        weights.outputWeightsTransposed[k * shard.width + local] = outputLimit * (2 * u - 1)
+                    }
                 }
             }
         }
