@@ -1,4 +1,5 @@
 import Parallel
+import TestSupport
 import Testing
 
 @Suite("AlignedBuffer")

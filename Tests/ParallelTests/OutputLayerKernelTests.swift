@@ -1,4 +1,5 @@
 import Parallel
+import TestSupport
 import Testing
 
 /// Eq. 5 for one layer of `lanes` neurons from summed partials, scalar and in the documented order.

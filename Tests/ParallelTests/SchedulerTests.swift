@@ -1,5 +1,6 @@
 import Parallel
 import Synchronization
+import TestSupport
 import Testing
 
 /// The `.dispatch` scheduler keeps the pool's promises (every task once, worker indices unique among running

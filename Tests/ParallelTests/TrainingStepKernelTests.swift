@@ -1,4 +1,5 @@
 import Parallel
+import TestSupport
 import Testing
 
 /// The element kernels of the output layer's update and teaching step, and the encoder's change lists, each

@@ -45,9 +45,7 @@ struct BenchCommand: Command {
 
     init(options: ParsedOptions) throws(UsageError) {
         distributed = options.contains("distributed")
-        threads =
-            distributed && !options.contains(SharedOptions.threads.name)
-            ? DistributedLaunch.defaultThreads() : try SharedOptions.threads(options)
+        threads = try SharedOptions.threads(options, distributed: distributed)
         try SharedOptions.scheduler(options)
         data = try options.nonEmptyString(SharedOptions.data.name)
         out = try options.nonEmptyString("out") ?? "bench.json"

@@ -104,9 +104,7 @@ struct TrainCommand: Command {
     init(options: ParsedOptions) throws(UsageError) {
         configPath = try options.nonEmptyString("config")
         distributed = options.contains(DistributedLaunch.option.name)
-        threads =
-            distributed && !options.contains(SharedOptions.threads.name)
-            ? DistributedLaunch.defaultThreads() : try SharedOptions.threads(options)
+        threads = try SharedOptions.threads(options, distributed: distributed)
         try SharedOptions.scheduler(options)
         out = try options.nonEmptyString("out")
         data = try options.nonEmptyString(SharedOptions.data.name)
