@@ -61,23 +61,19 @@ public struct SpikeEncoder: Sendable {
         }
 
         /// The inputs switched on at step `t` (the first `addedCount(step: t)` of `inputs` slots).
-        @inline(__always)
         public func added(step t: Int) -> UnsafePointer<UInt16> {
             assert(t >= 0 && t < timeSteps, "step \(t) out of 0..<\(timeSteps)")
-            return UnsafePointer(added.pointer(at: t &* inputs, count: inputs))
+            return UnsafePointer(added.pointer(at: t * inputs, count: inputs))
         }
 
         /// The inputs switched off at step `t` (the first `removedCount(step: t)` slots).
-        @inline(__always)
         public func removed(step t: Int) -> UnsafePointer<UInt16> {
             assert(t >= 0 && t < timeSteps, "step \(t) out of 0..<\(timeSteps)")
-            return UnsafePointer(removed.pointer(at: t &* inputs, count: inputs))
+            return UnsafePointer(removed.pointer(at: t * inputs, count: inputs))
         }
 
-        @inline(__always)
         public func addedCount(step t: Int) -> Int { Int(addedCounts[t]) }
 
-        @inline(__always)
         public func removedCount(step t: Int) -> Int { Int(removedCounts[t]) }
 
         /// r_x = Σ_t s_x / T, one rate per input.

@@ -33,7 +33,6 @@ package final class SpikeTrainBuffers: Sendable {
 
     /// Calls `body` with a view of every sample slot, valid only inside `body` (the buffers are kept alive for
     /// the call); neither the view nor an `Output` it hands out may escape it.
-    @inline(__always)
     package func withUnsafeSamples<Result>(_ body: (Samples) -> Result) -> Result {
         added.withUnsafeMutableBufferPointer { added in
             removed.withUnsafeMutableBufferPointer { removed in

@@ -47,7 +47,6 @@ extension HiddenShard {
 
     /// Calls `body` with the shard's weights; they are valid only inside `body` (the buffers are kept alive
     /// for the call) and must not escape it.
-    @inline(__always)
     package func withUnsafeWeights<Result>(_ body: (Weights) -> Result) -> Result {
         inputWeights.withUnsafeMutableBufferPointer { w1 in
             hiddenBias.withUnsafeMutableBufferPointer { b1 in

@@ -10,9 +10,10 @@ public final class Network: Sendable {
     public let hidden: Int
     public let outputs: Int
     /// Shard boundaries fall on multiples of `Kernels.blockWidth` (64) neurons: the kernels walk blocks of that
-    /// width (4 vectors, 8 accumulators) and fall back to slower single-vector passes on narrower tails, so only
-    /// the last shard may have one. (With 16-neuron boundaries, H = 4500 in 32 shards gave 32- and 48-column
-    /// shards that ran entirely on the slow tail path.)
+    /// width (4 vectors, 8 accumulators) and fall back to single-vector passes on narrower tails, so only the
+    /// last shard may have one. (With 16-neuron boundaries, H = 4500 in 32 shards gave 32- and 48-column shards
+    /// that ran entirely on the tail path: one thread trained 2,050–2,390 samples/s, 2,770 with 64-neuron
+    /// boundaries; `ptrain bench` training rows of that build, docs/performance.md, "Design".)
     public static let shardGranularity = Kernels.blockWidth
 
     /// The number of classes of MNIST, the default output count. Everything else takes the count from

@@ -198,7 +198,6 @@ final class NeuronScratch: Sendable {
 
 extension NeuronScratch {
     /// Calls `body` with the potentials, the input drive and the spikes of every step, valid only inside it.
-    @inline(__always)
     func withUnsafeBuffers<Result>(
         _ body: (
             _ potential: UnsafeMutableBufferPointer<Float>, _ input: UnsafeMutableBufferPointer<Float>,

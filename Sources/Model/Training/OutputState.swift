@@ -101,12 +101,11 @@ struct OutputView {
     private var lanes: Int { Network.outputLanes }
 
     /// Sample `b`'s `outputLanes` entries of a [B][outputLanes] buffer.
-    @inline(__always)
     func sample<Element>(_ b: Int, of buffer: UnsafeMutableBufferPointer<Element>) -> UnsafeMutableBufferPointer<
         Element
     > {
         assert(b >= 0 && b < capacity, "sample slot \(b) out of 0..<\(capacity)")
-        return buffer.extracting((b &* lanes)..<((b &+ 1) &* lanes))
+        return buffer.extracting((b * lanes)..<((b + 1) * lanes))
     }
 
     /// Floats between one shard's feed-forward partials of a sample and the next shard's.

@@ -2,7 +2,8 @@ import Parallel
 
 /// One shard's per-batch state and W2ᵀ block as buffer pointers, for the per-sample relaxation loop: it touches
 /// every shard 13 times per sample, and going through the class references cost an atomic retain/release pair
-/// per access, on reference counts shared by both threads (4% of two-thread training time in perf).
+/// per access, on reference counts shared by both threads (4% of two-thread training time in `perf record`;
+/// docs/performance.md, "Final build").
 ///
 /// A view exists only inside `Trainer.withShardViews`, which keeps the buffers alive; it must not escape that
 /// scope. Its accessors check the sample slot with `assert` and slice with `extracting` (both checked in debug
@@ -37,15 +38,12 @@ struct ShardView {
     }
 
     /// Sample `b`'s `width` drives Σ_t I_h / T.
-    @inline(__always)
     func drive(sample b: Int) -> UnsafeMutableBufferPointer<Float> { slot(drive, b) }
 
     /// Sample `b`'s `width` free-phase potentials.
-    @inline(__always)
     func free(sample b: Int) -> UnsafeMutableBufferPointer<Float> { slot(free, b) }
 
     /// Sample `b`'s `width` nudged potentials.
-    @inline(__always)
     func nudged(sample b: Int) -> UnsafeMutableBufferPointer<Float> { slot(nudged, b) }
 
     /// The drives of the first `batch` samples, `batch × width`, sample-major.
@@ -56,9 +54,8 @@ struct ShardView {
         (isNudged ? nudged : free).extracting(0..<(batch * width))
     }
 
-    @inline(__always)
     private func slot(_ buffer: UnsafeMutableBufferPointer<Float>, _ b: Int) -> UnsafeMutableBufferPointer<Float> {
         assert(b >= 0 && b < capacity, "sample slot \(b) out of 0..<\(capacity)")
-        return buffer.extracting((b &* width)..<((b &+ 1) &* width))
+        return buffer.extracting((b * width)..<((b + 1) * width))
     }
 }

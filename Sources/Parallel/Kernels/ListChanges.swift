@@ -7,8 +7,9 @@ extension Kernels {
     /// list lengths.
     ///
     /// Branch-free: every label is stored at the current end of both lists and the lengths advance by 0 or 1.
-    /// The spike test is a coin flip for grey pixels, so a branch mispredicts half the time (measured when the
-    /// encoder had branches: encoding was 21% of training time).
+    /// The spike test is a coin flip for grey pixels, so a branch mispredicts half the time (a `perf` profile
+    /// of an earlier build whose encoder branched put encoding at 21% of training time; `ptrain bench` times
+    /// today's encoding as the "encode" step of "steps of one batch").
     ///
     /// - Precondition: `count >= 0`, `bit < 8`; `bits`, `previous`, `labels` hold `count` elements, `added` and
     ///   `removed` `count` slots, `totals` an element for every label.

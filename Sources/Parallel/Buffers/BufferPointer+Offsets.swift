@@ -4,7 +4,7 @@
 /// the way swift-collections' `_UnsafeHandle` checks its subscripts. The pointer is valid only inside the scope
 /// the buffer came from.
 extension UnsafeMutableBufferPointer {
-    @inlinable @inline(__always)
+    @inlinable
     public func pointer(at offset: Int, count: Int) -> UnsafeMutablePointer<Element> {
         assert(
             offset >= 0 && count >= 0 && offset <= self.count - count,
@@ -14,7 +14,7 @@ extension UnsafeMutableBufferPointer {
 }
 
 extension UnsafeBufferPointer {
-    @inlinable @inline(__always)
+    @inlinable
     public func pointer(at offset: Int, count: Int) -> UnsafePointer<Element> {
         assert(
             offset >= 0 && count >= 0 && offset <= self.count - count,
