@@ -75,3 +75,15 @@ func withMutablePointer<T, R>(_ array: inout [T], _ body: (UnsafeMutablePointer<
     }
     return array.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
 }
+
+/// `addColumnSums` as a scalar loop: each of the first `width` columns of `rows` rows `rowStride` apart summed
+/// from 0 in ascending row order, then added to `sums` (whose entries from `width` on are returned unchanged).
+func referenceColumnSums(_ matrix: [Float], rows: Int, width: Int, rowStride: Int, addedTo sums: [Float]) -> [Float] {
+    var expected = sums
+    for j in 0..<width {
+        var sum: Float = 0
+        for r in 0..<rows { sum += matrix[r * rowStride + j] }
+        expected[j] += sum
+    }
+    return expected
+}

@@ -75,12 +75,7 @@ import Testing
         let (rows, width, stride) = (10, 10, 16)
         let matrix = Self.padded(&rng, rows: rows, stride: stride, columns: width)
         var sums = rng.floats(stride, in: -1..<1)
-        var expected = sums
-        for j in 0..<width {
-            var sum: Float = 0
-            for r in 0..<rows { sum += matrix[r * stride + j] }
-            expected[j] += sum
-        }
+        let expected = referenceColumnSums(matrix, rows: rows, width: width, rowStride: stride, addedTo: sums)
         withPointer(matrix) { matrix in
             withMutablePointer(&sums) {
                 Kernels.addColumnSums(matrix, rows: rows, width: width, rowStride: stride, into: $0)
