@@ -122,9 +122,7 @@ struct SweepCommand: Command {
         patience = try options.int("patience", in: 1...100_000)
         keep = try options.int("keep", in: 0...1_000_000)
         distributed = options.contains("distributed")
-        threads =
-            distributed && !options.contains(SharedOptions.threads.name)
-            ? DistributedLaunch.defaultThreads() : try SharedOptions.threads(options)
+        threads = try SharedOptions.threads(options, distributed: distributed)
         try SharedOptions.scheduler(options)
         data = try options.nonEmptyString(SharedOptions.data.name)
         var overrides: [(key: ConfigKey, value: String)] = []
