@@ -34,11 +34,14 @@ struct SweepCommandTests {
         let lines = csv.split(separator: "\n")
         let header: String = [
             "hidden,best_test_accuracy_spike,best_epoch,final_test_accuracy_spike,best_test_accuracy_relaxed,epochs,",
-            "seconds,samples_per_second,selected_by,seed,selected_epoch_test_accuracy_relaxed",
+            "seconds,samples_per_second,selected_by,seed,selected_epoch_test_accuracy_relaxed,",
+            "final_averaged_test_accuracy_spike",
         ].joined()
         #expect(lines.first.map(String.init) == header)
         #expect(lines.dropFirst().map { $0.split(separator: ",")[0] } == ["16", "48"])
         #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",")[5] == "2" })
+        // No averageFrom: the averaged column is empty.
+        #expect(lines.dropFirst().allSatisfy { $0.hasSuffix(",") })
         for figure in ["accuracy-vs-hidden.svg", "accuracy-vs-epoch.svg"] {
             let svg = try String(contentsOf: directory.appendingPathComponent(figure), encoding: .utf8)
             #expect(svg.hasPrefix("<svg") && svg.contains("<polyline"), "\(figure)")

@@ -30,18 +30,23 @@ struct SweepSeedsTests {
         }
     }
 
-    @Test("--seeds × --hidden: h<H>-s<seed> runs, a seed column, summary.csv recomputed exactly from results.csv")
+    @Test(
+        "--seeds × --hidden: h<H>-s<seed> runs, a seed column, summary.csv (averaged weights too) recomputed exactly from results.csv"
+    )
     func seedsAndSizes() throws {
         let directory = try PtrainProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let first = try Self.sweep(
-            directory, ["--hidden", "16,32", "--seeds", "1,2,3", "--epochs", "1", "--parallel-runs", "2"])
+            directory,
+            ["--hidden", "16,32", "--seeds", "1,2,3", "--epochs", "2", "--average-from", "1", "--parallel-runs", "2"])
         #expect(first.status == 0, "\(first)")
         #expect(
             first.stdout.contains("sweep of 6 runs (sizes 16, 32 × seeds 1, 2, 3) in \(directory.path); 2 at a time"))
         let rows = try Self.table(directory, "results.csv")
         let header = rows[0]
-        #expect(header.last == "selected_epoch_test_accuracy_relaxed" && header[9] == "seed")
+        #expect(header.last == "final_averaged_test_accuracy_spike" && header[9] == "seed")
+        #expect(header[10] == "selected_epoch_test_accuracy_relaxed")
+        #expect(rows.dropFirst().allSatisfy { !$0[11].isEmpty })
         #expect(rows.dropFirst().map { "\($0[0])-\($0[9])" } == ["16-1", "16-2", "16-3", "32-1", "32-2", "32-3"])
         #expect(rows.dropFirst().allSatisfy { $0[8] == "validation" })
         for label in ["h16-s1", "h16-s2", "h16-s3", "h32-s1", "h32-s2", "h32-s3"] {
@@ -57,7 +62,8 @@ struct SweepSeedsTests {
             "hidden,n,selected_by,selected_test_spike_mean,selected_test_spike_sd,selected_test_spike_ci95_low,",
             "selected_test_spike_ci95_high,selected_test_relaxed_mean,selected_test_relaxed_sd,",
             "selected_test_relaxed_ci95_low,selected_test_relaxed_ci95_high,final_test_spike_mean,final_test_spike_sd,",
-            "final_test_spike_ci95_low,final_test_spike_ci95_high",
+            "final_test_spike_ci95_low,final_test_spike_ci95_high,final_averaged_test_spike_mean,",
+            "final_averaged_test_spike_sd,final_averaged_test_spike_ci95_low,final_averaged_test_spike_ci95_high",
         ].joined()
         #expect(summary[0].joined(separator: ",") == summaryHeader)
         #expect(summary.count == 3)
@@ -65,8 +71,9 @@ struct SweepSeedsTests {
         for (line, size) in zip(summary.dropFirst(), ["16", "32"]) {
             let runs = rows.dropFirst().filter { $0[0] == size }
             var expected = [size, "3", "validation"]
-            // Selected epoch's test spike accuracy, relaxed readout at that epoch, final epoch's test accuracy.
-            for column in [1, 10, 3] {
+            // Selected epoch's test spike accuracy, relaxed readout at that epoch, final epoch's test accuracy, the
+            // averaged weights' at the final epoch.
+            for column in [1, 10, 3, 11] {
                 let values = runs.map { Double($0[column])! }
                 let mean = (values[0] + values[1] + values[2]) / 3
                 let squares = values.map { ($0 - mean) * ($0 - mean) }
@@ -84,11 +91,12 @@ struct SweepSeedsTests {
         #expect(markdown.contains("| hidden | seed | test (spike) at the selected epoch |"))
         #expect(markdown.contains("Per size over seeds, epochs validation-selected: mean ± sample sd (n − 1)"))
         #expect(markdown.contains("| 16 | 3 | \(cells[0])"), "\(markdown)")
-        #expect(markdown.contains("| 32 | 3 | \(cells[3])"), "\(markdown)")
+        #expect(markdown.contains("| 32 | 3 | \(cells[4])"), "\(markdown)")
         let figure = try Self.text(directory, "accuracy-vs-hidden.svg")
         #expect(figure.contains("mean over 3 seeds per size, error bars ± 1 sample sd; epochs validation-selected"))
-        // Error bars: a stem and two caps per point, 2 sizes × 3 series.
-        #expect(figure.components(separatedBy: "stroke-width=\"1.5\"").count - 1 == 3 * 2 * 3)
+        // Error bars: a stem and two caps per point, 2 sizes × 4 series.
+        #expect(figure.components(separatedBy: "stroke-width=\"1.5\"").count - 1 == 3 * 2 * 4)
+        #expect(figure.contains("averaged weights, spikes"))
     }
 
     @Test("--seeds alone takes the configuration's size; re-runs skip, more seeds and epochs resume bit-exactly")

@@ -19,10 +19,12 @@ struct SweepResult {
     /// `best_*` are the test accuracies of the selected epoch, except `best_test_accuracy_relaxed`, the maximum
     /// over epochs on test; `selected_by` says on what the epoch was selected (`validation`, or `test`: a
     /// test-selected maximum); `selected_epoch_test_accuracy_relaxed` is the relaxed readout at the selected epoch.
-    /// The last two columns came later than the others, so that older readers of the first nine still work.
+    /// `final_averaged_test_accuracy_spike` is the averaged weights' test accuracy at the final epoch (empty without
+    /// `averageFrom`). The last three columns came later than the others, so that older readers of the first nine
+    /// still work.
     static let csvHeader =
         "hidden,best_test_accuracy_spike,best_epoch,final_test_accuracy_spike,best_test_accuracy_relaxed,epochs,seconds,"
-        + "samples_per_second,selected_by,seed,selected_epoch_test_accuracy_relaxed"
+        + "samples_per_second,selected_by,seed,selected_epoch_test_accuracy_relaxed,final_averaged_test_accuracy_spike"
 
     /// An accuracy as results.csv writes it (6 decimals). `SweepSummary` summarizes these values, not the
     /// unrounded ones, so that its means and deviations can be recomputed from the file bit for bit.
@@ -39,7 +41,8 @@ struct SweepResult {
             text +=
                 "\(row.records.count),\(MetricsTable.fixed(row.seconds, 1)),\(MetricsTable.fixed(row.samplesPerSecond, 1)),"
             text += (row.selection == .validation ? "validation" : "test")
-            text += ",\(row.seed),\(csvText(row.best.testRelaxedAccuracy))\n"
+            text += ",\(row.seed),\(csvText(row.best.testRelaxedAccuracy)),"
+            text += (row.final.averagedTest.map { csvText($0.spike) } ?? "") + "\n"
         }
         return text
     }
@@ -85,15 +88,18 @@ struct SweepResult {
             withSpread
             ? "mean over \(seeds) seeds per size, error bars ± 1 sample sd; epochs \(rule)"
             : "one run per size; epochs \(rule)"
-        func series(_ label: String, _ quantity: Int) -> LineChart.Series {
-            LineChart.Series(
-                label: label, points: summaries.map { (Double($0.size), 100 * $0.quantities[quantity].mean) },
-                errors: withSpread ? summaries.map { 100 * ($0.quantities[quantity].standardDeviation ?? 0) } : nil)
+        // A quantity is drawn at the sizes whose runs have it (the averaged weights only with averageFrom).
+        func series(_ label: String, _ quantity: Int) -> LineChart.Series? {
+            let present = summaries.compactMap { summary in summary.quantities[quantity].map { (summary.size, $0) } }
+            guard !present.isEmpty else { return nil }
+            return LineChart.Series(
+                label: label, points: present.map { (Double($0.0), 100 * $0.1.mean) },
+                errors: withSpread ? present.map { 100 * ($0.1.standardDeviation ?? 0) } : nil)
         }
         let quantities = SweepSummary.Quantity.all
         return LineChart(
             title: "Test accuracy against hidden-layer size", xTitle: "hidden LIF neurons", yTitle: "test accuracy (%)",
-            series: quantities.indices.map { series(quantities[$0].legend, $0) },
+            series: quantities.indices.compactMap { series(quantities[$0].legend, $0) },
             caption: caption, logarithmicX: true, xTicks: summaries.map { Double($0.size) }
         ).render()
     }

@@ -15,7 +15,8 @@ struct SweepSummary {
         let title: String
         /// The series label in accuracy-vs-hidden.svg.
         let legend: String
-        let value: @Sendable (SweepResult) -> Double
+        /// Nil for a run that does not have the quantity (the averaged weights of a run without `averageFrom`).
+        let value: @Sendable (SweepResult) -> Double?
 
         static let all: [Quantity] = [
             Quantity(
@@ -27,6 +28,9 @@ struct SweepSummary {
             Quantity(
                 name: "final_test_spike", title: "final epoch's test (spike)", legend: "final, spikes",
                 value: { $0.final.testSpikeAccuracy }),
+            Quantity(
+                name: "final_averaged_test_spike", title: "averaged weights at the final epoch, test (spike)",
+                legend: "averaged weights, spikes", value: { $0.final.averagedTest?.spike }),
         ]
     }
 
@@ -35,8 +39,9 @@ struct SweepSummary {
     let runs: [SweepResult]
     /// How the runs' epochs were selected (one configuration, so one rule).
     let rule: EpochSelection.Rule
-    /// One summary per entry of `Quantity.all`.
-    let quantities: [SeedSummary]
+    /// One summary per entry of `Quantity.all`; nil for a quantity no run of the size has (the averaged weights
+    /// without `averageFrom`). A quantity only some runs have is summarized over those.
+    let quantities: [SeedSummary?]
 
     var count: Int { runs.count }
 
@@ -49,7 +54,8 @@ struct SweepSummary {
             return SweepSummary(
                 size: size, runs: runs, rule: runs.contains { $0.selection == .test } ? .test : .validation,
                 quantities: Quantity.all.map { quantity in
-                    SeedSummary(runs.map { SweepResult.asWritten(quantity.value($0)) })
+                    let values = runs.compactMap { quantity.value($0).map(SweepResult.asWritten) }
+                    return values.isEmpty ? nil : SeedSummary(values)
                 })
         }
     }
@@ -71,10 +77,10 @@ struct SweepSummary {
                 String(summary.size), String(summary.count), summary.rule == .validation ? "validation" : "test",
             ]
             for quantity in summary.quantities {
-                fields.append(SweepResult.csvText(quantity.mean))
-                fields.append(quantity.standardDeviation.map(SweepResult.csvText) ?? "")
-                fields.append(quantity.interval.map { SweepResult.csvText($0.lowerBound) } ?? "")
-                fields.append(quantity.interval.map { SweepResult.csvText($0.upperBound) } ?? "")
+                fields.append(quantity.map { SweepResult.csvText($0.mean) } ?? "")
+                fields.append(quantity?.standardDeviation.map(SweepResult.csvText) ?? "")
+                fields.append(quantity?.interval.map { SweepResult.csvText($0.lowerBound) } ?? "")
+                fields.append(quantity?.interval.map { SweepResult.csvText($0.upperBound) } ?? "")
             }
             text += fields.joined(separator: ",") + "\n"
         }
@@ -93,6 +99,7 @@ struct SweepSummary {
         ]
         for summary in summaries {
             let cells = summary.quantities.map { quantity -> String in
+                guard let quantity else { return "—" }
                 guard let deviation = quantity.standardDeviation, let interval = quantity.interval else {
                     return SweepResult.percent(quantity.mean) + " (n = 1: no sd, no interval)"
                 }
