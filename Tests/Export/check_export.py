@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks a `ptrain export` against the checkpoint it came from, with the readers other programs use.
 
-    check_export.py --checkpoint CKPT --npz NET.npz --nir NET.nir [--spikes SPIKES.npz] [--require-all]
+    check_export.py --checkpoint CKPT|WEIGHTS --npz NET.npz --nir NET.nir [--spikes SPIKES.npz] [--require-all]
 
 1. numpy.load(NET.npz, allow_pickle=False): exactly W1, b1, W2, b2 (float32, the checkpoint's WGHT section bit
    for bit) and config (the checkpoint's CONF section, the resolved configuration JSON).
@@ -36,17 +36,22 @@ def require(condition, message):
 
 
 def read_checkpoint(path):
-    """The configuration JSON and the canonical weights of a PTRAINCK checkpoint (docs/checkpoint-format.md)."""
+    """The configuration JSON and the canonical weights of a PTRAINCK checkpoint (docs/checkpoint-format.md) or
+    of a PTRW weights file (Sources/Model/Persistence/WeightsFile.swift: `averaged.bin` holds a run's average)."""
     data = open(path, "rb").read()
-    require(data[:8] == b"PTRAINCK", f"{path}: not a ptrain checkpoint")
-    header_length, inputs, hidden, outputs = struct.unpack_from("<4I", data, 12)
-    (count,) = struct.unpack_from("<I", data, 40)
-    sections, offset = {}, header_length
-    for _ in range(count):
-        tag = data[offset:offset + 4].decode("ascii")
-        (length,) = struct.unpack_from("<Q", data, offset + 4)
-        sections[tag] = data[offset + 12:offset + 12 + length]
-        offset += 16 + length
+    if data[:4] == b"PTRW":
+        _, inputs, hidden, outputs, length = struct.unpack_from("<5I", data, 4)
+        sections = {"CONF": data[24:24 + length], "WGHT": data[24 + length:-4]}
+    else:
+        require(data[:8] == b"PTRAINCK", f"{path}: not a ptrain checkpoint or weights file")
+        header_length, inputs, hidden, outputs = struct.unpack_from("<4I", data, 12)
+        (count,) = struct.unpack_from("<I", data, 40)
+        sections, offset = {}, header_length
+        for _ in range(count):
+            tag = data[offset:offset + 4].decode("ascii")
+            (length,) = struct.unpack_from("<Q", data, offset + 4)
+            sections[tag] = data[offset + 12:offset + 12 + length]
+            offset += 16 + length
     weights = np.frombuffer(sections["WGHT"], dtype="<f4")
     sizes = [inputs * hidden, hidden, hidden * outputs, outputs]
     parts = np.split(weights, np.cumsum(sizes)[:-1])

@@ -24,6 +24,7 @@ struct CLIHelpTests {
               sweep                 Train one run per hidden size and tabulate and plot the results
               report                Draw a run's learning curve, confusion matrix and learned weights
               average               Average the weights of a run's epoch checkpoints
+              export                Export a trained network as NumPy arrays (npz) or a NIR graph
               fetch-data            Download the MNIST files
               bench                 Measure kernel speed and training throughput on this machine
               help [SUBCOMMAND]     Show the help of a subcommand, or this help
@@ -60,7 +61,7 @@ struct CLIHelpTests {
     }
 
     @Test func everySpellingOfSubcommandHelpIsTheSame() throws {
-        for command in ["train", "eval", "inspect", "sweep", "report", "average", "fetch-data", "bench"] {
+        for command in ["train", "eval", "inspect", "sweep", "report", "average", "export", "fetch-data", "bench"] {
             let help = try PtrainProcess.run(command, "--help")
             #expect(help.status == 0 && help.stdout.hasPrefix("USAGE: ptrain \(command) "))
             #expect(try PtrainProcess.run(command, "-h") == help)

@@ -61,11 +61,17 @@ public struct HDF5Dataset: Equatable, Sendable {
         return HDF5Dataset(datatype: .float32, shape: shape ?? [values.count], bytes: bytes)
     }
 
+    /// Float64 elements of `shape` (a vector of `values.count` when nil).
+    public static func float64(_ values: [Double], shape: [Int]? = nil) -> HDF5Dataset {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(8 * values.count)
+        for value in values { bytes.appendLittleEndian(value) }
+        return HDF5Dataset(datatype: .float64, shape: shape ?? [values.count], bytes: bytes)
+    }
+
     /// A scalar float64.
     public static func float64(_ value: Double) -> HDF5Dataset {
-        var bytes: [UInt8] = []
-        bytes.appendLittleEndian(value)
-        return HDF5Dataset(datatype: .float64, shape: [], bytes: bytes)
+        float64([value], shape: [])
     }
 
     /// Int64 elements of `shape` (a vector of `values.count` when nil).

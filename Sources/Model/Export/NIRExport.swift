@@ -90,7 +90,7 @@ public enum NIRExport {
         .group([HDF5Link("type", .dataset(.string(type)))] + parameters.map { HDF5Link($0.0, .dataset($0.1)) })
     }
 
-    /// `count` neurons of the spec's LIF (Eq. 5): IF without leak (λ = 1), LIF with τ = 1/(1 − λ), R = τ.
+    /// `count` neurons of the spec's LIF (Eq. 5): IF without leak (λ = 1), LIF with τ = 1/(1 − λ), R = τ (float64).
     static func neurons(count: Int, config: RunConfig) -> HDF5Object {
         let threshold = [Float](repeating: config.theta, count: count)
         let leak = config.leak
@@ -99,12 +99,14 @@ public enum NIRExport {
                 "IF",
                 [("r", .float32([Float](repeating: 1, count: count))), ("v_threshold", .float32(threshold))])
         }
-        let tau = Float(1 / (1 - Double(leak)))
+        // τ and R in float64, so that a simulator's 1 − 1/τ rounds to exactly ptrain's float32 λ (tested in
+        // ExportFormatTests); a float32 τ can miss it by an ulp.
+        let tau = 1 / (1 - Double(leak))
         return node(
             "LIF",
             [
-                ("tau", .float32([Float](repeating: tau, count: count))),
-                ("r", .float32([Float](repeating: tau, count: count))),
+                ("tau", .float64([Double](repeating: tau, count: count))),
+                ("r", .float64([Double](repeating: tau, count: count))),
                 ("v_leak", .float32([Float](repeating: 0, count: count))),
                 ("v_threshold", .float32(threshold)),
             ])

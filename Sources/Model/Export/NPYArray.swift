@@ -2,7 +2,7 @@
 /// `\x93NUMPY`, the version bytes 1 and 0, a little-endian `u16` header length, then an ASCII Python dictionary
 /// literal `{'descr': '<f4', 'fortran_order': False, 'shape': (784, 100), }` padded with spaces and ended by a
 /// newline so that the data starts at a multiple of 64 bytes, then the elements in C (row-major) order,
-/// little-endian. Every type written here is one `numpy.load(..., allow_pickle=False)` reads: no object arrays.
+/// little-endian: the bytes `numpy.save` writes for the same array (tested against NumPy's own output). Every type written here is one `numpy.load(..., allow_pickle=False)` reads: no object arrays.
 public struct NPYArray: Equatable, Sendable {
     /// The element type and the elements, flattened in row-major order.
     public enum Elements: Equatable, Sendable {
@@ -23,6 +23,7 @@ public struct NPYArray: Equatable, Sendable {
 
     /// The data alignment of the header NumPy writes since 1.14 (`ARRAY_ALIGN`).
     static let alignment = 64
+    static let growthDigits = 21
     static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
 
     /// An array of `shape` (`[]` for a 0-d array); the element count must be the product of `shape`.
@@ -67,6 +68,11 @@ public struct NPYArray: Equatable, Sendable {
         // 10 bytes precede the dictionary: magic (6), version (2), header length (2).
         let prefixLength = Self.magic.count + 4
         var header = Array(headerDictionary.utf8)
+        // NumPy leaves room for the first dimension to grow to 21 digits (`GROWTH_AXIS_MAX_DIGITS`) so that a
+        // header can be rewritten in place; the same spaces make these files byte-identical to `numpy.save`'s.
+        if let first = shape.first {
+            header += [UInt8](repeating: UInt8(ascii: " "), count: max(0, Self.growthDigits - String(first).count))
+        }
         let padding = (Self.alignment - (prefixLength + header.count + 1) % Self.alignment) % Self.alignment
         header += [UInt8](repeating: UInt8(ascii: " "), count: padding) + [UInt8(ascii: "\n")]
         var bytes = Self.magic + [1, 0]
