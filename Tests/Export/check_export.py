@@ -11,8 +11,9 @@
 4. With --spikes (written by `ptrain export --spikes`): the graph that nir.read returned, simulated in numpy with
    ptrain's discrete-time semantics from its metadata (v = leak*v + I; spike where v >= threshold; then reset by
    subtraction), fed the input spike trains ptrain used, for every recorded image; prints how many images give
-   ptrain's output (and hidden) spike counts exactly, in float32 and in float64 arithmetic. --require-all fails
-   the check unless the float64 simulation matches every image.
+   ptrain's output (and hidden) spike counts exactly, in float32 and in float64 arithmetic, and, for comparison,
+   how many match when the neurons reset to zero as NIR's IF says. --require-all fails the check unless the
+   float64 simulation with reset by subtraction matches every image.
 
 Prints one line per check; exits 1 at the first failure, naming it.
 """
@@ -164,8 +165,9 @@ def check_nir(path, reference):
     return graph
 
 
-def simulate(graph, input_spikes, dtype):
-    """ptrain's discrete-time semantics (graph metadata 'update'), on the weights of the graph nir.read built."""
+def simulate(graph, input_spikes, dtype, reset_to_zero=False):
+    """ptrain's discrete-time semantics (graph metadata 'update'), on the weights of the graph nir.read built;
+    with reset_to_zero, NIR's own reset (v = v_reset = 0 after a spike) instead of ptrain's subtraction."""
     metadata = graph.metadata
     steps = int(metadata["time_steps"])
     require(str(metadata["reset_mode"]) == "subtract" and str(metadata["threshold_comparison"]) == ">=",
@@ -191,7 +193,7 @@ def simulate(graph, input_spikes, dtype):
             current = spikes @ weight.T + bias
             v = decay * potentials[index] + gain * current if leak != 1 else potentials[index] + gain * current
             fired = v >= threshold
-            potentials[index] = np.where(fired, v - threshold, v)
+            potentials[index] = np.where(fired, 0 if reset_to_zero else v - threshold, v)
             counts[index] += fired
             spikes = fired.astype(dtype)
     return counts
@@ -214,6 +216,11 @@ def check_simulation(graph, path, require_all):
               f"counts exactly, {same_hidden} of {images} its hidden spike counts; argmax of the counts equal for "
               f"{classes}; neurons differing: output {int(np.sum(output != output_counts))} of {output.size}, "
               f"hidden {int(np.sum(hidden != hidden_counts))} of {hidden.size}")
+    _, output = simulate(graph, input_spikes, np.float64, reset_to_zero=True)
+    same_output = int(np.sum(np.all(output == output_counts, axis=1)))
+    print(f"simulation with NIR's reset to v_reset = 0 instead (float64): {same_output} of {images} images give "
+          f"ptrain's output spike counts; output neurons differing: {int(np.sum(output != output_counts))} of "
+          f"{output.size}")
     correct = int(np.sum(predictions == labels))
     print(f"ptrain's spike readout on these images: {correct} of {images} correct")
     if require_all:

@@ -5,7 +5,8 @@ import Testing
 /// `ptrain export` through the built binary: what it writes, its one-line errors, and, when a Python with
 /// `nir`, `h5py` and `numpy` is named by `PTRAIN_NIR_PYTHON` (`.ci/run` makes one), the outside check
 /// `Tests/Export/check_export.py`: numpy.load, h5py and nir.read read the files, and a numpy simulation of the
-/// graph nir.read returns reproduces ptrain's spike counts on 1,000 test images.
+/// graph nir.read returns reproduces ptrain's output spike counts on 1,000 test images (and `h5dump` reads the
+/// NIR file when `PTRAIN_H5DUMP` names it).
 @Suite("export, end to end", .serialized)
 struct ExportCLITests {
     /// A small trained run (H = 100, 2 epochs on 3,000 images, a validation split), trained once.
@@ -24,6 +25,8 @@ struct ExportCLITests {
     }
 
     static let python = ProcessInfo.processInfo.environment["PTRAIN_NIR_PYTHON"]
+    /// `h5dump` (Debian's hdf5-tools), run on the NIR file by the outside check when `PTRAIN_H5DUMP` names it.
+    static let h5dump = ProcessInfo.processInfo.environment["PTRAIN_H5DUMP"]
     static let checkScript = TestMNIST.packageRoot + "/Tests/Export/check_export.py"
 
     @Test("a run directory exports its best.ckpt as npz and nir; a file of the same kind is replaced")
@@ -139,6 +142,16 @@ struct ExportCLITests {
         for (format, out, more) in [("npz", npz, []), ("nir", nir, ["--spikes", spikes, "--data", data])] {
             let result = try PtrainProcess.run(["export", source, "--format", format, "--out", out] + extra + more)
             guard result.status == 0 else { throw ExportTestFailure(description: "export failed: \(result)") }
+        }
+        if let h5dump = Self.h5dump {
+            // The HDF5 library's own dump tool reads every object and every element of the file.
+            let dump = Process()
+            dump.executableURL = URL(fileURLWithPath: h5dump)
+            dump.arguments = [nir]
+            dump.standardOutput = FileHandle.nullDevice
+            try dump.run()
+            dump.waitUntilExit()
+            #expect(dump.terminationStatus == 0, "h5dump \(nir) failed")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(python))
