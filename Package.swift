@@ -35,10 +35,13 @@ let package = Package(
         .target(name: "Benchmarks", dependencies: ["Model", "Parallel"], swiftSettings: targetCPU),
         .executableTarget(
             name: "ptrain", dependencies: ["Model", "Parallel", "Benchmarks"], swiftSettings: targetCPU),
-        .testTarget(name: "ParallelTests", dependencies: ["Parallel"], swiftSettings: targetCPU),
+        // What every test target shares (the fixed-seed generator), as swift-numerics keeps `_TestSupport`.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ParallelTests", dependencies: ["Parallel", "TestSupport"], swiftSettings: targetCPU),
         .testTarget(
-            name: "ModelTests", dependencies: ["Model", "Parallel"], exclude: ["Reference"], swiftSettings: targetCPU),
-        .testTarget(name: "ptrainTests", dependencies: ["ptrain", "Model"]),
+            name: "ModelTests", dependencies: ["Model", "Parallel", "TestSupport"], exclude: ["Reference"],
+            swiftSettings: targetCPU),
+        .testTarget(name: "ptrainTests", dependencies: ["ptrain", "Model", "TestSupport"]),
     ]
 )
 

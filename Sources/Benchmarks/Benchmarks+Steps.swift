@@ -2,13 +2,15 @@ import Model
 import Parallel
 
 extension Benchmarks {
-    /// One parallel step of a batch, averaged over the profiled batches (one thread).
+    /// One parallel step of a batch over the profiled batches (one thread).
     public struct StepTiming: Sendable, Equatable, Codable {
         public var step: String
         public var tasks: Int
-        /// Microseconds of all tasks together, and of the longest task.
+        /// Microseconds per batch of all tasks together, and of the batch's longest task (means over batches).
         public var totalMicroseconds: Double
         public var longestTaskMicroseconds: Double
+        /// The median of all the step's task times over all batches, what the projection uses (`TaskGraph`).
+        public var medianTaskMicroseconds: Double
     }
 
     /// The task graph of one training batch at one thread, and the speed-up it allows at more threads.
@@ -17,15 +19,19 @@ extension Benchmarks {
         public var shards: Int
         public var batches: Int
         public var steps: [StepTiming]
-        /// Microseconds per batch outside the parallel steps (the calling thread's work between them).
+        /// Microseconds per batch outside the parallel steps (the calling thread's work between them), the
+        /// median over the batches.
         public var serialMicroseconds: Double
         public var batchMicroseconds: Double
         /// Microseconds per batch of the settling step's parts, from runs with K_pos = 0 and K_free = K_pos = 0
         /// (same data, different arithmetic): the output feed-forward and Eq. 11, the K_free relaxation steps,
         /// the K_pos teaching steps.
         public var settleParts: [String: Double]
-        /// Threads → the list-scheduling bound on the speed-up over one thread (`StepRecorder.Unit`).
+        /// Threads → the speed-up over one thread the task graph allows (`TaskGraph`: Amdahl with the real task
+        /// counts, per step ⌈tasks / threads⌉ × the median task, plus the serial time).
         public var speedups: [Int: Double]
+        /// The same with unlimited threads: every step one median task, plus the serial time.
+        public var speedupBound: Double
     }
 
     /// The thread counts the step profile projects to.
@@ -44,7 +50,8 @@ extension Benchmarks {
             let pool = WorkerPool(threadCount: 1)
             let recorder = StepRecorder()
             let batches = (subset.count + 9) / 10
-            recorder.reserve(steps: 8 * batches, marks: batches + 1)
+            recorder.reserve(
+                steps: 8 * batches, tasks: 4 * config.resolvedShards * batches + 40 * batches, marks: batches + 1)
             pool.recorder = recorder
             let network = Network(
                 inputs: subset.pixelsPerImage, hidden: config.hidden, shards: config.resolvedShards, seed: 1)
@@ -58,8 +65,11 @@ extension Benchmarks {
                 done += 10
             }
             recorder.mark()
-            // The first batch pages in buffers; a short last batch has other task counts.
-            return Array(recorder.units.dropFirst().filter { $0.steps.first?.tasks == 10 })
+            // The first batch pages in buffers; a short last batch has other task counts (and a batch that
+            // stopped early, other steps): the graph is the full batches'.
+            let units = recorder.units.dropFirst().filter { $0.steps.first?.tasks == 10 }
+            let shape = units.first?.steps.map(\.tasks)
+            return units.filter { $0.steps.map(\.tasks) == shape }
         }
         let full = units(config)
         func settleMicroseconds(_ units: [StepRecorder.Unit]) -> Double {
@@ -75,29 +85,30 @@ extension Benchmarks {
         let settleNone = settleMicroseconds(units(noRelaxation))
 
         let count = Double(max(full.count, 1))
-        let stepCount = full.first?.steps.count ?? 0
+        let graph = TaskGraph(units: full)
+        let stepCount = graph.steps.count
         let steps = (0..<stepCount).map { index in
             StepTiming(
                 step: index < stepNames.count && stepCount == stepNames.count ? stepNames[index] : "step \(index + 1)",
-                tasks: full[0].steps[index].tasks,
+                tasks: graph.steps[index].tasks,
                 totalMicroseconds: full.reduce(0) { $0 + Double($1.steps[index].totalTaskNanoseconds) } / count / 1e3,
                 longestTaskMicroseconds: full.reduce(0) { $0 + Double($1.steps[index].longestTaskNanoseconds) }
-                    / count / 1e3)
+                    / count / 1e3,
+                medianTaskMicroseconds: graph.steps[index].medianTaskNanoseconds / 1e3)
         }
-        let serial = full.reduce(0) { $0 + Double($1.serialNanoseconds) } / count / 1e3
-        let one = full.reduce(0) { $0 + $1.projectedNanoseconds(threads: 1) }
+        let measured = full.reduce(0) { total, unit in
+            unit.steps.reduce(total + Double(unit.serialNanoseconds)) { $0 + Double($1.nanoseconds) }
+        }
         var speedups: [Int: Double] = [:]
-        for threads in projectedThreads {
-            speedups[threads] = one / full.reduce(0) { $0 + $1.projectedNanoseconds(threads: threads) }
-        }
+        for threads in projectedThreads { speedups[threads] = graph.speedup(threads: threads) }
         return StepProfile(
             hidden: hidden, shards: config.resolvedShards, batches: full.count, steps: steps,
-            serialMicroseconds: serial, batchMicroseconds: one / count / 1e3,
+            serialMicroseconds: graph.serialNanoseconds / 1e3, batchMicroseconds: measured / count / 1e3,
             settleParts: [
                 "output feed-forward + Eq. 11": settleNone,
                 "relaxation (K_free steps)": settleNoTeaching - settleNone,
                 "teaching (K_pos steps)": settleFull - settleNoTeaching,
             ],
-            speedups: speedups)
+            speedups: speedups, speedupBound: graph.speedupBound)
     }
 }

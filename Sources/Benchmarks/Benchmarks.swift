@@ -106,10 +106,12 @@ public enum Benchmarks {
         let trains = SpikeTrainBuffers(capacity: batch, timeSteps: steps, inputs: inputs)
         let encoder = SpikeEncoder(seed: 1, timeSteps: steps, inputs: inputs)
         dataset.pixels.withUnsafeBufferPointer { pixels in
-            for b in 0..<batch {
-                encoder.encode(
-                    pixels: pixels.baseAddress! + b * inputs, stream: .trainingSpikes, epoch: 1, sample: UInt64(b),
-                    into: trains.output(b))
+            trains.withUnsafeSamples { trains in
+                for b in 0..<batch {
+                    encoder.encode(
+                        pixels: pixels.extracting((b * inputs)..<((b + 1) * inputs)), stream: .trainingSpikes,
+                        epoch: 1, sample: UInt64(b), into: trains[b])
+                }
             }
         }
         let widest = network.shards.map(\.width).max()!
@@ -130,23 +132,31 @@ public enum Benchmarks {
             }
         }
         let driveSeconds = time {
-            for shard in network.shards {
-                let input = driveScratch.pointer
-                for b in 0..<batch {
-                    let spikes = trains.output(b)
-                    var column = 0
-                    while column < shard.width {
-                        let block = min(64, shard.width - column)
-                        for t in 0..<steps {
-                            Kernels.accumulateRowChanges(
-                                matrix: shard.inputWeights.pointer + column, rowStride: shard.width, width: block,
-                                added: spikes.added + t * inputs, addedCount: Int(spikes.addedCounts[t]),
-                                removed: spikes.removed + t * inputs, removedCount: Int(spikes.removedCounts[t]),
-                                base: t == 0
-                                    ? UnsafePointer(shard.hiddenBias.pointer + column) : UnsafePointer(input + column),
-                                out: input + column)
+            trains.withUnsafeSamples { trains in
+                driveScratch.withUnsafeMutableBufferPointer { input in
+                    for shard in network.shards {
+                        shard.withUnsafeWeights { weights in
+                            for b in 0..<batch {
+                                let spikes = trains[b]
+                                var column = 0
+                                while column < shard.width {
+                                    let block = min(Kernels.blockWidth, shard.width - column)
+                                    let out = input.pointer(at: column, count: block)
+                                    for t in 0..<steps {
+                                        Kernels.accumulateRowChanges(
+                                            matrix: weights.inputWeights.pointer(
+                                                at: column, count: weights.inputWeights.count - column),
+                                            rowStride: shard.width, width: block, added: spikes.added(step: t),
+                                            addedCount: spikes.addedCount(step: t), removed: spikes.removed(step: t),
+                                            removedCount: spikes.removedCount(step: t),
+                                            base: UnsafePointer(
+                                                t == 0 ? weights.hiddenBias.pointer(at: column, count: block) : out),
+                                            out: out)
+                                    }
+                                    column += block
+                                }
+                            }
                         }
-                        column += block
                     }
                 }
             }
@@ -160,20 +170,25 @@ public enum Benchmarks {
         // Output drive / relaxation feedback: 10 dot products per shard and sample.
         let spikeVector = AlignedBuffer<Float>(count: widest)
         for j in 0..<widest { spikeVector[j] = Float(j % 3 == 0 ? 1 : 0) }
-        let out = AlignedBuffer<Float>(count: 16)
+        let out = AlignedBuffer<Float>(count: Kernels.lanes)
         let dotSeconds = time {
-            for _ in 0..<(batch * steps) {
-                for shard in network.shards {
-                    Kernels.rowDots(
-                        spikeVector.pointer, weights: shard.outputWeightsTransposed.pointer, rows: 10,
-                        width: shard.width,
-                        clampInput: false, out: out.pointer)
+            spikeVector.withUnsafeBufferPointer { spikes in
+                out.withUnsafeMutableBufferPointer { out in
+                    for _ in 0..<(batch * steps) {
+                        for shard in network.shards {
+                            shard.withUnsafeWeights { weights in
+                                Kernels.rowDots(
+                                    spikes.start, weights: weights.outputWeightsTransposed.start, rows: network.outputs,
+                                    width: shard.width, clampInput: false, out: out.start)
+                            }
+                        }
+                    }
                 }
             }
         }
         record(
-            "output drive rowDots", flops: Double(2 * 10 * totalWidth * batch * steps), seconds: dotSeconds,
-            note: "10 dot products per shard, T×B calls")
+            "output drive rowDots", flops: Double(2 * network.outputs * totalWidth * batch * steps),
+            seconds: dotSeconds, note: "\(network.outputs) dot products per shard, T×B calls")
 
         // Rank-10 update of W1, dense (every row, every coefficient non-zero).
         let rows = AlignedBuffer<UInt16>(count: inputs)
@@ -185,11 +200,19 @@ public enum Benchmarks {
         /// Seconds per W1 update of every shard over the first `rowCount` listed rows, by either kernel.
         func updateTime(rowCount: Int, blocked: Bool) -> Double {
             time {
-                for shard in network.shards {
-                    let update = blocked ? Kernels.denseRankUpdate : Kernels.rankUpdate
-                    update(
-                        shard.inputWeights.pointer, shard.width, shard.width, rows.pointer, rowCount,
-                        coefficients.pointer, deltas.pointer, batch)
+                rows.withUnsafeBufferPointer { rows in
+                    coefficients.withUnsafeBufferPointer { coefficients in
+                        deltas.withUnsafeBufferPointer { deltas in
+                            for shard in network.shards {
+                                let update = blocked ? Kernels.denseRankUpdate : Kernels.rankUpdate
+                                shard.withUnsafeWeights { weights in
+                                    update(
+                                        weights.inputWeights.start, shard.width, shard.width, rows.start, rowCount,
+                                        coefficients.start, deltas.start, batch)
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -207,11 +230,11 @@ public enum Benchmarks {
         var nonZeroTerms = 0
         for i in 0..<inputs {
             var any = false
-            for b in 0..<batch where trains.rates.pointer[b * inputs + i] != 0 { any = true }
+            for b in 0..<batch where trains.rates[b * inputs + i] != 0 { any = true }
             guard any else { continue }
             rows[activeCount] = UInt16(i)
             for b in 0..<batch {
-                let rate = trains.rates.pointer[b * inputs + i]
+                let rate = trains.rates[b * inputs + i]
                 coefficients[activeCount * batch + b] = rate * 1e-6
                 nonZeroTerms += rate == 0 ? 0 : 1
             }
@@ -226,16 +249,24 @@ public enum Benchmarks {
 
         // The W2 update as training runs it (Trainer.updateWeights): every shard's 10 × width W2ᵀ block, all 10
         // rows, 10 dense coefficients per row (differences of output potentials), register-blocked kernel.
-        let outputRows = AlignedBuffer<UInt16>(count: 16)
-        for k in 0..<16 { outputRows[k] = UInt16(k) }
-        let outputCoefficients = AlignedBuffer<Float>(count: 16 * batch)
+        let outputRows = AlignedBuffer<UInt16>(count: Kernels.lanes)
+        for k in 0..<Kernels.lanes { outputRows[k] = UInt16(k) }
+        let outputCoefficients = AlignedBuffer<Float>(count: Kernels.lanes * batch)
         outputCoefficients.fill(1e-6)
         let outputUpdateSeconds = time {
-            for shard in network.shards {
-                Kernels.denseRankUpdate(
-                    matrix: shard.outputWeightsTransposed.pointer, rowStride: shard.width, width: shard.width,
-                    rows: outputRows.pointer, rowCount: network.outputs, coefficients: outputCoefficients.pointer,
-                    deltas: deltas.pointer, batch: batch)
+            outputRows.withUnsafeBufferPointer { outputRows in
+                outputCoefficients.withUnsafeBufferPointer { outputCoefficients in
+                    deltas.withUnsafeBufferPointer { deltas in
+                        for shard in network.shards {
+                            shard.withUnsafeWeights { weights in
+                                Kernels.denseRankUpdate(
+                                    matrix: weights.outputWeightsTransposed.start, rowStride: shard.width,
+                                    width: shard.width, rows: outputRows.start, rowCount: network.outputs,
+                                    coefficients: outputCoefficients.start, deltas: deltas.start, batch: batch)
+                            }
+                        }
+                    }
+                }
             }
         }
         record(
@@ -246,11 +277,17 @@ public enum Benchmarks {
         // Dense x·W1 for the batch (what the event-driven drive replaces), over the rates r_x.
         let denseOut = AlignedBuffer<Float>(count: batch * widest)
         let denseSeconds = time {
-            for shard in network.shards {
-                Kernels.denseDrive(
-                    inputs: trains.rates.pointer, inputCount: inputs, batch: batch, matrix: shard.inputWeights.pointer,
-                    rowStride: shard.width, width: shard.width, bias: shard.hiddenBias.pointer,
-                    out: denseOut.pointer)
+            trains.rates.withUnsafeBufferPointer { rates in
+                denseOut.withUnsafeMutableBufferPointer { denseOut in
+                    for shard in network.shards {
+                        shard.withUnsafeWeights { weights in
+                            Kernels.denseDrive(
+                                inputs: rates.start, inputCount: inputs, batch: batch,
+                                matrix: weights.inputWeights.start, rowStride: shard.width, width: shard.width,
+                                bias: weights.hiddenBias.start, out: denseOut.start)
+                        }
+                    }
+                }
             }
         }
         record(
@@ -265,10 +302,12 @@ public enum Benchmarks {
         let fired = AlignedBuffer<Float>(count: totalWidth)
         for j in 0..<totalWidth { drive[j] = Float(j % 7) * 0.2 }
         let lifSeconds = time {
-            for _ in 0..<(batch * steps) {
-                _ = Kernels.integrateAndFire(
-                    potential: potential.pointer, input: drive.pointer, inputSum: sums.pointer, width: totalWidth,
-                    leak: 1, threshold: 1, spikes: fired.pointer)
+            AlignedBuffer.withUnsafeMutableBufferPointers([potential, drive, sums, fired]) { b in
+                for _ in 0..<(batch * steps) {
+                    _ = Kernels.integrateAndFire(
+                        potential: b[0].start, input: b[1].start, inputSum: b[2].start, width: totalWidth, leak: 1,
+                        threshold: 1, spikes: b[3].start)
+                }
             }
         }
         record(
@@ -276,21 +315,25 @@ public enum Benchmarks {
             note: "\(MetricsTable.fixed(lifSeconds / Double(batch * steps) * 1e6, 2)) µs per step of \(hidden) neurons")
 
         // Relaxation step of the hidden layer (Eq. 10): 10 feedback FMAs + 5 flops per neuron.
-        let scale = AlignedBuffer<Float>(count: 16)
+        let scale = AlignedBuffer<Float>(count: Kernels.lanes)
         scale.fill(0.3)
         let relaxSeconds = time {
-            for _ in 0..<batch {
-                for shard in network.shards {
-                    Kernels.relaxStep(
-                        potential: potential.pointer, drive: drive.pointer,
-                        feedback: shard.outputWeightsTransposed.pointer,
-                        feedbackRows: 10, feedbackScale: scale.pointer, eps: 0.5, width: shard.width)
+            AlignedBuffer.withUnsafeMutableBufferPointers([potential, drive, scale]) { b in
+                for _ in 0..<batch {
+                    for shard in network.shards {
+                        shard.withUnsafeWeights { weights in
+                            Kernels.relaxStep(
+                                potential: b[0].start, drive: b[1].start,
+                                feedback: weights.outputWeightsTransposed.start,
+                                feedbackRows: network.outputs, feedbackScale: b[2].start, eps: 0.5, width: shard.width)
+                        }
+                    }
                 }
             }
         }
         record(
-            "relaxation step (Eq. 10)", flops: Double(25 * totalWidth * batch), seconds: relaxSeconds,
-            note: "per sample and shard")
+            "relaxation step (Eq. 10)", flops: Double((2 * network.outputs + 5) * totalWidth * batch),
+            seconds: relaxSeconds, note: "per sample and shard")
         return results
     }
 
@@ -311,14 +354,15 @@ public enum Benchmarks {
         let sink = AlignedBuffer<Int>(count: tasks)
         let calls = 2_000
         func perCall(_ pool: WorkerPool) -> Double {
-            time { for _ in 0..<calls { pool.run(tasks: tasks) { task, _ in sink.pointer[task] &+= 1 } } }
-                / Double(calls) * 1e6
+            time { for _ in 0..<calls { pool.run(tasks: tasks) { task, _ in sink[task] &+= 1 } } } / Double(calls) * 1e6
         }
         let pool = perCall(WorkerPool(threadCount: threads, scheduler: .pool))
         let dispatchPool = perCall(WorkerPool(threadCount: threads, scheduler: .dispatch))
+        // The same task body for all three: `sink`'s bounds-checked subscript (a concurrentPerform closure is
+        // `@Sendable` and cannot capture a buffer pointer).
         let dispatchSeconds = time {
             for _ in 0..<calls {
-                DispatchQueue.concurrentPerform(iterations: tasks) { task in sink.pointer[task] &+= 1 }
+                DispatchQueue.concurrentPerform(iterations: tasks) { task in sink[task] &+= 1 }
             }
         }
         blackHole(sink.array)

@@ -1,9 +1,10 @@
 /// A fixed split of `0..<total` into `count` contiguous shards, independent of the number of threads.
 ///
-/// Elements are grouped in blocks of `granularity` (`Kernels.lanes` by default: one SIMD vector of neurons, so only the
-/// last shard needs padding), and the blocks are split like swift-algorithms' `evenlyChunked`: the first
-/// `blocks % count` shards get one block more. Because the plan never depends on `--threads`, every reduction over shards happens in the same
-/// order whatever runs them, so results are bit-identical at any thread count (NEST's "virtual processes").
+/// Elements are grouped in blocks of `granularity` (`Kernels.lanes` by default: one SIMD vector, so only the last
+/// shard needs padding), and the blocks are split like swift-algorithms' `evenlyChunked`: the first
+/// `blocks % count` shards get one block more. Because the plan never depends on the thread count, every
+/// reduction over shards happens in the same order whatever runs them, so results are bit-identical at any
+/// thread count (NEST's "virtual processes").
 public struct ShardPlan: Sendable, Equatable {
     /// Number of elements split.
     public let total: Int

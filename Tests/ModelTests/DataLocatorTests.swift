@@ -37,8 +37,7 @@ import Testing
             #expect(error == .notFound(searched: [root + "/work/nowhere"]))
             #expect(
                 error?.description
-                    == "MNIST not found (searched: \(root)/work/nowhere). Download it with 'ptrain fetch-data --to DIR', "
-                    + "or point to a copy with PTRAIN_DATA=DIR or --data DIR.")
+                    == "MNIST not found (searched: \(root)/work/nowhere).")
         }
     }
 
@@ -98,8 +97,7 @@ import Testing
             #expect(
                 error?.description
                     == "MNIST not found (searched: \(root)/elsewhere, \(root)/shared/data/mnist, "
-                    + "\(root)/work/data/mnist). Download it with 'ptrain fetch-data --to DIR', "
-                    + "or point to a copy with PTRAIN_DATA=DIR or --data DIR.")
+                    + "\(root)/work/data/mnist).")
         }
     }
 

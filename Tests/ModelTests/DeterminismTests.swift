@@ -1,5 +1,6 @@
 import Model
 import Parallel
+import TestSupport
 import Testing
 
 /// The product's promise: one seed, the same bits, whatever `--threads` is.

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Parallel
 import Testing
 
 /// The one-writer lock of run and sweep directories (docs/reliability.md, "Run directories").
@@ -44,8 +45,9 @@ struct DirectoryLockTests {
     @Test("a directory that does not exist cannot be locked")
     func missingDirectory() throws {
         let directory = try Self.scratch() + "/missing"
-        #expect(throws: DirectoryLockError.cannotLock(directory: directory, reason: "No such file or directory")) {
-            _ = try DirectoryLock(directory: directory, purpose: "train")
-        }
+        let expected = DirectoryLockError.cannotLock(
+            directory: directory, failure: SystemError(call: "open", errno: ENOENT))
+        #expect(throws: expected) { _ = try DirectoryLock(directory: directory, purpose: "train") }
+        #expect(expected.description == "\(directory): cannot lock the directory: No such file or directory")
     }
 }

@@ -242,6 +242,6 @@ struct DistributedTrainingTests {
         }
         #expect(
             DistributionError.tooFewShards(ranks: 3, shards: 2).description
-                == "3 ranks need at least 3 shards, the network has 2 (raise --shards)")
+                == "3 ranks need at least 3 shards, the network has 2")
     }
 }

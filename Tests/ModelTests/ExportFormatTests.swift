@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Parallel
+import TestSupport
 import Testing
 
 /// The export formats byte by byte (docs/export.md): NPY headers as NumPy writes them, the zip container read

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import TestSupport
 import Testing
 
 /// Where the test data lives, and helpers to craft IDX and gzip files.

@@ -10,7 +10,7 @@ struct ReadoutTieBreakTests {
     /// Zero weights, so the output drive is b2 at every step: b2 ≥ θ fires once per step, T spikes.
     static func classify(bias: [Float], shards: Int = 1) -> (spike: [Int], relaxed: [Int]) {
         let network = Network(inputs: 4, hidden: 64, outputs: bias.count, shards: shards)
-        for (k, value) in bias.enumerated() { network.outputBias.pointer[k] = value }
+        for (k, value) in bias.enumerated() { network.outputBias[k] = value }
         var config = RunConfig()
         config.hidden = 64
         config.timeSteps = 20

@@ -44,7 +44,34 @@ struct RunConfigTests {
         #expect(!config.jsonText().contains("validation"))
         config.validation = 10_000
         #expect(config.jsonText().contains("\"validation\": 10000"))
+        #expect(!config.jsonText().contains("validationSplit"))
         #expect(try decode(config.jsonText()) == config)
+        config.validationSplit = .random
+        #expect(config.jsonText().hasSuffix("  \"validation\": 10000,\n  \"validationSplit\": \"random\"\n}\n"))
+        #expect(try decode(config.jsonText()) == config)
+    }
+
+    @Test("validationSplit: last (the default, left out of config.json, hashes unchanged) or random; others refused")
+    func validationSplitKey() throws {
+        // The configuration of `ptrain train --hidden 300 --epochs 2 --train-limit 5000 --test-limit 1000`, whose
+        // hash run.json recorded before the key existed.
+        var config = RunConfig()
+        config.hidden = 300
+        config.shards = 2
+        config.trainLimit = 5000
+        config.testLimit = 1000
+        #expect(RunIdentity.configurationHash(config) == "fnv1a64:78e7dae9bd908831")
+        #expect(try decode(#"{"validationSplit": "last"}"#).validationSplit == .last)
+        #expect(try decode(#"{"validationSplit": "random"}"#).validationSplit == .random)
+        #expect(
+            throws: ConfigError.outOfRange(
+                path: "test.json", key: "validationSplit", value: "\"middle\"", allowed: "last | random")
+        ) { try decode(#"{"validationSplit": "middle"}"#) }
+        #expect(
+            ConfigError.outOfRange(
+                path: "c.json", key: "validationSplit", value: "\"middle\"", allowed: "last | random"
+            )
+            .description == "c.json: key 'validationSplit' = \"middle\" is out of range (allowed: last | random)")
     }
 
     @Test("unknown keys name the key and suggest the closest")

@@ -28,6 +28,39 @@ struct ValidationSplitTests {
         #expect(ValidationSplit.split(set, holdOut: 0).train.labels == labels)
     }
 
+    @Test("validationSplit random: N seeded images, in order, disjoint from training, fixed by the seed")
+    func randomSplit() {
+        let count = 50
+        // Each image's label is its index, and its two pixels 2i and 2i + 1, so the labels name the images.
+        let set = Dataset(
+            name: "s", rows: 1, columns: 2, pixels: (0..<(2 * count)).map { UInt8($0) },
+            labels: (0..<count).map { UInt8($0) })
+        var config = RunConfig()
+        config.validation = 10
+        config.validationSplit = .random
+        let (train, validation) = ValidationSplit.split(set, for: config)
+        let held = validation!.labels.map(Int.init)
+        #expect(held == [2, 16, 20, 24, 27, 28, 36, 38, 39, 42])
+        #expect(validation!.pixels == held.flatMap { [UInt8(2 * $0), UInt8(2 * $0 + 1)] })
+        #expect(train.labels.map(Int.init) == (0..<count).filter { !held.contains($0) })
+        #expect(train.pixels == train.labels.flatMap { [2 * $0, 2 * $0 + 1] })
+        #expect(validation!.name == "s (validation)" && train.name == "s")
+        // The same seed, the same images; another seed, others; never an epoch shuffle's first N.
+        #expect(ValidationSplit.split(set, for: config).validation!.labels == validation!.labels)
+        #expect(ValidationSplit.heldOut(count: count, holdOut: 10, images: .random, seed: 1) == held)
+        config.seed = 2
+        #expect(ValidationSplit.split(set, for: config).validation!.labels.map(Int.init) != held)
+        for epoch in 0...3 {
+            #expect(EpochOrder.permutation(count: count, seed: 1, epoch: epoch).prefix(10).sorted() != held)
+        }
+        // `last` is what it always was.
+        config.validationSplit = .last
+        #expect(ValidationSplit.split(set, for: config).validation!.labels == Array(40..<50))
+        #expect(ValidationSplit.split(set, for: config).train.pixels == Array(0..<80))
+        config.validation = 0
+        #expect(ValidationSplit.split(set, for: config).validation == nil)
+    }
+
     @Test("selection by validation when the records have it (test accuracy at that epoch), else by test")
     func selection() {
         let validated = [
@@ -124,5 +157,31 @@ struct ValidationSplitTests {
                 try Checkpoint.read(path: directory + "/latest.ckpt", weights: .skip).best?.epoch == chosen.record.epoch
             )
         }
+    }
+
+    @Test("a run with validationSplit random trains on the other count − N images: other weights than with last")
+    func sessionUsesTheRandomSplit() throws {
+        let mnist = try ResumeTests.loadMNIST()
+        var config = RunConfig()
+        config.hidden = 32
+        config.epochs = 1
+        config.trainLimit = 300
+        config.testLimit = 100
+        config.validation = 100
+        var weights: [RunConfig.ValidationImages: [Float]] = [:]
+        for images in RunConfig.ValidationImages.allCases {
+            config.validationSplit = images
+            try TestData.withTemporaryDirectory { directory in
+                let observer = ResumeTests.Recorder()
+                let session = TrainingSession(config: config, data: mnist, threads: 2, runDirectory: directory)
+                let records = try session.run(observer: observer)
+                #expect(observer.batches == 20)  // 200 training images, batch 10
+                #expect(records.allSatisfy { $0.validation != nil })
+                let written = try String(contentsOfFile: directory + "/config.json", encoding: .utf8)
+                #expect(written.contains("validationSplit") == (images == .random))
+                weights[images] = try Checkpoint.read(path: directory + "/latest.ckpt").parameters
+            }
+        }
+        #expect(weights[.last] != nil && weights[.random] != nil && weights[.last] != weights[.random])
     }
 }

@@ -1,4 +1,5 @@
 import Parallel
+import TestSupport
 import Testing
 
 /// The documented order, scalar, per column: each list summed in two chains from +0 (rows at even positions in

@@ -1,4 +1,5 @@
 import Parallel
+import TestSupport
 import Testing
 
 @Suite("AlignedBuffer")
@@ -21,17 +22,19 @@ struct AlignedBufferTests {
         #expect(vectors.array.allSatisfy { $0 == SIMD16<Float>() })
     }
 
-    @Test("pointer is 64-byte aligned for every element type and count", arguments: counts)
+    @Test("the scoped buffer is 64-byte aligned for every element type and count", arguments: counts)
     func aligned(count: Int) {
-        func address(_ pointer: UnsafeMutablePointer<some BitwiseCopyable>) -> UInt { UInt(bitPattern: pointer) }
+        func address(_ buffer: AlignedBuffer<some BitwiseCopyable>) -> UInt {
+            buffer.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        }
         // Several at once, so they cannot all land on a lucky 64-byte boundary by chance.
         for _ in 0..<4 {
-            #expect(address(AlignedBuffer<Float>(count: count).pointer) % 64 == 0)
-            #expect(address(AlignedBuffer<UInt8>(count: count).pointer) % 64 == 0)
-            #expect(address(AlignedBuffer<UInt16>(count: count).pointer) % 64 == 0)
-            #expect(address(AlignedBuffer<Int32>(count: count).pointer) % 64 == 0)
-            #expect(address(AlignedBuffer<Double>(count: count).pointer) % 64 == 0)
-            #expect(address(AlignedBuffer<SIMD16<Float>>(count: count).pointer) % 64 == 0)
+            #expect(address(AlignedBuffer<Float>(count: count)) % 64 == 0)
+            #expect(address(AlignedBuffer<UInt8>(count: count)) % 64 == 0)
+            #expect(address(AlignedBuffer<UInt16>(count: count)) % 64 == 0)
+            #expect(address(AlignedBuffer<Int32>(count: count)) % 64 == 0)
+            #expect(address(AlignedBuffer<Double>(count: count)) % 64 == 0)
+            #expect(address(AlignedBuffer<SIMD16<Float>>(count: count)) % 64 == 0)
         }
     }
 
@@ -54,9 +57,13 @@ struct AlignedBufferTests {
         let values = rng.floats(100, in: -1..<1)
         for index in 0..<100 { buffer[index] = values[index] }
         #expect(buffer.array == values)
-        #expect((0..<100).map { buffer.pointer[$0] } == values)
-        buffer.pointer[42] = 7
+        #expect(buffer.withUnsafeBufferPointer { Array($0) } == values)
+        buffer.withUnsafeMutableBufferPointer { $0[42] = 7 }
         #expect(buffer[42] == 7)
+        buffer.withUnsafeMutableBufferPointer { $0.pointer(at: 40, count: 3)[1] = 8 }
+        #expect(buffer[41] == 8)
+        #expect(buffer.withUnsafeBufferPointer { $0.start.pointee } == values[0])
+        #expect(buffer.withUnsafeMutableBytes { $0.count } == 100 * MemoryLayout<Float>.stride)
         let snapshot = buffer.array
         buffer[0] = 99
         #expect(snapshot[0] == values[0], "array must be a copy, not a view")
@@ -76,5 +83,15 @@ struct AlignedBufferTests {
     func preconditions() async {
         await #expect(processExitsWith: .failure) { _ = AlignedBuffer<Float>(count: -1) }
         await #expect(processExitsWith: .failure) { _ = AlignedBuffer<Float>(count: 4)[4] }
+    }
+
+    @Test("the multi-buffer scope hands out every buffer, in order")
+    func multiBufferScope() {
+        let buffers = (0..<3).map { AlignedBuffer<Int32>(count: 4 + $0) }
+        AlignedBuffer.withUnsafeMutableBufferPointers(buffers) { pointers in
+            #expect(pointers.map(\.count) == [4, 5, 6])
+            for (index, pointer) in pointers.enumerated() { pointer[index] = Int32(10 + index) }
+        }
+        #expect(buffers[0][0] == 10 && buffers[1][1] == 11 && buffers[2][2] == 12)
     }
 }

@@ -1,4 +1,5 @@
 import Parallel
+import TestSupport
 import Testing
 
 /// The documented dense drive, scalar: out[b][c] = one FMA chain from bias[c] over ascending i.

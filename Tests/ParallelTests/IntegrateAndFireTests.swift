@@ -1,4 +1,5 @@
 import Parallel
+import TestSupport
 import Testing
 
 /// One LIF step as documented, scalar: `v = leak·v + input` (a rounded product, then a rounded sum: not fused),

@@ -1,4 +1,5 @@
 import Parallel
+import TestSupport
 import Testing
 
 /// Eq. 5 for one layer of `lanes` neurons from summed partials, scalar and in the documented order.
@@ -177,12 +178,7 @@ private func referenceRelaxSummed(
         let width = 48
         let matrix = rng.floats(rows * width, in: -1..<1)
         var sums = rng.floats(width, in: -1..<1)
-        var expected = sums
-        for j in 0..<width {
-            var sum: Float = 0
-            for r in 0..<rows { sum += matrix[r * width + j] }
-            expected[j] += sum
-        }
+        let expected = referenceColumnSums(matrix, rows: rows, width: width, rowStride: width, addedTo: sums)
         sums += [Float](repeating: sentinel, count: guardCount)
         withPointer(matrix) { matrix in
             withMutablePointer(&sums) { Kernels.addColumnSums(matrix, rows: rows, width: width, into: $0) }

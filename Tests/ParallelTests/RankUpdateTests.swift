@@ -1,4 +1,5 @@
 import Parallel
+import TestSupport
 import Testing
 
 /// The documented update, scalar: for each listed row in list order and each column, one FMA chain over ascending

@@ -1,4 +1,5 @@
 import Parallel
+import TestSupport
 import Testing
 
 /// The documented step, scalar, per column: `total = drive`, then `total = fma(scale[k], feedback[k][j], total)`

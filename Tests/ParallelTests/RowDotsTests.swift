@@ -1,4 +1,5 @@
 import Parallel
+import TestSupport
 import Testing
 
 /// `transposedLaneSums` as the source writes it: `pairSum(a, b)` packs the adjacent-pair sums of `a` into the low

@@ -1,5 +1,6 @@
 import Parallel
 import Synchronization
+import TestSupport
 import Testing
 
 /// The `.dispatch` scheduler keeps the pool's promises (every task once, worker indices unique among running
@@ -92,17 +93,31 @@ struct SchedulerTests {
         }
     }
 
-    @Test("the projection is max(longest task, work / threads) per step plus the serial time")
+    @Test("the task graph: per step ⌈tasks / threads⌉ × the median task over all units, plus the mean serial time")
     func projection() {
-        let unit = StepRecorder.Unit(
-            steps: [
-                .init(nanoseconds: 1000, tasks: 10, totalTaskNanoseconds: 1000, longestTaskNanoseconds: 100),
-                .init(nanoseconds: 800, tasks: 8, totalTaskNanoseconds: 800, longestTaskNanoseconds: 400),
-            ],
-            serialNanoseconds: 200)
-        #expect(unit.projectedNanoseconds(threads: 1) == 2000)
-        #expect(unit.projectedNanoseconds(threads: 2) == 500 + 400 + 200)
-        #expect(unit.projectedNanoseconds(threads: 64) == 100 + 400 + 200)
+        let units = [
+            StepRecorder.Unit(
+                steps: [
+                    .init(nanoseconds: 1000, taskNanoseconds: [100, 90, 110, 100, 100, 100, 100, 100, 100, 100]),
+                    .init(nanoseconds: 800, taskNanoseconds: [100, 100, 100, 100, 100, 100, 100, 100]),
+                ], serialNanoseconds: 150),
+            // A preempted task (5000) changes the longest task, not the median.
+            StepRecorder.Unit(
+                steps: [
+                    .init(nanoseconds: 6000, taskNanoseconds: [100, 100, 100, 5000, 100, 100, 100, 100, 100, 100]),
+                    .init(nanoseconds: 800, taskNanoseconds: [100, 100, 100, 100, 100, 100, 100, 100]),
+                ], serialNanoseconds: 250),
+        ]
+        #expect(units[1].steps[0].longestTaskNanoseconds == 5000 && units[1].steps[0].totalTaskNanoseconds == 5900)
+        let graph = TaskGraph(units: units)
+        #expect(
+            graph.steps == [.init(tasks: 10, medianTaskNanoseconds: 100), .init(tasks: 8, medianTaskNanoseconds: 100)])
+        #expect(graph.serialNanoseconds == 200)
+        #expect(graph.nanoseconds(threads: 1) == 200 + 1000 + 800)
+        #expect(graph.nanoseconds(threads: 4) == 200 + 3 * 100 + 2 * 100)
+        #expect(graph.nanoseconds(threads: 64) == 200 + 100 + 100)
+        #expect(graph.speedup(threads: 4) == 2000.0 / 700)
+        #expect(graph.speedupBound == 2000.0 / 400)
     }
 
     @Test("only a one-thread pool records")

@@ -1,45 +1,5 @@
 import Testing
 
-/// Deterministic test data: SplitMix64 (Steele, Lea & Flood 2014, the seeding generator of xoshiro), written
-/// here so the data never depends on the standard library's random algorithms. Fixed seeds everywhere.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// An integer in `range` (the modulo bias does not matter for test data).
-    mutating func int(in range: Range<Int>) -> Int {
-        precondition(!range.isEmpty, "SplitMix64.int: empty range")
-        return range.lowerBound + Int(next() % UInt64(range.count))
-    }
-
-    /// A float in `range`, on a grid of 2^-24 of its length.
-    mutating func float(in range: Range<Float>) -> Float {
-        let unit = Float(next() >> 40) * 0x1p-24
-        return range.lowerBound + (range.upperBound - range.lowerBound) * unit
-    }
-
-    mutating func floats(_ count: Int, in range: Range<Float>) -> [Float] {
-        var values = [Float]()
-        values.reserveCapacity(count)
-        for _ in 0..<count { values.append(float(in: range)) }
-        return values
-    }
-
-    /// True with the given probability.
-    mutating func chance(_ probability: Double) -> Bool {
-        Double(next() >> 11) * 0x1p-53 < probability
-    }
-}
-
 /// The widths every kernel is checked at: one vector, the 64-column block path alone, the 16-column tail
 /// alone, both together, and a large width that is not a multiple of 64 (1008 = 15 · 64 + 48).
 let kernelWidths = [16, 32, 48, 64, 80, 128, 144, 1008]
@@ -114,4 +74,16 @@ func withMutablePointer<T, R>(_ array: inout [T], _ body: (UnsafeMutablePointer<
         return body(placeholder)
     }
     return array.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+}
+
+/// `addColumnSums` as a scalar loop: each of the first `width` columns of `rows` rows `rowStride` apart summed
+/// from 0 in ascending row order, then added to `sums` (whose entries from `width` on are returned unchanged).
+func referenceColumnSums(_ matrix: [Float], rows: Int, width: Int, rowStride: Int, addedTo sums: [Float]) -> [Float] {
+    var expected = sums
+    for j in 0..<width {
+        var sum: Float = 0
+        for r in 0..<rows { sum += matrix[r * rowStride + j] }
+        expected[j] += sum
+    }
+    return expected
 }

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Parallel
 import Synchronization
+import TestSupport
 import Testing
 
 /// What the tasks of one `WorkerPool.run` observed, recorded from every worker thread at once.

@@ -1,3 +1,4 @@
+import Foundation
 import Model
 import Testing
 
@@ -21,7 +22,8 @@ struct CLIHelpTests {
               train                 Train a network on MNIST and write a run directory
               eval                  Evaluate a checkpoint or weights file on the MNIST test set
               inspect               Show what a checkpoint or weights file holds
-              sweep                 Train one run per hidden size and tabulate and plot the results
+              sweep                 Train one run per hidden size and seed and tabulate and plot the results
+              compare               Compare two runs or sweeps image by image (McNemar's test)
               report                Draw a run's learning curve, confusion matrix and learned weights
               average               Average the weights of a run's epoch checkpoints
               export                Export a trained network as NumPy arrays (npz) or a NIR graph
@@ -50,9 +52,14 @@ struct CLIHelpTests {
                 == "USAGE: ptrain train [--config FILE] [--KEY VALUE ...] [--threads N] [--out DIR] [--data DIR]")
         for key in RunConfig.keys {
             let entry = "  --\(key.flag) \(key.valueName)"
-            let line = lines.first { $0.hasPrefix(entry + " ") }
-            #expect(line != nil, "no help line for --\(key.flag)")
-            #expect(line?.hasSuffix("(default: \(key.jsonValue(in: RunConfig())))") == true, "\(line ?? "")")
+            // An entry too wide for the option column stands alone on its line, its text on the lines below.
+            guard let index = lines.firstIndex(where: { $0 == entry || $0.hasPrefix(entry + " ") }) else {
+                Issue.record("no help line for --\(key.flag)")
+                continue
+            }
+            let continuation = lines[(index + 1)...].prefix { $0.hasPrefix(String(repeating: " ", count: 24)) }
+            let text = ([lines[index]] + continuation.map { " " + $0.trimmingCharacters(in: .whitespaces) }).joined()
+            #expect(text.hasSuffix("(default: \(key.jsonValue(in: RunConfig())))"), "\(text)")
         }
         for option in ["--config FILE", "--threads N", "--out DIR", "--data DIR", "-h, --help"] {
             #expect(lines.contains { $0.hasPrefix("  \(option) ") }, "no help line for \(option)")
@@ -61,7 +68,9 @@ struct CLIHelpTests {
     }
 
     @Test func everySpellingOfSubcommandHelpIsTheSame() throws {
-        for command in ["train", "eval", "inspect", "sweep", "report", "average", "export", "fetch-data", "bench"] {
+        for command in [
+            "train", "eval", "inspect", "sweep", "compare", "report", "average", "export", "fetch-data", "bench",
+        ] {
             let help = try PtrainProcess.run(command, "--help")
             #expect(help.status == 0 && help.stdout.hasPrefix("USAGE: ptrain \(command) "))
             #expect(try PtrainProcess.run(command, "-h") == help)

@@ -50,6 +50,15 @@ struct CLIRuntimeErrorTests {
         #expect(result.stderr.hasSuffix("\n") && result.stderr.dropLast().contains("\n") == false, "one line")
     }
 
+    /// The data layer states what was searched; the command line adds how to get the data or point at it.
+    @Test func missingDataSaysHowToGetIt() throws {
+        let result = try PtrainProcess.run("train", "--data", "/tmp/nonexistent-dir")
+        let message =
+            "Error: MNIST not found (searched: /tmp/nonexistent-dir). Download it with 'ptrain fetch-data --to DIR', "
+            + "or point to a copy with PTRAIN_DATA=DIR or --data DIR.\n"
+        #expect(result == ProcessResult(status: 1, stdout: "", stderr: message))
+    }
+
     /// `--threads=8` and a negative number as a value parse: the run gets as far as the data.
     @Test func equalsFormAndNegativeValuesParse() throws {
         let result = try PtrainProcess.run(

@@ -12,7 +12,7 @@ struct ConfigFlagsTests {
             RunConfig.keys.map(\.flag) == [
                 "name", "hidden", "batch", "epochs", "time-steps", "theta", "tau-m", "dt", "k-free", "k-pos", "eps",
                 "nudge", "beta", "eta-c", "rule", "lr1", "lr2", "lr-decay", "alpha", "seed", "shards", "train-limit",
-                "test-limit", "validation", "average-from",
+                "test-limit", "validation", "validation-split", "average-from",
             ])
     }
 }

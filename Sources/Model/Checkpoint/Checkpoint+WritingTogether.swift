@@ -130,16 +130,19 @@ private struct WeightLayout {
         var hiddenBias: [UInt8] = []
         var outputWeights: [UInt8] = []
         for shard in network.shards[shards] {
-            let w1 = shard.inputWeights.pointer
-            let w2t = shard.outputWeightsTransposed.pointer
-            for row in 0..<inputs {
-                for local in 0..<shard.neurons.count {
-                    rows[row] += w1[row * shard.width + local].bitPattern.littleEndianBytes
+            shard.withUnsafeWeights { weights in
+                for row in 0..<inputs {
+                    for local in 0..<shard.neurons.count {
+                        rows[row] += weights.inputWeights[row * shard.width + local].bitPattern.littleEndianBytes
+                    }
                 }
-            }
-            for local in 0..<shard.neurons.count {
-                hiddenBias += shard.hiddenBias.pointer[local].bitPattern.littleEndianBytes
-                for k in 0..<outputs { outputWeights += w2t[k * shard.width + local].bitPattern.littleEndianBytes }
+                for local in 0..<shard.neurons.count {
+                    hiddenBias += weights.hiddenBias[local].bitPattern.littleEndianBytes
+                    for k in 0..<outputs {
+                        outputWeights +=
+                            weights.outputWeightsTransposed[k * shard.width + local].bitPattern.littleEndianBytes
+                    }
+                }
             }
         }
         var pieces = rows.enumerated().map { row, bytes in

@@ -51,8 +51,7 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
             return "\(path): unknown critical section '\(tag)' (written by a newer ptrain); this reader cannot use "
                 + "the file"
         case .otherData(let path, let recorded, let actual):
-            return "\(path): recorded on other data: the checkpoint has \(recorded), this data is \(actual); pass "
-                + "--allow-other-data to use it anyway"
+            return "\(path): recorded on other data: the checkpoint has \(recorded), this data is \(actual)"
         }
     }
 }

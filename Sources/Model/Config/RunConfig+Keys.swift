@@ -54,14 +54,15 @@ extension RunConfig {
         .int(
             "validation", "hold out the last N training images to select epochs (0: none)", \.validation,
             0...100_000_000),
+        .choice("validationSplit", "images validation holds out: last | random (drawn by the seed)", \.validationSplit),
         .int(
             "averageFrom", "also evaluate the mean weights of epochs N… (0: off)",
             \.averageFrom, 0...100_000),
     ]
 
-    /// Keys that `config.json` leaves out while they are 0 (added after 1.1 checkpoints: a configuration that
-    /// does not use them keeps the bytes, and the configuration hash, it always had).
-    static let writtenOnlyWhenSet: Set<String> = ["validation", "averageFrom"]
+    /// Keys that `config.json` leaves out while they hold their default value (added after 1.1 checkpoints: a
+    /// configuration that does not use them keeps the bytes, and the configuration hash, it always had).
+    static let writtenOnlyWhenSet: Set<String> = ["validation", "validationSplit", "averageFrom"]
 
     /// The most logical shards any configuration may ask for.
     public static let maximumShards = 65_536
@@ -92,8 +93,9 @@ extension RunConfig {
 
     /// The configuration as pretty JSON with keys in table order (what `config.json` holds).
     public func jsonText() -> String {
+        let defaults = RunConfig()
         let written = RunConfig.keys.filter {
-            !RunConfig.writtenOnlyWhenSet.contains($0.name) || $0.render(self) != "0"
+            !RunConfig.writtenOnlyWhenSet.contains($0.name) || $0.render(self) != $0.render(defaults)
         }
         let lines = written.map { "  \"\($0.name)\": \($0.render(self))" }
         return "{\n" + lines.joined(separator: ",\n") + "\n}\n"

@@ -18,6 +18,14 @@ public struct RunConfig: Equatable, Sendable {
         case centered
     }
 
+    /// Which training images the `validation` split holds out (`ValidationSplit`).
+    public enum ValidationImages: String, Codable, Sendable, CaseIterable {
+        /// The last N training images as used: a function of the data alone, the same for every seed.
+        case last
+        /// N images drawn by the run's `seed` (a `CounterRNG` stream of their own), kept in their original order.
+        case random
+    }
+
     /// The synaptic rule (spec step 5).
     public enum Rule: String, Codable, Sendable, CaseIterable {
         /// Eq. 15: presynaptic activity × change of postsynaptic potential.
@@ -79,6 +87,8 @@ public struct RunConfig: Equatable, Sendable {
     /// Hold out the last N training images (after `trainLimit`) as a validation set that selects the best
     /// epoch; 0: none, selection falls back to the test set (and says so).
     public var validation: Int = 0
+    /// Which images `validation` holds out: the last N (the default) or a seeded random N.
+    public var validationSplit: ValidationImages = .last
     /// Average the weights from the end of this epoch on (stochastic weight averaging inside the run,
     /// `WeightAveraging`): every later epoch is also evaluated with the mean of the weights of epochs
     /// `averageFrom…epoch`, stored in every checkpoint; 0: no averaging.

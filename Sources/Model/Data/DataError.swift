@@ -86,9 +86,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
             return "\(test): images are \(testRows)×\(testColumns) but the training images (\(train)) are "
                 + "\(trainRows)×\(trainColumns)"
         case .notFound(let searched):
-            return "MNIST not found (searched: \(searched.joined(separator: ", "))). "
-                + "Download it with 'ptrain fetch-data --to DIR', "
-                + "or point to a copy with PTRAIN_DATA=DIR or --data DIR."
+            return "MNIST not found (searched: \(searched.joined(separator: ", ")))."
         }
     }
 }

@@ -80,7 +80,7 @@ public struct DataFingerprint: Sendable, Equatable, CustomStringConvertible {
     /// For resuming: throws unless `actual` is the data the checkpoint at `path` was recorded on. A checkpoint
     /// without a fingerprint (written before ptrain recorded one) matches any data.
     /// - Throws: `CheckpointError.otherData`: `F: recorded on other data: the checkpoint has train … ; test …,
-    ///   this data is train …; test …; pass --allow-other-data to use it anyway`.
+    ///   this data is train …; test …` (the command line adds how to go on anyway).
     public static func requireMatch(recorded: DataFingerprint?, actual: DataFingerprint, path: String)
         throws(CheckpointError)
     {

@@ -30,7 +30,7 @@ public enum FetchError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .noMirrors:
-            return "no mirror to fetch MNIST from (give --mirror URL)"
+            return "no mirror to fetch MNIST from"
         case .transport(let url, let reason):
             return "\(url): download failed: \(reason)"
         case .httpStatus(let url, let status):

@@ -39,9 +39,9 @@ public struct Distribution: Sendable {
         for (s, shard) in network.shards.enumerated() {
             let root = owner(of: s)
             for buffer in [shard.inputWeights, shard.hiddenBias, shard.outputWeightsTransposed] {
-                communicator.broadcast(
-                    UnsafeMutableRawPointer(buffer.pointer), count: buffer.count * MemoryLayout<Float>.stride,
-                    root: root)
+                buffer.withUnsafeMutableBytes { raw in
+                    communicator.broadcast(raw.baseAddress!, count: raw.count, root: root)
+                }
             }
         }
     }
@@ -54,7 +54,7 @@ public enum DistributionError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .tooFewShards(let ranks, let shards):
-            return "\(ranks) ranks need at least \(ranks) shards, the network has \(shards) (raise --shards)"
+            return "\(ranks) ranks need at least \(ranks) shards, the network has \(shards)"
         }
     }
 }

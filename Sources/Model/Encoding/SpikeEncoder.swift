@@ -1,3 +1,5 @@
+import Parallel
+
 /// Bernoulli rate coding of one image (spec, step 1): at each time step t, input i spikes with probability
 /// x_i = pixel_i / 255, drawn from `CounterRNG` keyed by (seed, stream, epoch, sample, t).
 ///
@@ -17,35 +19,65 @@ public struct SpikeEncoder: Sendable {
         self.inputs = inputs
     }
 
-    /// Where one sample's encoding goes; every buffer is owned by the caller.
+    /// Where one sample's encoding goes: slices of the caller's buffers (`SpikeTrainBuffers.withUnsafeSamples`),
+    /// valid only inside the scope that made them; an `Output` must not outlive it. Its accessors check the
+    /// step in debug builds, as swift-collections' `_UnsafeHandle` does.
     public struct Output {
+        public let timeSteps: Int
+        public let inputs: Int
         /// `timeSteps` lists of `inputs` slots: inputs that spike at t but not at t − 1 (list t at `t · inputs`).
-        public var added: UnsafeMutablePointer<UInt16>
+        let added: UnsafeMutableBufferPointer<UInt16>
         /// Inputs that spiked at t − 1 but not at t, same layout.
-        public var removed: UnsafeMutablePointer<UInt16>
+        let removed: UnsafeMutableBufferPointer<UInt16>
         /// Lengths of the lists: `addedCounts[t]`, `removedCounts[t]`.
-        public var addedCounts: UnsafeMutablePointer<Int32>
-        public var removedCounts: UnsafeMutablePointer<Int32>
+        let addedCounts: UnsafeMutableBufferPointer<Int32>
+        let removedCounts: UnsafeMutableBufferPointer<Int32>
         /// r_x, `inputs` floats.
-        public var rates: UnsafeMutablePointer<Float>
+        let rateBuffer: UnsafeMutableBufferPointer<Float>
         /// Scratch: `inputs` spike counters and `inputs` bytes of previous-step spikes.
-        public var counts: UnsafeMutablePointer<Int32>
-        public var previous: UnsafeMutablePointer<UInt8>
+        let counts: UnsafeMutableBufferPointer<Int32>
+        let previous: UnsafeMutableBufferPointer<UInt8>
 
-        public init(
-            added: UnsafeMutablePointer<UInt16>, removed: UnsafeMutablePointer<UInt16>,
-            addedCounts: UnsafeMutablePointer<Int32>, removedCounts: UnsafeMutablePointer<Int32>,
-            rates: UnsafeMutablePointer<Float>, counts: UnsafeMutablePointer<Int32>,
-            previous: UnsafeMutablePointer<UInt8>
+        init(
+            timeSteps: Int, inputs: Int, added: UnsafeMutableBufferPointer<UInt16>,
+            removed: UnsafeMutableBufferPointer<UInt16>, addedCounts: UnsafeMutableBufferPointer<Int32>,
+            removedCounts: UnsafeMutableBufferPointer<Int32>, rates: UnsafeMutableBufferPointer<Float>,
+            counts: UnsafeMutableBufferPointer<Int32>, previous: UnsafeMutableBufferPointer<UInt8>
         ) {
+            precondition(
+                added.count == timeSteps * inputs && removed.count == timeSteps * inputs
+                    && addedCounts.count == timeSteps && removedCounts.count == timeSteps && rates.count == inputs
+                    && counts.count == inputs && previous.count == inputs,
+                "spike train buffers do not hold \(timeSteps) steps of \(inputs) inputs")
+            self.timeSteps = timeSteps
+            self.inputs = inputs
             self.added = added
             self.removed = removed
             self.addedCounts = addedCounts
             self.removedCounts = removedCounts
-            self.rates = rates
+            self.rateBuffer = rates
             self.counts = counts
             self.previous = previous
         }
+
+        /// The inputs switched on at step `t` (the first `addedCount(step: t)` of `inputs` slots).
+        public func added(step t: Int) -> UnsafePointer<UInt16> {
+            assert(t >= 0 && t < timeSteps, "step \(t) out of 0..<\(timeSteps)")
+            return UnsafePointer(added.pointer(at: t * inputs, count: inputs))
+        }
+
+        /// The inputs switched off at step `t` (the first `removedCount(step: t)` slots).
+        public func removed(step t: Int) -> UnsafePointer<UInt16> {
+            assert(t >= 0 && t < timeSteps, "step \(t) out of 0..<\(timeSteps)")
+            return UnsafePointer(removed.pointer(at: t * inputs, count: inputs))
+        }
+
+        public func addedCount(step t: Int) -> Int { Int(addedCounts[t]) }
+
+        public func removedCount(step t: Int) -> Int { Int(removedCounts[t]) }
+
+        /// r_x = Σ_t s_x / T, one rate per input.
+        public var rates: UnsafeBufferPointer<Float> { UnsafeBufferPointer(rateBuffer) }
     }
 
     /// Encodes `pixels` (`inputs` bytes) into `output`.
@@ -53,67 +85,62 @@ public struct SpikeEncoder: Sendable {
     /// Input i spikes at step t iff u < p/255 for a uniform u = (32 random bits)/2³², tested exactly in
     /// integers as u32 · 255 < p · 2³². One 64-bit counter-based number serves two steps: its high half for
     /// step 2k, its low half for step 2k + 1, keyed by (seed, stream, epoch, sample, k, i). Pixels that are 0
-    /// never spike and are skipped (MNIST: ~150 of 784 are not 0).
+    /// never spike and are skipped (MNIST: ~150 of 784 are not 0). Each step's changes are listed by
+    /// `Kernels.listChanges`.
     public func encode(
-        pixels: UnsafePointer<UInt8>, stream: CounterRNG.Stream, epoch: UInt64, sample: UInt64, into output: Output
+        pixels: UnsafeBufferPointer<UInt8>, stream: CounterRNG.Stream, epoch: UInt64, sample: UInt64,
+        into output: Output
     ) {
+        precondition(
+            pixels.count == inputs && output.inputs == inputs && output.timeSteps == timeSteps,
+            "encode: \(pixels.count) pixels and \(output.timeSteps) × \(output.inputs) buffers for "
+                + "\(timeSteps) × \(inputs)"
+        )
         let key = CounterRNG.key(seed: seed, stream: stream, epoch: epoch, index: sample)
-        output.counts.update(repeating: 0, count: inputs)
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * inputs) { words in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: inputs) { pairBits in
-                // This is safe because both allocations hold `inputs` slots per array and
-                // c < candidateCount <= inputs; `output.previous` holds `inputs` bytes.
-                let candidates = words.baseAddress!
-                let levels = words.baseAddress! + inputs
-                let pair = pairBits.baseAddress!
-                let lastSpike = output.previous
-                // Candidates: the non-zero pixels, in ascending order.
-                var candidateCount = 0
-                for i in 0..<inputs {
-                    candidates[candidateCount] = UInt32(i)
-                    levels[candidateCount] = UInt32(pixels[i])
-                    candidateCount &+= pixels[i] == 0 ? 0 : 1
-                }
-                for c in 0..<candidateCount { lastSpike[c] = 0 }
-                var t = 0
-                while t < timeSteps {
-                    let pairKey = CounterRNG.mix(key ^ UInt64(t / 2 + 1) &* 0xA076_1D64_78BD_642F)
-                    // No stores at data-dependent positions, so this loop vectorises: one hash per candidate
-                    // gives its spike at step t (bit 0, high half) and step t + 1 (bit 1, low half).
-                    for c in 0..<candidateCount {
-                        let random = CounterRNG.value(key: pairKey, counter: UInt64(candidates[c]))
-                        let level = UInt64(levels[c]) << 32
-                        let high: UInt8 = (random >> 32) &* 255 < level ? 1 : 0
-                        let low: UInt8 = (random & 0xFFFF_FFFF) &* 255 < level ? 2 : 0
-                        pair[c] = high | low
+        output.counts.update(repeating: 0)
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: inputs) { candidates in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: inputs) { levels in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: inputs) { pair in
+                    let lastSpike = output.previous
+                    // Candidates: the non-zero pixels, in ascending order (candidateCount <= i < inputs at
+                    // every store).
+                    var candidateCount = 0
+                    for i in 0..<inputs {
+                        candidates[candidateCount] = UInt32(i)
+                        levels[candidateCount] = UInt32(pixels[i])
+                        candidateCount &+= pixels[i] == 0 ? 0 : 1
                     }
-                    for step in t..<min(t + 2, timeSteps) {
-                        let shift = UInt8(step - t)
-                        let added = output.added + step * inputs
-                        let removed = output.removed + step * inputs
-                        var addedCount = 0
-                        var removedCount = 0
-                        // Branch-free compaction: the spike test is a coin flip for grey pixels, so a branch
-                        // mispredicts half the time (measured: encoding was 21% of training time with branches).
+                    for c in 0..<candidateCount { lastSpike[c] = 0 }
+                    var t = 0
+                    while t < timeSteps {
+                        let pairKey = CounterRNG.mix(key ^ UInt64(t / 2 + 1) &* 0xA076_1D64_78BD_642F)
+                        // No stores at data-dependent positions, so this loop vectorises: one hash per candidate
+                        // gives its spike at step t (bit 0, high half) and step t + 1 (bit 1, low half).
                         for c in 0..<candidateCount {
-                            let spike = (pair[c] >> shift) & 1
-                            let was = lastSpike[c]
-                            let index = UInt16(truncatingIfNeeded: candidates[c])
-                            added[addedCount] = index
-                            addedCount &+= Int(spike & ~was & 1)
-                            removed[removedCount] = index
-                            removedCount &+= Int(was & ~spike & 1)
-                            lastSpike[c] = spike
-                            output.counts[Int(candidates[c])] &+= Int32(spike)
+                            let random = CounterRNG.value(key: pairKey, counter: UInt64(candidates[c]))
+                            let level = UInt64(levels[c]) << 32
+                            let high: UInt8 = (random >> 32) &* 255 < level ? 1 : 0
+                            let low: UInt8 = (random & 0xFFFF_FFFF) &* 255 < level ? 2 : 0
+                            pair[c] = high | low
                         }
-                        output.addedCounts[step] = Int32(addedCount)
-                        output.removedCounts[step] = Int32(removedCount)
+                        for step in t..<min(t + 2, timeSteps) {
+                            let lists = step * inputs
+                            let changes = Kernels.listChanges(
+                                bits: UnsafePointer(pair.pointer(at: 0, count: candidateCount)),
+                                bit: UInt8(step - t), previous: lastSpike.pointer(at: 0, count: candidateCount),
+                                labels: UnsafePointer(candidates.pointer(at: 0, count: candidateCount)),
+                                count: candidateCount, added: output.added.pointer(at: lists, count: inputs),
+                                removed: output.removed.pointer(at: lists, count: inputs),
+                                totals: output.counts.pointer(at: 0, count: inputs))
+                            output.addedCounts[step] = Int32(changes.added)
+                            output.removedCounts[step] = Int32(changes.removed)
+                        }
+                        t += 2
                     }
-                    t += 2
                 }
             }
         }
         let steps = Float(timeSteps)
-        for i in 0..<inputs { output.rates[i] = Float(output.counts[i]) / steps }
+        for i in 0..<inputs { output.rateBuffer[i] = Float(output.counts[i]) / steps }
     }
 }

@@ -44,15 +44,22 @@ public struct Evaluator {
         // 64 samples per task, more when a dataset would need over 4,096 tasks (the pool's limit per call).
         let chunk = max(64, (count + 4095) / 4096)
         let tasks = (count + chunk - 1) / chunk
+        let inputs = network.inputs
         dataset.pixels.withUnsafeBufferPointer { pixels in
-            pool.run(tasks: tasks) { task, worker in
-                let scratch = scratches[worker]
-                for sample in (first + task * chunk)..<(first + min(count, (task + 1) * chunk)) {
-                    // This is safe because each sample index belongs to exactly one task.
-                    let result = classify(
-                        pixels: pixels.baseAddress! + sample * network.inputs, sample: sample, scratch: scratch)
-                    spike.pointer[sample] = Int32(result.spike)
-                    relaxed.pointer[sample] = Int32(result.relaxed)
+            spike.withUnsafeMutableBufferPointer { spike in
+                relaxed.withUnsafeMutableBufferPointer { relaxed in
+                    pool.run(tasks: tasks) { task, worker in
+                        scratches[worker].withView(network: network) { scratch in
+                            for sample in (first + task * chunk)..<(first + min(count, (task + 1) * chunk)) {
+                                // This is safe because each sample index belongs to exactly one task.
+                                let result = classify(
+                                    pixels: pixels.extracting((sample * inputs)..<((sample + 1) * inputs)),
+                                    sample: sample, scratch: scratch)
+                                spike[sample] = Int32(result.spike)
+                                relaxed[sample] = Int32(result.relaxed)
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -78,7 +85,8 @@ public struct Evaluator {
         let (spike, relaxed) = predictionBuffers(on: dataset, samples: shares[distribution.rank])
         let bytes = shares.map { ($0.lowerBound * 4)..<($0.upperBound * 4) }
         for buffer in [spike, relaxed] {
-            distribution.communicator.allGather(UnsafeMutableRawPointer(buffer.pointer), ranges: bytes)
+            buffer.withUnsafeMutableBytes { raw in distribution.communicator.allGather(raw.baseAddress!, ranges: bytes)
+            }
         }
         return summary(dataset, spike: spike.array.map(Int.init), relaxed: relaxed.array.map(Int.init))
     }
@@ -96,95 +104,65 @@ public struct Evaluator {
         let total = Double(max(dataset.count, 1))
         return Evaluation(
             count: dataset.count, spikeAccuracy: Double(spikeCorrect) / total,
-            relaxedAccuracy: Double(relaxedCorrect) / total, confusion: confusion)
+            relaxedAccuracy: Double(relaxedCorrect) / total, confusion: confusion, spikePredictions: spike)
     }
 
-    private func classify(pixels: UnsafePointer<UInt8>, sample: Int, scratch: EvaluationScratch) -> (
+    private func classify(pixels: UnsafeBufferPointer<UInt8>, sample: Int, scratch: EvaluationScratch.View) -> (
         spike: Int, relaxed: Int
     ) {
         let steps = config.timeSteps
         let shards = network.shards
         let outputs = network.outputs
-        let trains = scratch.trains.output(0)
+        let trains = scratch.trains
         SpikeEncoder(seed: config.seed, timeSteps: steps, inputs: network.inputs).encode(
             pixels: pixels, stream: .testSpikes, epoch: 0, sample: UInt64(sample), into: trains)
         for (s, shard) in shards.enumerated() {
-            let drive = scratch.drive.pointer + scratch.offsets[s]
+            let drive = scratch.hidden(scratch.drive, shard: s)
             Dynamics.hiddenFeedForward(
                 shard: shard, spikes: trains, timeSteps: steps, leak: config.leak, threshold: config.theta,
-                scratch: scratch.neurons,
-                drive: drive, partial: scratch.feedForwardPartials.pointer + s * steps * outputLanes)
-            let potential = scratch.potential.pointer + scratch.offsets[s]
-            Kernels.unitClamp(drive, into: potential, count: shard.width)
+                scratch: scratch.neurons, drive: drive,
+                partial: scratch.feedForwardPartials.extracting(
+                    (s * steps * outputLanes)..<((s + 1) * steps * outputLanes)))
+            Kernels.unitClamp(
+                drive.pointer(at: 0, count: shard.width),
+                into: scratch.hidden(scratch.potential, shard: s).pointer(at: 0, count: shard.width),
+                count: shard.width)
         }
         _ = Dynamics.outputFeedForward(
-            partials: scratch.feedForwardPartials.pointer, shardCount: shards.count, shardStride: steps * outputLanes,
-            bias: network.outputBias.pointer, outputs: outputs, timeSteps: steps, leak: config.leak,
-            threshold: config.theta, feedForward: scratch.output.pointer, spikeCounts: scratch.spikeCounts.pointer)
-        Self.averagedOutputDrive(
-            partials: scratch.feedForwardPartials.pointer, shardCount: shards.count, shardStride: steps * outputLanes,
-            bias: network.outputBias.pointer, timeSteps: steps, into: scratch.outputDrive.pointer)
-        let spikePrediction = Self.spikePrediction(
-            spikeCounts: scratch.spikeCounts.pointer, drive: scratch.outputDrive.pointer, outputs: outputs)
+            partials: scratch.feedForwardPartials.pointer(at: 0, count: shards.count * steps * outputLanes),
+            shardCount: shards.count, shardStride: steps * outputLanes, bias: scratch.bias, outputs: outputs,
+            timeSteps: steps, leak: config.leak, threshold: config.theta, feedForward: scratch.output,
+            spikeCounts: scratch.spikeCounts, unclampedDrive: scratch.outputDrive)
+        let spikePrediction = Dynamics.spikePrediction(
+            spikeCounts: UnsafeBufferPointer(scratch.spikeCounts), tieBreak: UnsafeBufferPointer(scratch.outputDrive),
+            outputs: outputs)
         for _ in 0..<config.kFree {
-            Dynamics.rhoOutputs(scratch.output.pointer, outputs: outputs, into: scratch.outputRho.pointer)
+            Dynamics.rhoOutputs(
+                scratch.output.pointer(at: 0, count: outputLanes), outputs: outputs, into: scratch.outputRho)
             for (s, shard) in shards.enumerated() {
-                let potential = scratch.potential.pointer + scratch.offsets[s]
-                Dynamics.relaxHiddenShard(
-                    potential: potential, drive: scratch.drive.pointer + scratch.offsets[s],
-                    feedback: shard.outputWeightsTransposed.pointer, outputs: outputs, width: shard.width,
-                    outputRho: scratch.outputRho.pointer, eps: config.eps,
-                    partial: scratch.relaxPartials.pointer + s * outputLanes)
+                shard.withUnsafeWeights { weights in
+                    Dynamics.relaxHiddenShard(
+                        potential: scratch.hidden(scratch.potential, shard: s).pointer(at: 0, count: shard.width),
+                        drive: scratch.hidden(scratch.drive, shard: s).pointer(at: 0, count: shard.width),
+                        feedback: weights.outputWeightsTransposed.pointer(at: 0, count: outputs * shard.width),
+                        outputs: outputs, width: shard.width,
+                        outputRho: scratch.outputRho.pointer(at: 0, count: outputLanes), eps: config.eps,
+                        partial: scratch.relaxPartials.pointer(at: s * outputLanes, count: outputLanes))
+                }
             }
             Dynamics.relaxOutput(
-                potential: scratch.output.pointer, partials: scratch.relaxPartials.pointer, shardCount: shards.count,
-                shardStride: outputLanes, bias: network.outputBias.pointer, outputs: outputs, eps: config.eps, beta: 0,
-                target: -1)
+                potential: scratch.output.pointer(at: 0, count: outputLanes),
+                partials: scratch.relaxPartials.pointer(at: 0, count: shards.count * outputLanes),
+                shardCount: shards.count, shardStride: outputLanes, bias: scratch.bias, outputs: outputs,
+                eps: config.eps, beta: 0, target: -1)
         }
-        return (spikePrediction, Dynamics.argmax(scratch.output.pointer, count: outputs))
+        return (spikePrediction, Dynamics.argmax(UnsafeBufferPointer(scratch.output), count: outputs))
     }
 }
 
-extension Evaluator {
-    /// Σ_t I_y(t)/T, unclamped, into `Network.outputLanes` (one vector of) floats: the sum `Dynamics.outputFeedForward` forms before ρ, in the
-    /// same order (lanes are independent), so ρ of it is exactly that function's V^FF_y.
-    static func averagedOutputDrive(
-        partials: UnsafePointer<Float>, shardCount: Int, shardStride: Int, bias: UnsafePointer<Float>,
-        timeSteps: Int, into drive: UnsafeMutablePointer<Float>
-    ) {
-        let b2 = Kernels.Vector(UnsafeBufferPointer(start: bias, count: outputLanes))
-        var driveSum = Kernels.Vector()
-        for t in 0..<timeSteps {
-            var total = Kernels.Vector()
-            for s in 0..<shardCount {
-                total += Kernels.Vector(
-                    UnsafeBufferPointer(start: partials + s * shardStride + t * outputLanes, count: outputLanes))
-            }
-            driveSum += total + b2
-        }
-        let averaged = driveSum / Float(timeSteps)
-        for k in 0..<outputLanes { drive[k] = averaged[k] }
-    }
-
-    /// The spike readout: argmax of output spike counts (the paper's rule), ties broken by the unclamped
-    /// averaged drive, then by the lower class. ρ is monotone, so this only differs from breaking ties by
-    /// V^FF_y = ρ(drive) where ρ saturates: two outputs that both fire at every step tie at V^FF_y = 1.
-    static func spikePrediction(spikeCounts: UnsafePointer<Int32>, drive: UnsafePointer<Float>, outputs: Int) -> Int {
-        var best = 0
-        for k in 1..<outputs {
-            if spikeCounts[k] > spikeCounts[best] || (spikeCounts[k] == spikeCounts[best] && drive[k] > drive[best]) {
-                best = k
-            }
-        }
-        return best
-    }
-}
-
-/// One thread's buffers for classifying one sample at a time.
-///
-/// This is safe to send, because every property is a `let` and the pool hands each worker its own scratch
-/// (`scratches[worker]`): one thread writes its buffers at a time.
-final class EvaluationScratch: @unchecked Sendable {
+/// One thread's buffers for classifying one sample at a time. The pool hands each worker its own scratch
+/// (`scratches[worker]`), so one thread writes its buffers at a time.
+final class EvaluationScratch: Sendable {
     let trains: SpikeTrainBuffers
     /// Start of each shard's neurons in `drive` and `potential`.
     let offsets: [Int]
@@ -207,7 +185,7 @@ final class EvaluationScratch: @unchecked Sendable {
             offsets.append(total)
             total += shard.width
         }
-        self.offsets = offsets
+        self.offsets = offsets + [total]
         drive = AlignedBuffer(count: total)
         potential = AlignedBuffer(count: total)
         neurons = NeuronScratch(capacity: network.shards.map(\.width).max() ?? Kernels.lanes, timeSteps: timeSteps)
@@ -217,5 +195,47 @@ final class EvaluationScratch: @unchecked Sendable {
         outputRho = AlignedBuffer(count: outputLanes)
         spikeCounts = AlignedBuffer(count: outputLanes)
         outputDrive = AlignedBuffer(count: outputLanes)
+    }
+
+    /// The scratch's buffers and the network's b2, inside `withView` only (swift-collections'
+    /// `_UnsafeHandle`); slices are checked in debug builds.
+    struct View {
+        let trains: SpikeEncoder.Output
+        let offsets: [Int]
+        let neurons: NeuronScratch
+        let drive: UnsafeMutableBufferPointer<Float>
+        let potential: UnsafeMutableBufferPointer<Float>
+        let feedForwardPartials: UnsafeMutableBufferPointer<Float>
+        let relaxPartials: UnsafeMutableBufferPointer<Float>
+        let output: UnsafeMutableBufferPointer<Float>
+        let outputRho: UnsafeMutableBufferPointer<Float>
+        let outputDrive: UnsafeMutableBufferPointer<Float>
+        let spikeCounts: UnsafeMutableBufferPointer<Int32>
+        /// b2, `outputLanes` floats.
+        let bias: UnsafePointer<Float>
+
+        /// Shard `s`'s neurons of `buffer` (`drive` or `potential`).
+        func hidden(_ buffer: UnsafeMutableBufferPointer<Float>, shard s: Int) -> UnsafeMutableBufferPointer<Float> {
+            buffer.extracting(offsets[s]..<offsets[s + 1])
+        }
+    }
+
+    /// Calls `body` with a view of the scratch and `network`'s b2, valid only inside `body`.
+    func withView<Result>(network: Network, _ body: (View) -> Result) -> Result {
+        let floats = [drive, potential, feedForwardPartials, relaxPartials, output, outputRho, outputDrive]
+        return AlignedBuffer.withUnsafeMutableBufferPointers(floats) { f in
+            spikeCounts.withUnsafeMutableBufferPointer { spikeCounts in
+                network.outputBias.withUnsafeBufferPointer { bias in
+                    trains.withUnsafeSamples { samples in
+                        body(
+                            View(
+                                trains: samples[0], offsets: offsets, neurons: neurons, drive: f[0], potential: f[1],
+                                feedForwardPartials: f[2], relaxPartials: f[3], output: f[4], outputRho: f[5],
+                                outputDrive: f[6], spikeCounts: spikeCounts,
+                                bias: bias.pointer(at: 0, count: outputLanes)))
+                    }
+                }
+            }
+        }
     }
 }

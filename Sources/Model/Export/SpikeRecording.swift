@@ -47,41 +47,43 @@ public struct SpikeRecording: Sendable {
         var predictions = [Int32](repeating: 0, count: count)
         let scratch = EvaluationScratch(network: network, timeSteps: steps)
         let encoder = SpikeEncoder(seed: config.seed, timeSteps: steps, inputs: network.inputs)
-        let trains = scratch.trains.output(0)
+        let inputs = network.inputs
+        let shards = network.shards
         dataset.pixels.withUnsafeBufferPointer { pixels in
-            for sample in 0..<count {
-                // This is safe because the dataset holds `count` ≤ `dataset.count` images of `inputs` pixels.
-                encoder.encode(
-                    pixels: pixels.baseAddress! + sample * network.inputs, stream: .testSpikes, epoch: 0,
-                    sample: UInt64(sample), into: trains)
-                Self.unpack(trains, steps: steps, inputs: network.inputs, into: &inputSpikes, at: sample)
-                for (s, shard) in network.shards.enumerated() {
-                    Dynamics.hiddenFeedForward(
-                        shard: shard, spikes: trains, timeSteps: steps, leak: config.leak, threshold: config.theta,
-                        scratch: scratch.neurons, drive: scratch.drive.pointer + scratch.offsets[s],
-                        partial: scratch.feedForwardPartials.pointer + s * steps * lanes)
-                    // This is safe because the scratch holds `steps` rows of `shard.width` ≥ neurons.count spikes.
-                    for (local, j) in shard.neurons.enumerated() {
-                        var fired: Float = 0
-                        for t in 0..<steps { fired += scratch.neurons.spikes.pointer[t * shard.width + local] }
-                        hiddenCounts[sample * network.hidden + j] = Int32(fired)
+            scratch.withView(network: network) { view in
+                for sample in 0..<count {
+                    // The same calls, in the same order, as `Evaluator.classify`'s feed-forward part.
+                    encoder.encode(
+                        pixels: pixels.extracting((sample * inputs)..<((sample + 1) * inputs)), stream: .testSpikes,
+                        epoch: 0, sample: UInt64(sample), into: view.trains)
+                    Self.unpack(view.trains, steps: steps, inputs: inputs, into: &inputSpikes, at: sample)
+                    for (s, shard) in shards.enumerated() {
+                        Dynamics.hiddenFeedForward(
+                            shard: shard, spikes: view.trains, timeSteps: steps, leak: config.leak,
+                            threshold: config.theta, scratch: view.neurons, drive: view.hidden(view.drive, shard: s),
+                            partial: view.feedForwardPartials.extracting(
+                                (s * steps * lanes)..<((s + 1) * steps * lanes)))
+                        // The shard's spikes of every step, `steps` rows of `shard.width` (≥ its neurons) floats.
+                        view.neurons.spikes.withUnsafeBufferPointer { spikes in
+                            for (local, j) in shard.neurons.enumerated() {
+                                var fired: Float = 0
+                                for t in 0..<steps { fired += spikes[t * shard.width + local] }
+                                hiddenCounts[sample * network.hidden + j] = Int32(fired)
+                            }
+                        }
                     }
-                }
-                _ = Dynamics.outputFeedForward(
-                    partials: scratch.feedForwardPartials.pointer, shardCount: network.shards.count,
-                    shardStride: steps * lanes, bias: network.outputBias.pointer, outputs: network.outputs,
-                    timeSteps: steps, leak: config.leak, threshold: config.theta,
-                    feedForward: scratch.output.pointer, spikeCounts: scratch.spikeCounts.pointer)
-                Evaluator.averagedOutputDrive(
-                    partials: scratch.feedForwardPartials.pointer, shardCount: network.shards.count,
-                    shardStride: steps * lanes, bias: network.outputBias.pointer, timeSteps: steps,
-                    into: scratch.outputDrive.pointer)
-                predictions[sample] = Int32(
-                    Evaluator.spikePrediction(
-                        spikeCounts: scratch.spikeCounts.pointer, drive: scratch.outputDrive.pointer,
-                        outputs: network.outputs))
-                for k in 0..<network.outputs {
-                    outputCounts[sample * network.outputs + k] = scratch.spikeCounts.pointer[k]
+                    _ = Dynamics.outputFeedForward(
+                        partials: view.feedForwardPartials.pointer(at: 0, count: shards.count * steps * lanes),
+                        shardCount: shards.count, shardStride: steps * lanes, bias: view.bias,
+                        outputs: network.outputs, timeSteps: steps, leak: config.leak, threshold: config.theta,
+                        feedForward: view.output, spikeCounts: view.spikeCounts, unclampedDrive: view.outputDrive)
+                    predictions[sample] = Int32(
+                        Dynamics.spikePrediction(
+                            spikeCounts: UnsafeBufferPointer(view.spikeCounts),
+                            tieBreak: UnsafeBufferPointer(view.outputDrive), outputs: network.outputs))
+                    for k in 0..<network.outputs {
+                        outputCounts[sample * network.outputs + k] = view.spikeCounts[k]
+                    }
                 }
             }
         }
@@ -97,7 +99,7 @@ public struct SpikeRecording: Sendable {
     ) {
         var active = [UInt8](repeating: 0, count: inputs)
         for t in 0..<steps {
-            // This is safe because list t holds `addedCounts[t]` (`removedCounts[t]`) ≤ `inputs` indices < inputs.
+            // List t holds `addedCounts[t]` (`removedCounts[t]`) indices below `inputs`, from `t · inputs` on.
             for a in 0..<Int(trains.addedCounts[t]) { active[Int(trains.added[t * inputs + a])] = 1 }
             for r in 0..<Int(trains.removedCounts[t]) { active[Int(trains.removed[t * inputs + r])] = 0 }
             let start = (sample * steps + t) * inputs

@@ -10,9 +10,9 @@ import Parallel
 /// - `outputWeightsTransposed`: W2ᵀ block, `outputs × width` (output drive from spikes, relaxation feedback,
 ///   the W2 update).
 ///
-/// This is safe to send, because every property is a `let` and the buffers are written only by the task that
-/// runs the shard (the update step), or by one thread while loading.
-public final class HiddenShard: @unchecked Sendable {
+/// The buffers are written only by the task that runs the shard (the update step), or by one thread while
+/// loading.
+public final class HiddenShard: Sendable {
     public let neurons: Range<Int>
     public let width: Int
     public let inputs: Int
@@ -30,5 +30,30 @@ public final class HiddenShard: @unchecked Sendable {
         inputWeights = AlignedBuffer(count: inputs * width)
         hiddenBias = AlignedBuffer(count: width)
         outputWeightsTransposed = AlignedBuffer(count: outputs * width)
+    }
+}
+
+extension HiddenShard {
+    /// The shard's three weight blocks as buffer pointers, inside `withUnsafeWeights` only (swift-collections'
+    /// `_UnsafeHandle`): their subscripts and `pointer(at:count:)` are checked in debug builds.
+    package struct Weights {
+        /// W1 block, `inputs × width`.
+        package let inputWeights: UnsafeMutableBufferPointer<Float>
+        /// b1 block, `width`.
+        package let hiddenBias: UnsafeMutableBufferPointer<Float>
+        /// W2ᵀ block, `outputs × width`.
+        package let outputWeightsTransposed: UnsafeMutableBufferPointer<Float>
+    }
+
+    /// Calls `body` with the shard's weights; they are valid only inside `body` (the buffers are kept alive
+    /// for the call) and must not escape it.
+    package func withUnsafeWeights<Result>(_ body: (Weights) -> Result) -> Result {
+        inputWeights.withUnsafeMutableBufferPointer { w1 in
+            hiddenBias.withUnsafeMutableBufferPointer { b1 in
+                outputWeightsTransposed.withUnsafeMutableBufferPointer { w2t in
+                    body(Weights(inputWeights: w1, hiddenBias: b1, outputWeightsTransposed: w2t))
+                }
+            }
+        }
     }
 }

@@ -6,22 +6,7 @@ extension Network {
     /// The canonical parameter vector: W1 row-major, then b1, then W2 row-major, then b2.
     public func canonicalParameters() -> [Float] {
         var out = [Float](repeating: 0, count: parameterCount)
-        out.withUnsafeMutableBufferPointer { buffer in
-            let w1 = buffer.baseAddress!
-            let b1 = w1 + inputs * hidden
-            let w2 = b1 + hidden
-            let b2 = w2 + hidden * outputs
-            for shard in shards {
-                for (local, j) in shard.neurons.enumerated() {
-                    for i in 0..<inputs { w1[i * hidden + j] = shard.inputWeights.pointer[i * shard.width + local] }
-                    b1[j] = shard.hiddenBias.pointer[local]
-                    for k in 0..<outputs {
-                        w2[j * outputs + k] = shard.outputWeightsTransposed.pointer[k * shard.width + local]
-                    }
-                }
-            }
-            for k in 0..<outputs { b2[k] = outputBias.pointer[k] }
-        }
+        forEachCanonicalParameter { canonical, block, index in out[canonical] = block[index] }
         return out
     }
 
@@ -30,21 +15,31 @@ extension Network {
     public func load(canonicalParameters parameters: [Float]) {
         precondition(
             parameters.count == parameterCount, "expected \(parameterCount) parameters, got \(parameters.count)")
-        parameters.withUnsafeBufferPointer { buffer in
-            let w1 = buffer.baseAddress!
-            let b1 = w1 + inputs * hidden
-            let w2 = b1 + hidden
-            let b2 = w2 + hidden * outputs
-            for shard in shards {
+        forEachCanonicalParameter { canonical, block, index in block[index] = parameters[canonical] }
+    }
+
+    /// Calls `body` once per parameter with its canonical index and where it is stored: element `index` of
+    /// `block` (a shard's W1, b1 or W2ᵀ block, or b2), valid only inside the call. Not a hot path (once per
+    /// file read or written): plain loops over the scoped buffers, whose subscripts are checked in debug builds.
+    private func forEachCanonicalParameter(
+        _ body: (_ canonical: Int, _ block: UnsafeMutableBufferPointer<Float>, _ index: Int) -> Void
+    ) {
+        let b1 = inputs * hidden
+        let w2 = b1 + hidden
+        let b2 = w2 + hidden * outputs
+        for shard in shards {
+            shard.withUnsafeWeights { weights in
                 for (local, j) in shard.neurons.enumerated() {
-                    for i in 0..<inputs { shard.inputWeights.pointer[i * shard.width + local] = w1[i * hidden + j] }
-                    shard.hiddenBias.pointer[local] = b1[j]
+                    for i in 0..<inputs { body(i * hidden + j, weights.inputWeights, i * shard.width + local) }
+                    body(b1 + j, weights.hiddenBias, local)
                     for k in 0..<outputs {
-                        shard.outputWeightsTransposed.pointer[k * shard.width + local] = w2[j * outputs + k]
+                        body(w2 + j * outputs + k, weights.outputWeightsTransposed, k * shard.width + local)
                     }
                 }
             }
-            for k in 0..<outputs { outputBias.pointer[k] = b2[k] }
+        }
+        outputBias.withUnsafeMutableBufferPointer { bias in
+            for k in 0..<outputs { body(b2 + k, bias, k) }
         }
     }
 }

@@ -3,17 +3,17 @@ import Parallel
 /// The three-layer network of the spec: inputs → H hidden LIF neurons → `outputs` (MNIST: 10) outputs, with
 /// weights W1 [inputs×H], b1 [H], W2 [H×outputs], b2 [outputs], stored shard by shard (`HiddenShard`).
 ///
-/// This is safe to send, because every property is a `let`; the weights in the shards' buffers are written
-/// only by the update step, one task per shard (b2 by the calling thread after the join), never while another
-/// task reads them.
-public final class Network: @unchecked Sendable {
+/// The weights in the shards' buffers are written only by the update step, one task per shard (b2 by the
+/// calling thread after the join), never while another task reads them.
+public final class Network: Sendable {
     public let inputs: Int
     public let hidden: Int
     public let outputs: Int
     /// Shard boundaries fall on multiples of `Kernels.blockWidth` (64) neurons: the kernels walk blocks of that
-    /// width (4 vectors, 8 accumulators) and fall back to slower single-vector passes on narrower tails, so only
-    /// the last shard may have one. (With 16-neuron boundaries, H = 4500 in 32 shards gave 32- and 48-column
-    /// shards that ran entirely on the slow tail path.)
+    /// width (4 vectors, 8 accumulators) and fall back to single-vector passes on narrower tails, so only the
+    /// last shard may have one. (With 16-neuron boundaries, H = 4500 in 32 shards gave 32- and 48-column shards
+    /// that ran entirely on the tail path: one thread trained 2,050–2,390 samples/s, 2,770 with 64-neuron
+    /// boundaries; `ptrain bench` training rows of that build, docs/performance.md, "Design".)
     public static let shardGranularity = Kernels.blockWidth
 
     /// The number of classes of MNIST, the default output count. Everything else takes the count from
@@ -56,16 +56,16 @@ public final class Network: @unchecked Sendable {
         let inputLimit = Float((6.0 / Double(inputs + hidden)).squareRoot())
         let outputLimit = Float((6.0 / Double(hidden + outputs)).squareRoot())
         for shard in self.shards {
-            let w1 = shard.inputWeights.pointer
-            let w2t = shard.outputWeightsTransposed.pointer
-            for (local, j) in shard.neurons.enumerated() {
-                for i in 0..<inputs {
-                    let u = CounterRNG.unitFloat(key: inputKey, counter: UInt64(i * hidden + j))
-                    w1[i * shard.width + local] = inputLimit * (2 * u - 1)
-                }
-                for k in 0..<outputs {
-                    let u = CounterRNG.unitFloat(key: outputKey, counter: UInt64(j * outputs + k))
-                    w2t[k * shard.width + local] = outputLimit * (2 * u - 1)
+            shard.withUnsafeWeights { weights in
+                for (local, j) in shard.neurons.enumerated() {
+                    for i in 0..<inputs {
+                        let u = CounterRNG.unitFloat(key: inputKey, counter: UInt64(i * hidden + j))
+                        weights.inputWeights[i * shard.width + local] = inputLimit * (2 * u - 1)
+                    }
+                    for k in 0..<outputs {
+                        let u = CounterRNG.unitFloat(key: outputKey, counter: UInt64(j * outputs + k))
+                        weights.outputWeightsTransposed[k * shard.width + local] = outputLimit * (2 * u - 1)
+                    }
                 }
             }
         }

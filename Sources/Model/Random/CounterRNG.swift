@@ -10,6 +10,8 @@ public enum CounterRNG {
         case shuffle = 3
         case trainingSpikes = 4
         case testSpikes = 5
+        /// The images a `validationSplit = random` run holds out (drawn once per run, epoch 0).
+        case validationSplit = 6
     }
 
     /// SplitMix64 finaliser.

@@ -1,3 +1,5 @@
+import Parallel
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -10,8 +12,8 @@
 public enum DirectoryLockError: Error, Equatable, CustomStringConvertible {
     /// Another live process holds the lock; `pid` is what it wrote into the lock file (nil if unreadable).
     case busy(directory: String, pid: Int32?, holder: String?)
-    /// The lock file could not be opened or locked.
-    case cannotLock(directory: String, reason: String)
+    /// The lock file could not be opened or locked: the call that failed and its `errno`.
+    case cannotLock(directory: String, failure: SystemError)
 
     public var description: String {
         switch self {
@@ -19,8 +21,8 @@ public enum DirectoryLockError: Error, Equatable, CustomStringConvertible {
             let who = pid.map { "ptrain process \($0)" } ?? "another ptrain process"
             let what = holder.map { " (\($0))" } ?? ""
             return "\(directory): in use by \(who)\(what); wait for it to finish or stop it, or use another directory"
-        case .cannotLock(let directory, let reason):
-            return "\(directory): cannot lock the directory: \(reason)"
+        case .cannotLock(let directory, let failure):
+            return "\(directory): cannot lock the directory: \(failure)"
         }
     }
 }
@@ -44,17 +46,23 @@ public final class DirectoryLock: Sendable {
     /// another process holds it.
     public init(directory: String, purpose: String) throws(DirectoryLockError) {
         let path = directory.hasSuffix("/") ? directory + Self.fileName : directory + "/" + Self.fileName
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard descriptor >= 0 else {
-            throw .cannotLock(directory: directory, reason: String(cString: strerror(errno)))
+        let descriptor: Int32
+        do {
+            descriptor = try SystemError.valueOrErrno("open") {
+                open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+            }
+        } catch {
+            throw .cannotLock(directory: directory, failure: error)
         }
-        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            if errno == EINTR { continue }
-            let failure = errno
+        do {
+            _ = try SystemError.valueOrErrno("flock") { flock(descriptor, LOCK_EX | LOCK_NB) }
+        } catch {
             let holder = Self.holder(descriptor)
             close(descriptor)
-            if failure == EWOULDBLOCK { throw .busy(directory: directory, pid: holder?.pid, holder: holder?.purpose) }
-            throw .cannotLock(directory: directory, reason: String(cString: strerror(failure)))
+            if error.errno == EWOULDBLOCK {
+                throw .busy(directory: directory, pid: holder?.pid, holder: holder?.purpose)
+            }
+            throw .cannotLock(directory: directory, failure: error)
         }
         let record = Array("\(getpid()) \(purpose)\n".utf8)
         if ftruncate(descriptor, 0) == 0 {

@@ -1,4 +1,5 @@
 import Foundation
+import Parallel
 
 #if canImport(Glibc)
     import Glibc
@@ -62,8 +63,10 @@ extension RunDirectory {
             if !FileManager.default.fileExists(atPath: aside) { break }
         }
         // The old directory stays locked by `lock` while it moves, so no other writer can be inside it.
-        guard rename(trimmed, aside) == 0 else {
-            throw .cannotMoveAside(directory: path, reason: String(cString: strerror(errno)))
+        do {
+            _ = try SystemError.valueOrErrno("rename") { rename(trimmed, aside) }
+        } catch {
+            throw .cannotMoveAside(directory: path, failure: error)
         }
         let fresh = try self.lock(purpose: "train")
         guard let again = try entries(), again.isEmpty else {
@@ -143,7 +146,7 @@ extension RunDirectory {
         let nsError = error as NSError
         if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain
         {
-            return String(cString: strerror(Int32(underlying.code)))
+            return SystemError(call: "mkdir", errno: Int32(underlying.code)).description
         }
         return nsError.localizedDescription
     }

@@ -1,3 +1,5 @@
+import Parallel
+
 /// Why a session may not use its run directory. Nothing in the directory was changed when one is thrown.
 ///
 /// The descriptions state the facts; the command line adds what to do (`--resume`, `--out`, `--overwrite`).
@@ -11,8 +13,8 @@ public enum RunDirectoryError: Error, Equatable, CustomStringConvertible {
     /// The path exists and is not a directory.
     case notADirectory(path: String)
     case cannotCreate(directory: String, reason: String)
-    /// `--overwrite` could not move the old run aside.
-    case cannotMoveAside(directory: String, reason: String)
+    /// Overwriting: the old run could not be moved aside (`rename` failed).
+    case cannotMoveAside(directory: String, failure: SystemError)
     /// `run.json` cannot be read or is not a run identity file.
     case unreadableIdentity(path: String, reason: String)
     /// The run to continue is not the one the directory holds.
@@ -32,8 +34,8 @@ public enum RunDirectoryError: Error, Equatable, CustomStringConvertible {
             return "\(directory): is not empty and holds no ptrain run (it has '\(example)')"
         case .notADirectory(let path): return "\(path): exists and is not a directory"
         case .cannotCreate(let directory, let reason): return "\(directory): cannot create the run directory: \(reason)"
-        case .cannotMoveAside(let directory, let reason):
-            return "\(directory): cannot move the old run aside: \(reason)"
+        case .cannotMoveAside(let directory, let failure):
+            return "\(directory): cannot move the old run aside: \(failure)"
         case .unreadableIdentity(let path, let reason): return "\(path): \(reason)"
         case .notThisRun(let directory, let reason): return "\(directory): \(reason)"
         case .changedMeanwhile(let path):

@@ -4,8 +4,8 @@ import Foundation
 /// so that one sweep directory never mixes two configurations (docs/reliability.md, "Run directories").
 ///
 /// It records every configuration key but `hidden` (each size's own) and `epochs` (a later invocation may
-/// train longer), the settings that shape the files on disk or the results (`keep`, `patience`), and every
-/// invocation.
+/// train longer) — and `seed` in a sweep over seeds, each run's own — the settings that shape the files on disk
+/// or the results (`keep`, `patience`, `seeds`), and every invocation.
 public struct SweepIdentity: IdentityFile, Sendable, Equatable {
     public static let fileName = "sweep.json"
     public static let currentFormat = 1
@@ -22,22 +22,40 @@ public struct SweepIdentity: IdentityFile, Sendable, Equatable {
     public var keep: Int
     /// `--patience E` (nil: off); fixed for the sweep, since it decides where sizes stop.
     public var patience: Int?
+    /// The seeds of a sweep over seeds (`--seeds`: one run `h<H>-s<seed>` per size and seed), every seed any
+    /// invocation gave, in the order first given; nil (and absent from the file) for a sweep of the configuration's
+    /// one seed (runs `h<H>`). A later invocation may add seeds, never turn one kind of sweep into the other.
+    public var seeds: [UInt64]?
     public var invocations: [RunIdentity.Invocation]
 
-    public init(config: RunConfig, keep: Int, patience: Int?, command: [String], now: Date = Date()) {
+    public init(
+        config: RunConfig, keep: Int, patience: Int?, seeds: [UInt64]? = nil, command: [String], now: Date = Date()
+    ) {
         format = Self.currentFormat
         created = RunIdentity.timestamp(now)
-        configuration = config.renderedValues.filter { !Self.changeableKeys.contains($0.key) }
+        let perRun = Self.perRunKeys(seeds: seeds)
+        configuration = config.renderedValues.filter { !perRun.contains($0.key) }
         self.keep = keep
         self.patience = patience
+        self.seeds = seeds
         invocations = [RunIdentity.Invocation(time: created, command: command)]
     }
 
-    /// The first key (in table order) whose recorded value differs from `config`'s, with both values.
+    /// The keys that differ between the runs of a sweep, or may change between invocations: `changeableKeys`,
+    /// and `seed` in a sweep over seeds.
+    public static func perRunKeys(seeds: [UInt64]?) -> Set<String> {
+        seeds == nil ? changeableKeys : changeableKeys.union(["seed"])
+    }
+
+    /// The first key (in table order) whose recorded value differs from `config`'s, with both values. A key
+    /// `config.json` writes only when set (`validationSplit`, added after sweep.json) that the file lacks was
+    /// recorded at its default.
     public func firstDifference(from config: RunConfig) -> (key: String, recorded: String, given: String)? {
         let given = config.renderedValues
-        for key in RunConfig.keys where !Self.changeableKeys.contains(key.name) {
-            let recorded = configuration[key.name] ?? "(missing)"
+        let defaults = RunConfig()
+        for key in RunConfig.keys where !Self.perRunKeys(seeds: seeds).contains(key.name) {
+            let missing = RunConfig.writtenOnlyWhenSet.contains(key.name) ? key.jsonValue(in: defaults) : "(missing)"
+            let recorded = configuration[key.name] ?? missing
             if recorded != given[key.name] { return (key.name, recorded, given[key.name] ?? "") }
         }
         return nil

@@ -67,8 +67,8 @@ public struct TrainingSession {
     public func run(observer: any TrainingObserver, stopRequested: () -> Bool) throws(SessionError) -> Outcome {
         let used = data.train.prefix(config.trainLimit)
         let test = data.test.prefix(config.testLimit)
-        // The last `validation` images of the training set as used are held out (ValidationSplit.swift).
-        let (train, validation) = ValidationSplit.split(used, holdOut: min(config.validation, used.count))
+        // `validation` images of the training set as used are held out, by `validationSplit` (ValidationSplit.swift).
+        let (train, validation) = ValidationSplit.split(used, for: config)
         var (network, cursor, records, average) = try agreed { () throws(SessionError) in
             guard config.validation == 0 || config.validation < used.count else {
                 throw .invalidData(
@@ -462,6 +462,8 @@ public struct Evaluation: Sendable, Equatable {
     public var relaxedAccuracy: Double
     /// confusion[true][predicted] counts for the spike readout.
     public var confusion: [[Int]]
+    /// The spike readout's class for every image, in the dataset's order (what `ptrain compare` pairs).
+    public var spikePredictions: [Int]
 }
 
 /// Evaluates the weights file `path` (written by `ptrain train`) on `dataset`.

@@ -14,44 +14,57 @@ enum Dynamics {
 
     /// Eq. 5, hidden layer, one shard, one sample: T LIF steps driven by I_h(t) = s_x(t)·W1 + b1.
     ///
-    /// Writes `drive` = Σ_t I_h(t) / T (= r_x·W1 + b1, the time-averaged drive; V^FF_h = ρ(drive)) and the
-    /// shard's partial output drive `partial[t · outputLanes + k]` = Σ_{j spiking at t} W2[j, k] for every t.
+    /// Writes `drive` (`width` floats) = Σ_t I_h(t) / T (= r_x·W1 + b1, the time-averaged drive; V^FF_h =
+    /// ρ(drive)) and the shard's partial output drive `partial[t · outputLanes + k]` = Σ_{j spiking at t}
+    /// W2[j, k] for every t (`partial` holds `timeSteps · outputLanes` floats).
     static func hiddenFeedForward(
         shard: HiddenShard, spikes trains: SpikeEncoder.Output, timeSteps: Int, leak: Float, threshold: Float,
-        scratch: NeuronScratch,
-        drive: UnsafeMutablePointer<Float>, partial: UnsafeMutablePointer<Float>
+        scratch: NeuronScratch, drive: UnsafeMutableBufferPointer<Float>, partial: UnsafeMutableBufferPointer<Float>
     ) {
         let width = shard.width
         precondition(scratch.capacity >= width && scratch.timeSteps >= timeSteps, "scratch smaller than shard")
-        let potential = scratch.potential.pointer
-        let input = scratch.input.pointer
-        let spikes = scratch.spikes.pointer
-        potential.update(repeating: 0, count: width)
-        drive.update(repeating: 0, count: width)
-        // Column blocks of 64 run all T steps before the next block: the ~150 rows of W1 a sample can touch
-        // then stay in L1 (150 × 256 B), instead of streaming the whole shard from L2 at every step.
-        // Neurons are independent during Eq. 5, so the order of blocks does not change any result.
-        var column = 0
-        while column < width {
-            let block = min(Self.columnBlock, width - column)
-            for t in 0..<timeSteps {
-                // I_h(0) = b1 + Σ active rows; I_h(t) = I_h(t − 1) + Σ rows switched on − Σ rows switched off.
-                Kernels.accumulateRowChanges(
-                    matrix: shard.inputWeights.pointer + column, rowStride: width, width: block,
-                    added: trains.added + t * shard.inputs, addedCount: Int(trains.addedCounts[t]),
-                    removed: trains.removed + t * shard.inputs, removedCount: Int(trains.removedCounts[t]),
-                    base: t == 0 ? UnsafePointer(shard.hiddenBias.pointer + column) : UnsafePointer(input + column),
-                    out: input + column)
-                _ = Kernels.integrateAndFire(
-                    potential: potential + column, input: input + column, inputSum: drive + column, width: block,
-                    leak: leak, threshold: threshold, spikes: spikes + t * width + column)
+        precondition(
+            drive.count == width && partial.count == timeSteps * outputLanes,
+            "hiddenFeedForward: \(drive.count) drives and \(partial.count) partials for \(width) neurons, "
+                + "T = \(timeSteps)"
+        )
+        scratch.withUnsafeBuffers { potential, input, spikes in
+            shard.withUnsafeWeights { weights in
+                potential.extracting(0..<width).update(repeating: 0)
+                drive.update(repeating: 0)
+                // Column blocks of 64 run all T steps before the next block: the ~150 rows of W1 a sample can
+                // touch then stay in L1 (150 × 256 B), instead of streaming the whole shard from L2 at every
+                // step. Neurons are independent during Eq. 5, so the order of blocks does not change any result.
+                var column = 0
+                while column < width {
+                    let block = min(Self.columnBlock, width - column)
+                    for t in 0..<timeSteps {
+                        // I_h(0) = b1 + Σ active rows;
+                        // I_h(t) = I_h(t − 1) + Σ rows switched on − Σ rows switched off.
+                        let out = input.pointer(at: column, count: block)
+                        Kernels.accumulateRowChanges(
+                            matrix: weights.inputWeights.pointer(
+                                at: column, count: weights.inputWeights.count - column),
+                            rowStride: width, width: block, added: trains.added(step: t),
+                            addedCount: trains.addedCount(step: t), removed: trains.removed(step: t),
+                            removedCount: trains.removedCount(step: t),
+                            base: UnsafePointer(t == 0 ? weights.hiddenBias.pointer(at: column, count: block) : out),
+                            out: out)
+                        _ = Kernels.integrateAndFire(
+                            potential: potential.pointer(at: column, count: block), input: out,
+                            inputSum: drive.pointer(at: column, count: block), width: block, leak: leak,
+                            threshold: threshold, spikes: spikes.pointer(at: t * width + column, count: block))
+                    }
+                    column += block
+                }
+                for t in 0..<timeSteps {
+                    Kernels.rowDots(
+                        spikes.pointer(at: t * width, count: width),
+                        weights: weights.outputWeightsTransposed.pointer(at: 0, count: shard.outputs * width),
+                        rows: shard.outputs, width: width, clampInput: false,
+                        out: partial.pointer(at: t * outputLanes, count: outputLanes))
+                }
             }
-            column += block
-        }
-        for t in 0..<timeSteps {
-            Kernels.rowDots(
-                spikes + t * width, weights: shard.outputWeightsTransposed.pointer, rows: shard.outputs,
-                width: width, clampInput: false, out: partial + t * outputLanes)
         }
         let steps = Float(timeSteps)
         for j in 0..<width { drive[j] /= steps }
@@ -84,33 +97,47 @@ enum Dynamics {
     ///
     /// `partials` points at shard 0's `T × outputLanes` block of this sample; shard s's block starts
     /// `shardStride` floats further. Writes V^FF_y = ρ(Σ_t I_y / T) to `feedForward` and spike counts to
-    /// `spikeCounts` (`outputLanes` entries each; entries ≥ `outputs` are zero). Returns false if a drive was
-    /// not finite.
+    /// `spikeCounts` (`outputLanes` entries each; entries ≥ `outputs` are zero), and, when given, the
+    /// averaged drive before ρ to `unclampedDrive` (`outputLanes` floats: the spike readout's tie-break in
+    /// evaluation). Returns false if a drive was not finite.
     static func outputFeedForward(
         partials: UnsafePointer<Float>, shardCount: Int, shardStride: Int, bias: UnsafePointer<Float>,
         outputs: Int, timeSteps: Int, leak: Float, threshold: Float,
-        feedForward: UnsafeMutablePointer<Float>, spikeCounts: UnsafeMutablePointer<Int32>
+        feedForward: UnsafeMutableBufferPointer<Float>, spikeCounts: UnsafeMutableBufferPointer<Int32>,
+        unclampedDrive: UnsafeMutableBufferPointer<Float>? = nil
     ) -> Bool {
         precondition(outputs >= 1 && outputs <= outputLanes, "outputs \(outputs) must be in 1...\(outputLanes)")
+        precondition(
+            feedForward.count == outputLanes && spikeCounts.count == outputLanes
+                && (unclampedDrive?.count ?? outputLanes) == outputLanes,
+            "outputFeedForward: output buffers must hold \(outputLanes) entries")
         Kernels.integrateAndFireSummed(
             partials: partials, partialCount: shardCount, partialStride: shardStride, bias: bias,
-            timeSteps: timeSteps, leak: leak, threshold: threshold, averageDrive: feedForward,
-            spikeCounts: spikeCounts)
-        let finite = Kernels.allFinite(feedForward, count: outputLanes)
-        Kernels.unitClamp(feedForward, into: feedForward, count: outputs)
-        (feedForward + outputs).update(repeating: 0, count: outputLanes - outputs)
-        (spikeCounts + outputs).update(repeating: 0, count: outputLanes - outputs)
+            timeSteps: timeSteps, leak: leak, threshold: threshold,
+            averageDrive: feedForward.pointer(at: 0, count: outputLanes),
+            spikeCounts: spikeCounts.pointer(at: 0, count: outputLanes))
+        if let unclampedDrive { _ = unclampedDrive.update(fromContentsOf: feedForward) }
+        let finite = Kernels.allFinite(feedForward.pointer(at: 0, count: outputLanes), count: outputLanes)
+        let clamped = feedForward.pointer(at: 0, count: outputs)
+        Kernels.unitClamp(clamped, into: clamped, count: outputs)
+        feedForward.extracting(outputs...).update(repeating: 0)
+        spikeCounts.extracting(outputs...).update(repeating: 0)
         return finite
     }
 
-    /// The paper's readout: argmax of output spike counts, ties broken by V^FF_y, then by the lower class.
-    static func spikePrediction(spikeCounts: UnsafePointer<Int32>, feedForward: UnsafePointer<Float>, outputs: Int)
-        -> Int
-    {
+    /// The paper's readout: argmax of output spike counts (the first `outputs`), ties broken by `tieBreak`,
+    /// then by the lower class. Training breaks ties by V^FF_y, evaluation by the unclamped averaged drive
+    /// (`outputFeedForward`'s `unclampedDrive`).
+    static func spikePrediction(
+        spikeCounts: UnsafeBufferPointer<Int32>, tieBreak: UnsafeBufferPointer<Float>, outputs: Int
+    ) -> Int {
+        precondition(
+            outputs >= 1 && outputs <= spikeCounts.count && outputs <= tieBreak.count,
+            "spikePrediction: \(outputs) outputs")
         var best = 0
         for k in 1..<outputs {
             if spikeCounts[k] > spikeCounts[best]
-                || (spikeCounts[k] == spikeCounts[best] && feedForward[k] > feedForward[best])
+                || (spikeCounts[k] == spikeCounts[best] && tieBreak[k] > tieBreak[best])
             {
                 best = k
             }
@@ -118,8 +145,9 @@ enum Dynamics {
         return best
     }
 
-    /// Argmax of relaxed potentials (lower class on ties).
-    static func argmax(_ values: UnsafePointer<Float>, count: Int) -> Int {
+    /// Argmax of the first `count` relaxed potentials (lower class on ties).
+    static func argmax(_ values: UnsafeBufferPointer<Float>, count: Int) -> Int {
+        precondition(count >= 1 && count <= values.count, "argmax: \(count) of \(values.count) values")
         var best = 0
         for k in 1..<count where values[k] > values[best] { best = k }
         return best
@@ -139,18 +167,20 @@ enum Dynamics {
     }
 
     /// ρ of the first `outputs` entries of `potential` into `out` (`outputLanes` entries, rest zero).
-    static func rhoOutputs(_ potential: UnsafePointer<Float>, outputs: Int, into out: UnsafeMutablePointer<Float>) {
-        precondition(outputs >= 0 && outputs <= outputLanes, "outputs \(outputs) must be in 0...\(outputLanes)")
-        Kernels.unitClamp(potential, into: out, count: outputs)
-        (out + outputs).update(repeating: 0, count: outputLanes - outputs)
+    static func rhoOutputs(_ potential: UnsafePointer<Float>, outputs: Int, into out: UnsafeMutableBufferPointer<Float>)
+    {
+        precondition(
+            outputs >= 0 && outputs <= outputLanes && out.count == outputLanes,
+            "outputs \(outputs) must be in 0...\(outputLanes)")
+        Kernels.unitClamp(potential, into: out.pointer(at: 0, count: outputs), count: outputs)
+        out.extracting(outputs...).update(repeating: 0)
     }
 }
 
-/// Per-thread scratch for one shard's LIF simulation (potentials, input drive, spikes of every step).
-///
-/// This is safe to send, because every property is a `let` and the buffers are written only by the one task
-/// that holds the scratch during a `WorkerPool.run` (one scratch per shard or per worker).
-final class NeuronScratch: @unchecked Sendable {
+/// Per-thread scratch for one shard's LIF simulation (potentials, input drive, spikes of every step). The
+/// buffers are written only by the one task that holds the scratch during a `WorkerPool.run` (one scratch per
+/// shard or per worker).
+final class NeuronScratch: Sendable {
     let capacity: Int
     let timeSteps: Int
     let potential: AlignedBuffer<Float>
@@ -163,5 +193,21 @@ final class NeuronScratch: @unchecked Sendable {
         potential = AlignedBuffer(count: capacity)
         input = AlignedBuffer(count: capacity)
         spikes = AlignedBuffer(count: capacity * timeSteps)
+    }
+}
+
+extension NeuronScratch {
+    /// Calls `body` with the potentials, the input drive and the spikes of every step, valid only inside it.
+    func withUnsafeBuffers<Result>(
+        _ body: (
+            _ potential: UnsafeMutableBufferPointer<Float>, _ input: UnsafeMutableBufferPointer<Float>,
+            _ spikes: UnsafeMutableBufferPointer<Float>
+        ) -> Result
+    ) -> Result {
+        potential.withUnsafeMutableBufferPointer { potential in
+            input.withUnsafeMutableBufferPointer { input in
+                spikes.withUnsafeMutableBufferPointer { spikes in body(potential, input, spikes) }
+            }
+        }
     }
 }

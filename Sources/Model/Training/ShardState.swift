@@ -3,7 +3,7 @@ import Parallel
 /// The per-batch state of one hidden shard: the drive and potentials of its neurons for every sample of the
 /// batch, and its partial sums for the output layer. Only the task running the shard writes it.
 ///
-/// This is safe to send, because the buffers are `let`s written by one task at a time (the shard's task, or
+/// `@unchecked Sendable` for its three `var` flags. This is safe to send, because the buffers are `let`s written by one task at a time (the shard's task, or
 /// sample b's task for sample b's slice), and the flags (`finite`, `driveViolation`, `violation`) are written
 /// only by the shard's own task and read by the calling thread after `WorkerPool.run` has joined it, whose
 /// completion is an acquire of every task's writes.

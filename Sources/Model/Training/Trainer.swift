@@ -16,9 +16,10 @@ private var outputLanes: Int { Network.outputLanes }
 /// all-gather them, and every rank runs the output layer itself from the same partials in the same shard
 /// order. The weights of the shards a rank owns are therefore bit-identical to a single-process run's.
 ///
-/// This is safe to send, because the one `var` (`activeRowCount`) and the output-layer buffers are written
-/// only by the thread that calls `trainBatch` between parallel steps, and the pool's tasks write disjoint
-/// slices (one shard's, or one sample's) of the other buffers; `trainBatch` is never called concurrently.
+/// `@unchecked Sendable` for the one `var`. This is safe to send, because the one `var` (`activeRowCount`) and
+/// the output-layer buffers are written only by the thread that calls `trainBatch` between parallel steps, and
+/// the pool's tasks write disjoint slices (one shard's, or one sample's) of the other buffers; `trainBatch` is
+/// never called concurrently.
 public final class Trainer: @unchecked Sendable {
     public let config: RunConfig
     public let network: Network
@@ -37,22 +38,8 @@ public final class Trainer: @unchecked Sendable {
     let activeRows: AlignedBuffer<UInt16>
     let rowCoefficients: AlignedBuffer<Float>
     var activeRowCount = 0
-    // Output-layer partial sums from every shard: feed-forward [S][B][T][outputLanes], relaxation [S][B][outputLanes].
-    let feedForwardPartials: AlignedBuffer<Float>
-    /// Relaxation partials, [S][2][B][outputLanes]: per shard the free phase's B × outputLanes, then the nudged phase's, so one
-    /// exchange per relaxation step carries both.
-    let relaxPartials: AlignedBuffer<Float>
-    // Output-layer state, [B][outputLanes] each.
-    let outputFeedForward: AlignedBuffer<Float>
-    let outputFree: AlignedBuffer<Float>
-    let outputNudged: AlignedBuffer<Float>
-    let outputFreeRho: AlignedBuffer<Float>
-    let outputNudgedRho: AlignedBuffer<Float>
-    let outputSpikeCounts: AlignedBuffer<Int32>
-    let outputCoefficients: AlignedBuffer<Float>
-    let outputRows: AlignedBuffer<UInt16>
-    /// Per sample of the batch: 1 correct, 0 wrong, −1 non-finite output drive.
-    let sampleOutcome: AlignedBuffer<Int32>
+    /// The output layer's partials, potentials and update coefficients.
+    let outputState: OutputState
 
     public init(config: RunConfig, network: Network, pool: WorkerPool, distribution: Distribution? = nil) {
         precondition(network.hidden == config.hidden, "network and configuration disagree on the hidden size")
@@ -74,18 +61,7 @@ public final class Trainer: @unchecked Sendable {
         trains = SpikeTrainBuffers(capacity: batch, timeSteps: steps, inputs: inputs)
         activeRows = AlignedBuffer(count: inputs)
         rowCoefficients = AlignedBuffer(count: inputs * batch)
-        feedForwardPartials = AlignedBuffer(count: shardCount * batch * steps * outputLanes)
-        relaxPartials = AlignedBuffer(count: shardCount * 2 * batch * outputLanes)
-        outputFeedForward = AlignedBuffer(count: batch * outputLanes)
-        outputFree = AlignedBuffer(count: batch * outputLanes)
-        outputNudged = AlignedBuffer(count: batch * outputLanes)
-        outputFreeRho = AlignedBuffer(count: batch * outputLanes)
-        outputNudgedRho = AlignedBuffer(count: batch * outputLanes)
-        outputSpikeCounts = AlignedBuffer(count: batch * outputLanes)
-        outputCoefficients = AlignedBuffer(count: outputLanes * 2 * batch)
-        outputRows = AlignedBuffer(count: outputLanes)
-        sampleOutcome = AlignedBuffer(count: batch)
-        for k in 0..<outputLanes { outputRows[k] = UInt16(k) }
+        outputState = OutputState(capacity: batch, timeSteps: steps, shardCount: shardCount)
     }
 
     /// Trains on one minibatch: `samples` are indices into `dataset`. Returns how many samples the spike
@@ -101,21 +77,32 @@ public final class Trainer: @unchecked Sendable {
         collectActiveRows(batch: batch)
         feedForwardHidden(batch: batch)
         try check("hidden feed-forward drive", violation: \.driveViolation, samples: sampleIndices)
-        exchange(feedForwardPartials, floatsPerShard: batchCapacity * config.timeSteps * outputLanes)
+        exchange(outputState.feedForwardPartials, floatsPerShard: batchCapacity * config.timeSteps * outputLanes)
         let correct =
             distribution == nil
             ? try settle(samples: sampleIndices, labels: labels)
             : try settleStepwise(samples: sampleIndices, labels: labels)
         updateWeights(batch: batch, epoch: epoch)
         try check("hidden-layer weight update", violation: \.violation, samples: sampleIndices)
-        guard Kernels.allFinite(network.outputBias.pointer, count: outputLanes) else {
-            throw .diverged(quantity: "output bias b2")
-        }
-        if let k = ParameterBound.firstViolation(network.outputBias.pointer, count: network.outputs) {
-            throw ParameterViolation(parameter: .outputBias, row: k, neuron: 0, value: network.outputBias.pointer[k])
-                .error(samples: sampleIndices)
-        }
+        try checkOutputBias(samples: sampleIndices)
         return correct
+    }
+
+    /// Throws when b2 is not finite, or for its first entry beyond `ParameterBound.limit`.
+    private func checkOutputBias(samples: [Int]) throws(TrainingError) {
+        let outputs = network.outputs
+        let (finite, first, value) = network.outputBias.withUnsafeBufferPointer { b2 -> (Bool, Int?, Float) in
+            let first = ParameterBound.firstViolation(b2.start, count: outputs)
+            return (
+                Kernels.allFinite(b2.pointer(at: 0, count: outputLanes), count: outputLanes), first,
+                first.map { b2[$0] } ?? 0
+            )
+        }
+        guard finite else { throw .diverged(quantity: "output bias b2") }
+        if let first {
+            throw ParameterViolation(parameter: .outputBias, row: first, neuron: 0, value: value).error(
+                samples: samples)
+        }
     }
 
     // MARK: Step 1 — encoding and spiking feed-forward (Eq. 5)
@@ -126,11 +113,14 @@ public final class Trainer: @unchecked Sendable {
             dataset.pixelsPerImage == inputs,
             "dataset has \(dataset.pixelsPerImage) pixels per image, network \(inputs) inputs")
         dataset.pixels.withUnsafeBufferPointer { pixels in
-            pool.run(tasks: samples.count) { b, _ in
-                // This is safe because each task writes only sample b's slices of the encoding buffers.
-                encoder.encode(
-                    pixels: pixels.baseAddress! + samples[b] * inputs, stream: .trainingSpikes,
-                    epoch: UInt64(epoch), sample: UInt64(samples[b]), into: trains.output(b))
+            trains.withUnsafeSamples { trains in
+                pool.run(tasks: samples.count) { b, _ in
+                    // This is safe because each task writes only sample b's slices of the encoding buffers.
+                    let image = samples[b] * inputs
+                    encoder.encode(
+                        pixels: pixels.extracting(image..<(image + inputs)), stream: .trainingSpikes,
+                        epoch: UInt64(epoch), sample: UInt64(samples[b]), into: trains[b])
+                }
             }
         }
     }
@@ -138,9 +128,17 @@ public final class Trainer: @unchecked Sendable {
     /// Lists the inputs with non-zero rate in any sample of the batch and gathers their rates as the
     /// coefficients of the W1 update (Eq. 15: presynaptic activity r_x).
     private func collectActiveRows(batch: Int) {
-        activeRowCount = Kernels.nonZeroColumns(
-            trains.rates.pointer, rows: batch, width: network.inputs, columns: activeRows.pointer,
-            values: rowCoefficients.pointer)
+        let inputs = network.inputs
+        activeRowCount = trains.rates.withUnsafeBufferPointer { rates in
+            activeRows.withUnsafeMutableBufferPointer { rows in
+                rowCoefficients.withUnsafeMutableBufferPointer { values in
+                    Kernels.nonZeroColumns(
+                        rates.pointer(at: 0, count: batch * inputs), rows: batch, width: inputs,
+                        columns: rows.pointer(at: 0, count: inputs),
+                        values: values.pointer(at: 0, count: batch * inputs))
+                }
+            }
+        }
     }
 
     /// Throws if any owned shard's task flagged a non-finite value (`finite`, one flag per shard, read after the
@@ -179,26 +177,29 @@ public final class Trainer: @unchecked Sendable {
     private func violation(in shard: HiddenShard) -> ParameterViolation? {
         let width = shard.width
         let first = shard.neurons.lowerBound
-        if let j = ParameterBound.firstViolation(shard.hiddenBias.pointer, count: width) {
-            return ParameterViolation(
-                parameter: .hiddenBias, row: 0, neuron: first + j, value: shard.hiddenBias.pointer[j])
+        let count = network.outputs * width
+        return shard.withUnsafeWeights { weights in
+            if let j = ParameterBound.firstViolation(weights.hiddenBias.pointer(at: 0, count: width), count: width) {
+                return ParameterViolation(
+                    parameter: .hiddenBias, row: 0, neuron: first + j, value: weights.hiddenBias[j])
+            }
+            let block = weights.outputWeightsTransposed
+            if let index = ParameterBound.firstViolation(block.pointer(at: 0, count: count), count: count) {
+                return ParameterViolation(
+                    parameter: .outputWeight, row: index / width, neuron: first + index % width, value: block[index])
+            }
+            return nil
         }
-        let block = shard.outputWeightsTransposed.pointer
-        if let index = ParameterBound.firstViolation(block, count: network.outputs * width) {
-            return ParameterViolation(
-                parameter: .outputWeight, row: index / width, neuron: first + index % width, value: block[index])
-        }
-        return nil
     }
 
     /// The first hidden drive r_x·W1 + b1 of the batch (`batch × width`, sample-major) outside
     /// `ParameterBound.limit`; `row` is the sample's position in the batch.
-    private func hiddenDriveViolation(_ state: ShardState, batch: Int) -> ParameterViolation? {
-        let width = state.shard.width
-        guard let index = ParameterBound.firstViolation(state.drive.pointer, count: batch * width) else { return nil }
+    private func hiddenDriveViolation(_ view: ShardView, neurons: Range<Int>, batch: Int) -> ParameterViolation? {
+        let drives = view.drives(batch: batch)
+        guard let index = ParameterBound.firstViolation(drives.start, count: drives.count) else { return nil }
         return ParameterViolation(
-            parameter: .hiddenDrive, row: index / width, neuron: state.shard.neurons.lowerBound + index % width,
-            value: state.drive.pointer[index])
+            parameter: .hiddenDrive, row: index / view.width, neuron: neurons.lowerBound + index % view.width,
+            value: drives[index])
     }
 
     /// In a group: all-gathers the output-layer partials of a buffer laid out shard by shard,
@@ -206,9 +207,10 @@ public final class Trainer: @unchecked Sendable {
     private func exchange(_ partials: AlignedBuffer<Float>, floatsPerShard: Int) {
         guard let distribution else { return }
         let bytesPerShard = floatsPerShard * MemoryLayout<Float>.stride
-        distribution.communicator.allGather(
-            UnsafeMutableRawPointer(partials.pointer),
-            ranges: distribution.shardsByRank.map { ($0.lowerBound * bytesPerShard)..<($0.upperBound * bytesPerShard) })
+        let ranges = distribution.shardsByRank.map {
+            ($0.lowerBound * bytesPerShard)..<($0.upperBound * bytesPerShard)
+        }
+        partials.withUnsafeMutableBytes { raw in distribution.communicator.allGather(raw.baseAddress!, ranges: ranges) }
     }
 
     private func feedForwardHidden(batch: Int) {
@@ -216,23 +218,30 @@ public final class Trainer: @unchecked Sendable {
         let leak = config.leak
         let threshold = config.theta
         let first = ownedShards.lowerBound
-        pool.run(tasks: ownedShards.count) { task, _ in
-            let s = first + task
-            let state = shardStates[s]
-            let width = state.shard.width
-            for b in 0..<batch {
-                Dynamics.hiddenFeedForward(
-                    shard: state.shard, spikes: trains.output(b), timeSteps: steps, leak: leak,
-                    threshold: threshold, scratch: state.scratch, drive: state.drive.pointer + b * width,
-                    partial: feedForwardPartials.pointer + (s * batchCapacity + b) * steps * outputLanes)
-                // V_h starts from V^FF_h = ρ(drive) (step 2 starts from the feed-forward state).
-                Kernels.unitClamp(
-                    state.drive.pointer + b * width, into: state.free.pointer + b * width, count: width)
+        withShardViews { views in
+            trains.withUnsafeSamples { trains in
+                outputState.withView(bias: network.outputBias) { output in
+                    pool.run(tasks: ownedShards.count) { task, _ in
+                        // This is safe because task s writes only shard s's state and partials.
+                        let s = first + task
+                        let state = shardStates[s]
+                        let view = views[s]
+                        for b in 0..<batch {
+                            Dynamics.hiddenFeedForward(
+                                shard: state.shard, spikes: trains[b], timeSteps: steps, leak: leak,
+                                threshold: threshold, scratch: state.scratch, drive: view.drive(sample: b),
+                                partial: output.feedForwardPartial(shard: s, sample: b))
+                            // V_h starts from V^FF_h = ρ(drive) (step 2 starts from the feed-forward state).
+                            Kernels.unitClamp(
+                                view.drive(sample: b).start, into: view.free(sample: b).start, count: view.width)
+                        }
+                        // One scan for both checks: NaN and ±∞ fail the bound too, and are reported as not finite.
+                        let violation = hiddenDriveViolation(view, neurons: state.shard.neurons, batch: batch)
+                        state.finite = violation?.value.isFinite ?? true
+                        state.driveViolation = violation?.value.isFinite == true ? violation : nil
+                    }
+                }
             }
-            // One scan for both checks: NaN and ±∞ fail the bound too, and are reported as not finite.
-            let violation = hiddenDriveViolation(state, batch: batch)
-            state.finite = violation?.value.isFinite ?? true
-            state.driveViolation = violation?.value.isFinite == true ? violation : nil
         }
     }
 
@@ -248,17 +257,19 @@ public final class Trainer: @unchecked Sendable {
     private func settle(samples: [Int], labels: [Int]) throws(TrainingError) -> Int {
         let batch = samples.count
         withShardViews { views in
-            pool.run(tasks: batch) { b, _ in
-                // This is safe because task b writes only sample b's slices of the shard and output states.
-                guard outputFeedForward(sample: b, label: labels[b]) else { return }
-                for _ in 0..<config.kFree {
-                    relaxHidden(sample: b, phase: .free, views: views)
-                    relaxOutputs(sample: b, label: labels[b], phase: .free)
-                }
-                integrateAndStartTeaching(sample: b, label: labels[b], views: views)
-                for _ in 0..<config.kPos {
-                    relaxHidden(sample: b, phase: .teaching, views: views)
-                    relaxOutputs(sample: b, label: labels[b], phase: .teaching)
+            outputState.withView(bias: network.outputBias) { output in
+                pool.run(tasks: batch) { b, _ in
+                    // This is safe because task b writes only sample b's slices of the shard and output states.
+                    guard outputFeedForward(sample: b, label: labels[b], output: output) else { return }
+                    for _ in 0..<config.kFree {
+                        relaxHidden(sample: b, phase: .free, views: views, output: output)
+                        relaxOutputs(sample: b, label: labels[b], phase: .free, output: output)
+                    }
+                    integrateAndStartTeaching(sample: b, label: labels[b], views: views, output: output)
+                    for _ in 0..<config.kPos {
+                        relaxHidden(sample: b, phase: .teaching, views: views, output: output)
+                        relaxOutputs(sample: b, label: labels[b], phase: .teaching, output: output)
+                    }
                 }
             }
         }
@@ -271,18 +282,30 @@ public final class Trainer: @unchecked Sendable {
     /// Each sample's arithmetic is exactly `settle`'s, so a group computes a single process's bits.
     private func settleStepwise(samples: [Int], labels: [Int]) throws(TrainingError) -> Int {
         let batch = samples.count
-        pool.run(tasks: batch) { b, _ in _ = outputFeedForward(sample: b, label: labels[b]) }
+        let bias = network.outputBias
+        outputState.withView(bias: bias) { output in
+            pool.run(tasks: batch) { b, _ in _ = outputFeedForward(sample: b, label: labels[b], output: output) }
+        }
         let correct = try correctCount(samples: samples)
         func step(_ phase: Phase) {
             withShardViews { views in
-                pool.run(tasks: batch) { b, _ in relaxHidden(sample: b, phase: phase, views: views) }
+                outputState.withView(bias: bias) { output in
+                    pool.run(tasks: batch) { b, _ in relaxHidden(sample: b, phase: phase, views: views, output: output)
+                    }
+                }
             }
-            exchange(relaxPartials, floatsPerShard: 2 * batchCapacity * outputLanes)
-            for b in 0..<batch { relaxOutputs(sample: b, label: labels[b], phase: phase) }
+            exchange(outputState.relaxPartials, floatsPerShard: 2 * batchCapacity * outputLanes)
+            outputState.withView(bias: bias) { output in
+                for b in 0..<batch { relaxOutputs(sample: b, label: labels[b], phase: phase, output: output) }
+            }
         }
         for _ in 0..<config.kFree { step(.free) }
         withShardViews { views in
-            pool.run(tasks: batch) { b, _ in integrateAndStartTeaching(sample: b, label: labels[b], views: views) }
+            outputState.withView(bias: bias) { output in
+                pool.run(tasks: batch) { b, _ in
+                    integrateAndStartTeaching(sample: b, label: labels[b], views: views, output: output)
+                }
+            }
         }
         for _ in 0..<config.kPos { step(.teaching) }
         return correct
@@ -293,7 +316,7 @@ public final class Trainer: @unchecked Sendable {
     private func correctCount(samples: [Int]) throws(TrainingError) -> Int {
         var correct = 0
         for b in 0..<samples.count {
-            let outcome = sampleOutcome.pointer[b]
+            let outcome = outputState.sampleOutcome[b]
             guard outcome >= 0 else { throw .diverged(quantity: "output feed-forward drive (sample \(samples[b]))") }
             correct += Int(outcome)
         }
@@ -302,23 +325,20 @@ public final class Trainer: @unchecked Sendable {
 
     /// Eq. 5 for the output layer of sample `b` from every shard's partials, the spike readout's verdict in
     /// `sampleOutcome`, and the free state's start V_y = V^FF_y. Returns false when the drive was not finite.
-    private func outputFeedForward(sample b: Int, label: Int) -> Bool {
+    private func outputFeedForward(sample b: Int, label: Int, output: OutputView) -> Bool {
         let outputs = network.outputs
-        let steps = config.timeSteps
+        let feedForward = output.sample(b, of: output.feedForward)
+        let spikeCounts = output.sample(b, of: output.spikeCounts)
         let finite = Dynamics.outputFeedForward(
-            partials: feedForwardPartials.pointer + b * steps * outputLanes, shardCount: shardStates.count,
-            shardStride: batchCapacity * steps * outputLanes, bias: network.outputBias.pointer, outputs: outputs,
-            timeSteps: steps, leak: config.leak, threshold: config.theta,
-            feedForward: outputFeedForward.pointer + b * outputLanes,
-            spikeCounts: outputSpikeCounts.pointer + b * outputLanes)
+            partials: output.feedForwardPartials(sample: b), shardCount: output.shardCount,
+            shardStride: output.feedForwardShardStride, bias: output.bias.start, outputs: outputs,
+            timeSteps: config.timeSteps, leak: config.leak, threshold: config.theta, feedForward: feedForward,
+            spikeCounts: spikeCounts)
         let predicted = Dynamics.spikePrediction(
-            spikeCounts: outputSpikeCounts.pointer + b * outputLanes,
-            feedForward: outputFeedForward.pointer + b * outputLanes,
-            outputs: outputs)
-        sampleOutcome.pointer[b] = !finite ? -1 : (predicted == label ? 1 : 0)
+            spikeCounts: UnsafeBufferPointer(spikeCounts), tieBreak: UnsafeBufferPointer(feedForward), outputs: outputs)
+        output.sampleOutcome[b] = !finite ? -1 : (predicted == label ? 1 : 0)
         guard finite else { return false }
-        (outputFree.pointer + b * outputLanes).update(
-            from: outputFeedForward.pointer + b * outputLanes, count: outputLanes)
+        _ = output.sample(b, of: output.free).update(fromContentsOf: feedForward)
         return true
     }
 
@@ -327,74 +347,77 @@ public final class Trainer: @unchecked Sendable {
     /// The hidden half of one synchronous relaxation step of sample `b`, over the owned shards. `.free`: the
     /// free state only (step 2). `.teaching`: the free continuation and the nudged state together (step 4).
     /// Every shard computes its partial A_y from the old V_h before its V_h steps with the old V_y.
-    private func relaxHidden(sample b: Int, phase: Phase, views: [ShardView]) {
+    private func relaxHidden(sample b: Int, phase: Phase, views: [ShardView], output: OutputView) {
         let outputs = network.outputs
         let eps = config.eps
         let teaching = phase == .teaching
         let direct = config.nudge == .direct
-        let freeRho = outputFreeRho.pointer + b * outputLanes
-        let nudgedRho = outputNudgedRho.pointer + b * outputLanes
-        Dynamics.rhoOutputs(outputFree.pointer + b * outputLanes, outputs: outputs, into: freeRho)
-        if teaching { Dynamics.rhoOutputs(outputNudged.pointer + b * outputLanes, outputs: outputs, into: nudgedRho) }
+        let freeRho = output.sample(b, of: output.freeRho)
+        let nudgedRho = output.sample(b, of: output.nudgedRho)
+        Dynamics.rhoOutputs(output.sample(b, of: output.free).start, outputs: outputs, into: freeRho)
+        if teaching {
+            Dynamics.rhoOutputs(output.sample(b, of: output.nudged).start, outputs: outputs, into: nudgedRho)
+        }
         for s in ownedShards {
             let view = views[s]
             let width = view.width
-            let drive = view.drive(sample: b)
-            let partials = relaxPartials.pointer + (s * 2 * batchCapacity + b) * outputLanes
+            let drive = view.drive(sample: b).start
             Dynamics.relaxHiddenShard(
-                potential: view.free(sample: b), drive: drive, feedback: view.feedback, outputs: outputs,
-                width: width, outputRho: freeRho, eps: eps, partial: partials)
+                potential: view.free(sample: b).start, drive: drive, feedback: view.feedback.start, outputs: outputs,
+                width: width, outputRho: freeRho.start, eps: eps,
+                partial: output.relaxPartial(shard: s, nudged: false, sample: b))
             guard teaching else { continue }
             Dynamics.relaxHiddenShard(
-                potential: view.nudged(sample: b), drive: drive, feedback: view.feedback, outputs: outputs,
-                width: width, outputRho: nudgedRho, eps: eps,
-                partial: direct ? nil : partials + batchCapacity * outputLanes)
+                potential: view.nudged(sample: b).start, drive: drive, feedback: view.feedback.start,
+                outputs: outputs, width: width, outputRho: nudgedRho.start, eps: eps,
+                partial: direct ? nil : output.relaxPartial(shard: s, nudged: true, sample: b))
         }
     }
 
     /// The output half of the relaxation step of sample `b`: the output layer adds every shard's partial
     /// in shard order and takes its Euler step.
-    private func relaxOutputs(sample b: Int, label: Int, phase: Phase) {
+    private func relaxOutputs(sample b: Int, label: Int, phase: Phase, output: OutputView) {
         let outputs = network.outputs
         let teaching = phase == .teaching
-        let stride = 2 * batchCapacity * outputLanes
         Dynamics.relaxOutput(
-            potential: outputFree.pointer + b * outputLanes, partials: relaxPartials.pointer + b * outputLanes,
-            shardCount: shardStates.count, shardStride: stride, bias: network.outputBias.pointer,
+            potential: output.sample(b, of: output.free).start,
+            partials: output.relaxPartials(nudged: false, sample: b),
+            shardCount: output.shardCount, shardStride: output.relaxShardStride, bias: output.bias.start,
             outputs: outputs, eps: config.eps, beta: teaching && config.nudge == .centered ? -config.beta : 0,
             target: label)
         if teaching && config.nudge != .direct {
             Dynamics.relaxOutput(
-                potential: outputNudged.pointer + b * outputLanes,
-                partials: relaxPartials.pointer + (batchCapacity + b) * outputLanes,
-                shardCount: shardStates.count, shardStride: stride, bias: network.outputBias.pointer,
-                outputs: outputs, eps: config.eps, beta: config.beta, target: label)
+                potential: output.sample(b, of: output.nudged).start,
+                partials: output.relaxPartials(nudged: true, sample: b), shardCount: output.shardCount,
+                shardStride: output.relaxShardStride, bias: output.bias.start, outputs: outputs, eps: config.eps,
+                beta: config.beta, target: label)
         }
     }
 
     /// Step 3 (Eq. 11) for sample `b`: V = α·V^FF + (1 − α)·V^ES, for both layers (the hidden layer's owned
     /// shards); then the starting states of step 4: the free continuation and the nudged state both start
     /// from V; with `nudge = direct` the nudged output is set once to clamp(V_y + η_c(V_T − V_y)) and held.
-    private func integrateAndStartTeaching(sample b: Int, label: Int, views: [ShardView]) {
+    private func integrateAndStartTeaching(sample b: Int, label: Int, views: [ShardView], output: OutputView) {
         let alpha = config.alpha
         let outputs = network.outputs
         for s in ownedShards {
             let view = views[s]
             Kernels.mixUnitClamped(
-                view.drive(sample: b), view.free(sample: b), alpha: alpha, into: view.free(sample: b),
-                and: view.nudged(sample: b), count: view.width)
+                view.drive(sample: b).start, view.free(sample: b).start, alpha: alpha, into: view.free(sample: b).start,
+                and: view.nudged(sample: b).start, count: view.width)
         }
-        for k in 0..<outputLanes {
-            let index = b * outputLanes + k
-            let mixed =
-                k < outputs ? alpha * outputFeedForward.pointer[index] + (1 - alpha) * outputFree.pointer[index] : 0
-            outputFree.pointer[index] = mixed
-            if config.nudge == .direct && k < outputs {
-                let target: Float = k == label ? 1 : 0
-                outputNudged.pointer[index] = Dynamics.rho(mixed + config.etaC * (target - mixed))
-            } else {
-                outputNudged.pointer[index] = mixed
-            }
+        // The output layer's V^FF_y is already ρ of its drive, and ρ is the identity on [0, 1] bit for bit
+        // (V^FF_y is finite here: a non-finite drive stopped the sample), so the same kernel computes
+        // α·V^FF_y + (1 − α)·V_y.
+        let free = output.sample(b, of: output.free)
+        let nudged = output.sample(b, of: output.nudged)
+        Kernels.mixUnitClamped(
+            output.sample(b, of: output.feedForward).start, free.start, alpha: alpha, into: free.start,
+            and: nudged.start, count: outputs)
+        free.extracting(outputs...).update(repeating: 0)
+        nudged.extracting(outputs...).update(repeating: 0)
+        if config.nudge == .direct {
+            Kernels.stepTowardOneHot(nudged.start, rate: config.etaC, target: label, into: nudged.start, count: outputs)
         }
     }
 
@@ -413,62 +436,76 @@ public final class Trainer: @unchecked Sendable {
         let inputRate = config.lr1 * decay * scale
         let outputRate = config.lr2 * decay * scale
         let eqprop = config.rule == .eqprop
-        // Coefficients of the W2 update, [k][2B]: stdp uses ρ(V_h⁰) as presynaptic activity and
-        // ΔV_y = V_y¹ − V_y⁰; eqprop uses ρ(V_h¹)ρ(V_y¹) − ρ(V_h⁰)ρ(V_y⁰).
-        let columns = eqprop ? 2 * batch : batch
-        for k in 0..<outputs {
-            for b in 0..<batch {
-                let nudged = outputNudged.pointer[b * outputLanes + k]
-                let free = outputFree.pointer[b * outputLanes + k]
-                if eqprop {
-                    outputCoefficients.pointer[k * columns + b] = outputRate * Dynamics.rho(nudged)
-                    outputCoefficients.pointer[k * columns + batch + b] = -outputRate * Dynamics.rho(free)
-                } else {
-                    outputCoefficients.pointer[k * columns + b] = outputRate * (nudged - free)
-                }
-            }
-        }
         let rowCount = activeRowCount
         let first = ownedShards.lowerBound
-        pool.run(tasks: ownedShards.count) { task, _ in
-            let state = shardStates[first + task]
-            let shard = state.shard
-            let width = shard.width
-            let deltas = state.deltas.pointer
-            // W1 and b1: Δ = η1·s·(ρ(V_h¹) − ρ(V_h⁰)) per sample (V_h is clamped, so ρ(V) = V: the stdp and
-            // eqprop rules coincide for W1).
-            Kernels.scaledUnitClampDifference(
-                state.nudged.pointer, state.free.pointer, scale: inputRate, into: deltas, count: batch * width)
-            Kernels.rankUpdate(
-                matrix: shard.inputWeights.pointer, rowStride: width, width: width,
-                rows: activeRows.pointer, rowCount: rowCount, coefficients: rowCoefficients.pointer,
-                deltas: deltas, batch: batch)
-            Kernels.addColumnSums(deltas, rows: batch, width: width, into: shard.hiddenBias.pointer)
-            // W2 (transposed block): rows k, presynaptic operands ρ(V_h) per sample.
-            Kernels.unitClamp(
-                eqprop ? state.nudged.pointer : state.free.pointer, into: deltas, count: batch * width)
-            if eqprop { Kernels.unitClamp(state.free.pointer, into: deltas + batch * width, count: batch * width) }
-            // Every W2 coefficient is a difference of output potentials, almost never zero: the register-blocked
-            // kernel (same bits on finite values); its speed on this shape is `ptrain bench`'s row "W2 rank-10
-            // update H×10 (blocked)" (docs/performance.md).
-            Kernels.denseRankUpdate(
-                matrix: shard.outputWeightsTransposed.pointer, rowStride: width, width: width,
-                rows: outputRows.pointer, rowCount: outputs, coefficients: outputCoefficients.pointer,
-                deltas: deltas, batch: columns)
-            state.finite =
-                Kernels.allFinite(shard.hiddenBias.pointer, count: width)
-                && Kernels.allFinite(deltas, count: columns * width)
-            state.violation = violation(in: shard)
-        }
-        for k in 0..<outputs {
-            var sum: Float = 0
-            for b in 0..<batch {
-                sum +=
-                    outputRate
-                    * (Dynamics.rho(outputNudged.pointer[b * outputLanes + k])
-                        - Dynamics.rho(outputFree.pointer[b * outputLanes + k]))
+        withShardViews { views in
+            outputState.withView(bias: network.outputBias) { output in
+                // Coefficients of the W2 update, [k][2B]: stdp uses ρ(V_h⁰) as presynaptic activity and
+                // ΔV_y = V_y¹ − V_y⁰; eqprop uses ρ(V_h¹)ρ(V_y¹) − ρ(V_h⁰)ρ(V_y⁰).
+                let columns = eqprop ? 2 * batch : batch
+                let coefficients = output.coefficients.pointer(at: 0, count: outputs * columns)
+                if eqprop {
+                    Kernels.scaledUnitClampTransposed(
+                        output.nudged.start, rows: batch, rowStride: outputLanes, columns: outputs, scale: outputRate,
+                        into: coefficients, outStride: columns)
+                    Kernels.scaledUnitClampTransposed(
+                        output.free.start, rows: batch, rowStride: outputLanes, columns: outputs, scale: -outputRate,
+                        into: coefficients + batch, outStride: columns)
+                } else {
+                    Kernels.scaledDifferenceTransposed(
+                        output.nudged.start, output.free.start, rows: batch, rowStride: outputLanes, columns: outputs,
+                        scale: outputRate, into: coefficients, outStride: columns)
+                }
+                activeRows.withUnsafeBufferPointer { activeRows in
+                    rowCoefficients.withUnsafeBufferPointer { rowCoefficients in
+                        pool.run(tasks: ownedShards.count) { task, _ in
+                            // This is safe because task s writes only shard s's weights, deltas and flags.
+                            let state = shardStates[first + task]
+                            let view = views[first + task]
+                            let width = view.width
+                            let free = view.potentials(batch: batch, nudged: false).start
+                            let nudged = view.potentials(batch: batch, nudged: true).start
+                            let deltas = view.deltas.start
+                            state.shard.withUnsafeWeights { weights in
+                                // W1 and b1: Δ = η1·s·(ρ(V_h¹) − ρ(V_h⁰)) per sample (V_h is clamped, so
+                                // ρ(V) = V: the stdp and eqprop rules coincide for W1).
+                                Kernels.scaledUnitClampDifference(
+                                    nudged, free, scale: inputRate, into: deltas, count: batch * width)
+                                Kernels.rankUpdate(
+                                    matrix: weights.inputWeights.start, rowStride: width, width: width,
+                                    rows: activeRows.start, rowCount: rowCount, coefficients: rowCoefficients.start,
+                                    deltas: deltas, batch: batch)
+                                Kernels.addColumnSums(deltas, rows: batch, width: width, into: weights.hiddenBias.start)
+                                // W2 (transposed block): rows k, presynaptic operands ρ(V_h) per sample.
+                                Kernels.unitClamp(eqprop ? nudged : free, into: deltas, count: batch * width)
+                                if eqprop {
+                                    Kernels.unitClamp(
+                                        free, into: view.deltas.pointer(at: batch * width, count: batch * width),
+                                        count: batch * width)
+                                }
+                                // Every W2 coefficient is a difference of output potentials, almost never zero: the
+                                // register-blocked kernel (same bits on finite values); its speed on this shape is
+                                // `ptrain bench`'s row "W2 rank-10 update H×10 (blocked)" (docs/performance.md).
+                                Kernels.denseRankUpdate(
+                                    matrix: view.feedback.start, rowStride: width, width: width,
+                                    rows: output.rows.start,
+                                    rowCount: outputs, coefficients: coefficients, deltas: deltas, batch: columns)
+                                state.finite =
+                                    Kernels.allFinite(weights.hiddenBias.start, count: width)
+                                    && Kernels.allFinite(deltas, count: columns * width)
+                            }
+                            state.violation = violation(in: state.shard)
+                        }
+                    }
+                }
+                // b2: Σ_b η2·s·(ρ(V_y¹) − ρ(V_y⁰)) (Eq. 15), summed over the batch as b1 is.
+                Kernels.scaledUnitClampDifference(
+                    output.nudged.start, output.free.start, scale: outputRate, into: output.biasDeltas.start,
+                    count: batch * outputLanes)
+                Kernels.addColumnSums(
+                    output.biasDeltas.start, rows: batch, width: outputs, rowStride: outputLanes,
+                    into: output.bias.start)
             }
-            network.outputBias.pointer[k] += sum
         }
     }
 }
@@ -493,60 +530,21 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// One shard's per-batch state and W2ᵀ block as raw pointers, for the per-sample relaxation loop: it touches
-/// every shard 13 times per sample, and going through the class references cost an atomic retain/release pair
-/// per access, on reference counts shared by both threads (4% of two-thread training time in perf).
-///
-/// A view exists only inside `Trainer.withShardViews`, which keeps the buffers alive; it must not escape that
-/// scope. Its accessors check the sample slot with `assert` (debug builds), as swift-collections'
-/// `_UnsafeHandle` does.
-struct ShardView {
-    let width: Int
-    /// Sample slots in each per-batch buffer.
-    private let capacity: Int
-    private let drive: UnsafeMutablePointer<Float>
-    private let free: UnsafeMutablePointer<Float>
-    private let nudged: UnsafeMutablePointer<Float>
-    /// The shard's W2ᵀ block, `outputs × width`.
-    let feedback: UnsafeMutablePointer<Float>
-
-    fileprivate init(_ state: ShardState) {
-        width = state.shard.width
-        capacity = state.drive.count / max(1, width)
-        precondition(
-            state.free.count >= capacity * width && state.nudged.count >= capacity * width,
-            "shard state buffers disagree on the batch capacity")
-        drive = state.drive.pointer
-        free = state.free.pointer
-        nudged = state.nudged.pointer
-        feedback = state.shard.outputWeightsTransposed.pointer
-    }
-
-    /// Sample `b`'s `width` drives Σ_t I_h / T.
-    func drive(sample b: Int) -> UnsafeMutablePointer<Float> {
-        assert(b >= 0 && b < capacity, "sample slot \(b) out of 0..<\(capacity)")
-        return drive + b * width
-    }
-
-    /// Sample `b`'s `width` free-phase potentials.
-    func free(sample b: Int) -> UnsafeMutablePointer<Float> {
-        assert(b >= 0 && b < capacity, "sample slot \(b) out of 0..<\(capacity)")
-        return free + b * width
-    }
-
-    /// Sample `b`'s `width` nudged potentials.
-    func nudged(sample b: Int) -> UnsafeMutablePointer<Float> {
-        assert(b >= 0 && b < capacity, "sample slot \(b) out of 0..<\(capacity)")
-        return nudged + b * width
-    }
-}
-
 extension Trainer {
     /// Calls `body` with a view of every shard (indexed by shard); the views' pointers are valid only inside
     /// `body`, which must not let them escape: the shard states that own the buffers are kept alive until it
     /// returns.
     fileprivate func withShardViews<Result>(_ body: ([ShardView]) -> Result) -> Result {
-        let views = shardStates.map(ShardView.init)
-        return withExtendedLifetime(shardStates) { body(views) }
+        let buffers = shardStates.flatMap {
+            [$0.drive, $0.free, $0.nudged, $0.deltas, $0.shard.outputWeightsTransposed]
+        }
+        return AlignedBuffer.withUnsafeMutableBufferPointers(buffers) { p in
+            body(
+                shardStates.indices.map { s in
+                    ShardView(
+                        width: shardStates[s].shard.width, drive: p[5 * s], free: p[5 * s + 1], nudged: p[5 * s + 2],
+                        deltas: p[5 * s + 3], feedback: p[5 * s + 4])
+                })
+        }
     }
 }

@@ -1,5 +1,5 @@
-/// A fixed group of ranks that train one network together, each owning a contiguous range of its hidden
-/// shards (the same logical shards that threads take). Implementations: `MPICommunicator` (processes, Open MPI,
+/// A fixed group of ranks that work on one data set together, each owning a contiguous range of its shards
+/// (the same logical shards that threads take). Implementations: `MPICommunicator` (processes, Open MPI,
 /// built with `PTRAIN_MPI=1`) and `ThreadGroup` (threads of one process standing in for ranks, for tests).
 ///
 /// Every operation is collective: all ranks call it, in the same order, with the same shapes. Only the thread

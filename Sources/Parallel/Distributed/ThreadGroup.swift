@@ -11,6 +11,10 @@ import Synchronization
 /// holding its own memory, so the distributed training path (shard ownership, exchanges, collective
 /// checkpoint writes) runs and is tested without MPI. Every operation publishes what it shares, waits at a
 /// barrier, copies, and waits again, so no rank reads memory another rank may already be changing.
+///
+/// `@unchecked Sendable` because `addresses` is a raw pointer: each rank writes only its own slot, before the
+/// barrier (whose atomic counter releases the write), and reads the others' only after it (acquire), so no slot
+/// is read while it is written. The reductions and messages are behind `Mutex`es, the counters are atomic.
 public final class ThreadGroup: @unchecked Sendable {
     public let size: Int
     private let arrived = Atomic<Int>(0)
@@ -77,7 +81,7 @@ public final class ThreadGroup: @unchecked Sendable {
 }
 
 /// One rank's view of a `ThreadGroup`.
-final class ThreadGroupRank: Communicator, @unchecked Sendable {
+final class ThreadGroupRank: Communicator, Sendable {
     let group: ThreadGroup
     let rank: Int
     var size: Int { group.size }

@@ -26,16 +26,21 @@ extension Kernels {
         }
     }
 
-    /// `out[j] += Σ_r matrix[r · width + j]` for `j < width`, the sum over r ascending from 0 before it is added.
-    /// - Precondition: `rows >= 0`, `width >= 0`; `matrix` holds `rows · width` floats, `out` `width`.
+    /// `out[j] += Σ_r matrix[r · rowStride + j]` for `j < width`, the sum over r ascending from 0 before it is
+    /// added (the bias updates of Eq. 15: Σ_b of the per-sample deltas). `rowStride` defaults to `width`.
+    /// - Precondition: `rows >= 0`, `0 <= width <= rowStride`; `matrix` holds `rows` rows of `rowStride`
+    ///   floats, `out` `width`.
     public static func addColumnSums(
-        _ matrix: UnsafePointer<Float>, rows: Int, width: Int, into out: UnsafeMutablePointer<Float>
+        _ matrix: UnsafePointer<Float>, rows: Int, width: Int, rowStride: Int? = nil,
+        into out: UnsafeMutablePointer<Float>
     ) {
+        let stride = rowStride ?? width
         precondition(rows >= 0 && width >= 0, "addColumnSums: negative shape \(rows) × \(width)")
-        // This is safe because r < rows and j < width index inside the stated shapes.
+        precondition(stride >= width, "addColumnSums: row stride \(stride) below width \(width)")
+        // This is safe because r < rows and j < width <= stride index inside the stated shapes.
         for j in 0..<width {
             var sum: Float = 0
-            for r in 0..<rows { sum += matrix[r &* width &+ j] }
+            for r in 0..<rows { sum += matrix[r &* stride &+ j] }
             out[j] += sum
         }
     }

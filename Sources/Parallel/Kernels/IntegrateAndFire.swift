@@ -2,8 +2,9 @@ extension Kernels {
     /// One LIF time step over `width` neurons (spec, Eq. 5): `v ← leak·v + input`; where `v ≥ threshold`
     /// the neuron spikes and is reset by subtraction, `v ← v − threshold`; `inputSum += input` accumulates
     /// the drive for V^FF. Writes the spikes as 1 or 0 to `spikes` (consumed by `rowDots`, which is cheaper
-    /// than compacting spike indices: half the neurons fire in a step, and mask-to-index compaction
-    /// measured 19% of training time) and returns the number of spikes.
+    /// than compacting spike indices: half the neurons fire in a step, and mask-to-index compaction took 19%
+    /// of training time in a `perf` profile of the earlier build that had it; `ptrain bench` row "LIF step")
+    /// and returns the number of spikes.
     ///
     /// - Precondition: `width % 16 == 0`; every buffer holds `width` elements.
     public static func integrateAndFire(

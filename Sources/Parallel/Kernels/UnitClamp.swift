@@ -10,7 +10,8 @@ extension Kernels {
 
     /// `unitClamp` lane-wise as compare-and-blend, bit for bit the scalar form on every input (tested over
     /// every exponent, ±0, ±∞ and NaN). `SIMD.clamped(lowerBound:upperBound:)` compiles to a scalar loop with
-    /// NaN checks per lane (measured: 40% of evaluation time); this is two vcmpps + blends.
+    /// NaN checks per lane (read in the disassembly; no `ptrain bench` row times it); this is two compares and
+    /// two blends.
     @inlinable @inline(__always)
     public static func unitClamp(_ v: Vector) -> Vector {
         let zero = Vector(repeating: 0)

@@ -13,21 +13,26 @@ import Synchronization
 ///
 /// Two schedulers (`Scheduler`) sit behind the same `run`: the pool's own persistent threads, which a call
 /// wakes by publishing a job in one atomic word, or `DispatchQueue.concurrentPerform`. With 2 threads and 8
-/// trivial tasks a step costs 1–2 µs either way (`ptrain bench`, row "parallel step … 8 trivial tasks"), and a
-/// single-process batch makes four `run` calls (encoding, feed-forward, settling, update: `ptrain bench`, table
-/// "steps of one batch"), so neither cost matters much against a batch of hundreds of µs; which one trains
-/// faster is measured side by side (`ptrain bench`, "scheduler" rows; docs/performance.md). The calling thread
-/// works too, so `threadCount == 1` runs everything inline with either scheduler.
+/// trivial tasks a step costs 0.2–1.1 µs with the pool and 0.8–4.2 µs with Dispatch (`ptrain bench`, row
+/// "parallel step … 8 trivial tasks", in the runs docs/performance.md quotes), and a single-process batch
+/// makes four `run` calls (encoding, feed-forward, settling, update: `ptrain bench`, table "steps of one
+/// batch"), so neither cost matters much against a batch of hundreds of µs or more; which one trains faster
+/// is measured side by side (`ptrain bench`, "scheduler" rows; docs/performance.md). The calling thread works
+/// too, so `threadCount == 1` runs everything inline with either scheduler.
 ///
 /// Tasks are claimed one at a time (each worker prefers the same tasks at every call, for cache affinity),
 /// and `run` returns as soon as every task has *completed* — it never waits for a worker to wake up or check
 /// in. On hosts that time-slice vCPUs, a worker that is not running simply claims nothing and the caller does
-/// its share (waiting for check-ins made two threads three times slower than one whenever another process held
-/// the second core).
+/// its share (a first design that waited for check-ins trained two threads three times slower than one whenever
+/// another process held the second core: docs/performance.md, "The pool").
 ///
 /// Which thread runs which task varies from call to call, so callers make each task's result independent of
 /// that (tasks write disjoint memory; reductions happen after `run` returns, in task order). That is what
 /// makes results independent of the thread count and of the scheduler.
+///
+/// `@unchecked Sendable` for its one `var`, `recorder`: it is set only on a one-thread pool (checked in its
+/// `didSet`), whose `run` executes every task inline on the calling thread, so no other thread ever reads it.
+/// Everything else is a `let` of a `Sendable` type.
 public final class WorkerPool: @unchecked Sendable {
     /// Threads that execute tasks, including the caller of `run`.
     public let threadCount: Int
@@ -125,6 +130,10 @@ private struct PoolJob {
 /// Affinity: worker w first tries the tasks t ≡ w (mod threads), then any task left. With every thread
 /// awake, shard s is therefore run by the same thread at every step, and its weights stay in that core's L2;
 /// a thread that is late or descheduled loses its tasks to the others instead of holding up the step.
+///
+/// `@unchecked Sendable` only because `claims` is a raw pointer the checker cannot see through: it points at
+/// `Atomic` words, allocated in `init` and freed in `deinit` (after every worker has exited), and every access
+/// to them is atomic. Every other property is an `Atomic` or a `let` constant.
 private final class PoolState: @unchecked Sendable {
     static let taskBits: UInt64 = 20
     /// Tasks per `run`: one claim word each, allocated once.
@@ -207,9 +216,9 @@ private final class PoolState: @unchecked Sendable {
     }
 }
 
-/// Spin, then yield, then sleep: a waiting thread costs nothing measurable while a step runs (the wait is
-/// microseconds), gives its core away when the host time-slices two vCPUs onto one core, and stops burning
-/// CPU when the pool idles between epochs.
+/// Spin, then yield, then sleep: a thread waiting between the steps of a batch (tens to hundreds of µs apart:
+/// `ptrain bench`, table "steps of one batch") spins, gives its core away when the host time-slices two vCPUs
+/// onto one core, and stops burning CPU when the pool idles between epochs.
 struct Backoff {
     private var rounds = 0
 
@@ -220,7 +229,7 @@ struct Backoff {
         } else if rounds < 20_000 {
             sched_yield()
         } else {
-            // Idle (between epochs, during evaluation set-up): sleep in 1 ms naps, ~0.1% of a core.
+            // Idle (between epochs, during evaluation set-up): sleep in 1 ms naps, 1,000 wake-ups a second.
             usleep(rounds < 40_000 ? 50 : 1_000)
         }
     }

@@ -2,8 +2,8 @@ import Model
 
 /// Splits a subcommand's arguments into options, with swift-argument-parser's conventions:
 /// `--threads 8` and `--threads=8`, `-h`/`--help` anywhere wins, the last of a repeated option wins,
-/// `--` ends the options. A command may take one bare word as the value of one of its options
-/// (`CommandSpec.positional`). A word that looks like a negative number (`-3`, `-0.5`) is a value, not an
+/// `--` ends the options. A command may take bare words as the values of some of its options, in order
+/// (`CommandSpec.positionals`). A word that looks like a negative number (`-3`, `-0.5`) is a value, not an
 /// option, so `--beta -0.5` works.
 enum ArgumentParser {
     /// What the command line asked for.
@@ -17,26 +17,23 @@ enum ArgumentParser {
         if beforeTerminator.contains(where: isHelp) { return .help }
 
         var parsed = ParsedOptions()
-        var positionalTaken = false
+        var positionalsTaken = 0
+        func appendPositional(_ word: String) throws(UsageError) {
+            guard positionalsTaken < command.positionals.count else { throw .unexpectedArgument(word) }
+            parsed.append(command.positionals[positionalsTaken], word)
+            positionalsTaken += 1
+        }
         var index = arguments.startIndex
         while index < arguments.endIndex {
             let word = arguments[index]
             index += 1
             if word == "--" {
-                // After `--` only the positional argument may follow (`ptrain inspect -- -odd-name.ckpt`).
-                if index < arguments.endIndex {
-                    guard let positional = command.positional, !positionalTaken else {
-                        throw .unexpectedArgument(arguments[index])
-                    }
-                    guard index + 1 == arguments.endIndex else { throw .unexpectedArgument(arguments[index + 1]) }
-                    parsed.append(positional, arguments[index])
-                }
+                // After `--` only positional arguments may follow (`ptrain inspect -- -odd-name.ckpt`).
+                for rest in arguments[index...] { try appendPositional(rest) }
                 break
             }
             guard isOption(word) else {
-                guard let positional = command.positional, !positionalTaken else { throw .unexpectedArgument(word) }
-                parsed.append(positional, word)
-                positionalTaken = true
+                try appendPositional(word)
                 continue
             }
 

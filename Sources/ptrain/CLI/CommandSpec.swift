@@ -10,23 +10,23 @@ struct CommandSpec: Sendable {
     let synopsis: String
     /// Options by heading, in help order. `-h, --help` is accepted by every command and listed in the first.
     let groups: [OptionGroup]
-    /// The name of an option that may also be given as one bare word (`ptrain inspect FILE` for
-    /// `--checkpoint FILE`), if any.
-    let positional: String?
+    /// The names of the options that may also be given as bare words, in order (`ptrain inspect FILE` for
+    /// `--checkpoint FILE`, `ptrain compare A B` for `--a A --b B`).
+    let positionals: [String]
 
     init(
         name: String, abstract: String, discussion: String, synopsis: String, groups: [OptionGroup],
-        positional: String? = nil
+        positionals: [String] = []
     ) {
         let names = groups.flatMap(\.options).map(\.name) + [OptionSpec.help.name]
-        precondition(positional.map(names.contains) ?? true, "\(name): the positional option is not declared")
+        precondition(positionals.allSatisfy(names.contains), "\(name): a positional option is not declared")
         precondition(Set(names).count == names.count, "\(name): two options share a name")
         self.name = name
         self.abstract = abstract
         self.discussion = discussion
         self.synopsis = synopsis
         self.groups = groups
-        self.positional = positional
+        self.positionals = positionals
     }
 
     /// Every option the command accepts, `--help` included.

@@ -16,8 +16,8 @@ enum Ptrain {
     /// The subcommands, in help order (`help` is built in).
     static var commands: [any Command.Type] {
         [
-            TrainCommand.self, EvalCommand.self, InspectCommand.self, SweepCommand.self, ReportCommand.self,
-            AverageCommand.self, ExportCommand.self, FetchDataCommand.self, BenchCommand.self,
+            TrainCommand.self, EvalCommand.self, InspectCommand.self, SweepCommand.self, CompareCommand.self,
+            ReportCommand.self, AverageCommand.self, ExportCommand.self, FetchDataCommand.self, BenchCommand.self,
         ]
     }
 

@@ -27,13 +27,13 @@ enum RuntimeError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .config(let error): return error.description
-        case .data(let error): return error.description
-        case .fetch(let error): return error.description
+        case .data(let error): return ErrorHints.message(error)
+        case .fetch(let error): return ErrorHints.message(error)
         case .missingFile(let path, let role): return "\(path): no such \(role) file"
         case .training(let error): return "training stopped: \(error)"
         case .output(let message): return message
         case .evaluation(let path, let error): return "\(path): evaluation failed: \(error)"
-        case .checkpoint(let error): return error.description
+        case .checkpoint(let error): return ErrorHints.message(error)
         case .resume(let message): return message
         case .interrupted(let message): return message
         }

@@ -26,7 +26,7 @@ struct AverageCommand: Command {
                     ),
                 ])
         ],
-        positional: "run")
+        positionals: ["run"])
 
     let runDirectory: String
     let epochs: ClosedRange<Int>

@@ -13,8 +13,9 @@ struct BenchCommand: Command {
         discussion: """
             Measures the single-core fp32 FMA peak, then each training kernel's GFLOP/s at 800 and 4500 hidden \
             neurons (batch 10, real MNIST spike trains) as a fraction of that peak, then the parallel steps of \
-            one batch at 1000 and 4500 hidden neurons on one thread (tasks, work, longest task, serial time \
-            between steps) and the speed-up that task graph allows at 2 to 64 threads, then end-to-end training \
+            one batch at 1000 and 4500 hidden neurons on one thread (tasks, work, longest and median task, serial \
+            time between steps) and the speed-up that task graph allows at 2 to 64 threads (Amdahl with the real \
+            task counts and the median task times), then end-to-end training \
             samples/s at 1000 and 4500 hidden neurons with 1 thread and with --threads threads under both \
             schedulers, alternating so that every ratio is measured within one run. Writes the numbers to --out \
             as JSON. Takes about a minute.
@@ -45,9 +46,7 @@ struct BenchCommand: Command {
 
     init(options: ParsedOptions) throws(UsageError) {
         distributed = options.contains("distributed")
-        threads =
-            distributed && !options.contains(SharedOptions.threads.name)
-            ? DistributedLaunch.defaultThreads() : try SharedOptions.threads(options)
+        threads = try SharedOptions.threads(options, distributed: distributed)
         try SharedOptions.scheduler(options)
         data = try options.nonEmptyString(SharedOptions.data.name)
         out = try options.nonEmptyString("out") ?? "bench.json"
@@ -179,13 +178,13 @@ struct BenchCommand: Command {
                 "ptrain bench --distributed: \(world.size) ranks × \(threads) threads on \(Self.processorName())\n\n")
             var results: [Benchmarks.DistributedTrainingResult] = []
             for (hidden, samples) in [(1000, 4000), (4500, 1500)] {
-                do {
+                do throws(DistributionError) {
                     results.append(
                         try Benchmarks.distributedTraining(
                             hidden: hidden, samples: samples, repetitions: repetitions, dataset: mnist.train,
                             communicator: communicator, threads: threads))
                 } catch {
-                    throw .output("--distributed: \(error)")
+                    throw .output("--distributed: \(ErrorHints.message(error))")
                 }
             }
             var lines = [
@@ -229,7 +228,7 @@ struct BenchCommand: Command {
     /// The parallel steps of one batch at one thread and the speed-up they allow at more threads.
     static func stepTable(_ profiles: [Benchmarks.StepProfile]) -> String {
         var lines = [
-            "steps of one batch, 1 thread   hidden  tasks  µs/batch  longest task µs  (list-scheduling bound below)"
+            "steps of one batch, 1 thread   hidden  tasks  µs/batch  longest task µs  median task µs"
         ]
         for p in profiles {
             for step in p.steps {
@@ -238,7 +237,8 @@ struct BenchCommand: Command {
                         + String(p.hidden).leftPadded(6)
                         + String(step.tasks).leftPadded(7)
                         + MetricsTable.fixed(step.totalMicroseconds, 1).leftPadded(10)
-                        + MetricsTable.fixed(step.longestTaskMicroseconds, 1).leftPadded(17))
+                        + MetricsTable.fixed(step.longestTaskMicroseconds, 1).leftPadded(17)
+                        + MetricsTable.fixed(step.medianTaskMicroseconds, 1).leftPadded(16))
             }
             lines.append(
                 "  serial, between steps".padding(toLength: 31, withPad: " ", startingAt: 0)
@@ -251,12 +251,14 @@ struct BenchCommand: Command {
             lines.append("  settle = " + parts.joined(separator: ", ") + " µs")
         }
         lines.append(
-            "speed-up the task graph allows (max(longest task, work/threads) per step + serial), "
-                + Benchmarks.projectedThreads.map { "\($0)" }.joined(separator: "/") + " threads:")
+            "speed-up the task graph allows (Amdahl with the real task counts: per step ⌈tasks/threads⌉ × median "
+                + "task, plus serial), " + Benchmarks.projectedThreads.map { "\($0)" }.joined(separator: "/")
+                + " threads, and unlimited:")
         for p in profiles {
             let values = Benchmarks.projectedThreads.map { MetricsTable.fixed(p.speedups[$0] ?? 0, 2) + "×" }
             lines.append(
-                "  H = \(p.hidden), \(p.shards) shards, \(p.batches) batches: " + values.joined(separator: ", "))
+                "  H = \(p.hidden), \(p.shards) shards, \(p.batches) batches: " + values.joined(separator: ", ")
+                    + "; ∞: " + MetricsTable.fixed(p.speedupBound, 2) + "×")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -42,7 +42,7 @@ struct ExportCommand: Command {
                     SharedOptions.data,
                 ])
         ],
-        positional: "source")
+        positionals: ["source"])
 
     /// The formats `--format` names.
     enum Format: String, CaseIterable {

@@ -21,7 +21,7 @@ struct InspectCommand: Command {
                 "OPTIONS",
                 [OptionSpec("checkpoint", value: "FILE", "The checkpoint; may also be given as the only argument")])
         ],
-        positional: "checkpoint")
+        positionals: ["checkpoint"])
 
     let checkpoint: String
 

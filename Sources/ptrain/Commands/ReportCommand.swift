@@ -29,7 +29,7 @@ struct ReportCommand: Command {
                     SharedOptions.threads,
                 ])
         ],
-        positional: "run")
+        positionals: ["run"])
 
     let runDirectory: String
     let out: String

@@ -34,8 +34,10 @@ enum SharedOptions {
         return value
     }
 
-    /// `--threads`, or every active core (clamped into `threadRange`).
-    static func threads(_ options: ParsedOptions) throws(UsageError) -> Int {
+    /// `--threads`, or every active core (clamped into `threadRange`); for one rank of an MPI job
+    /// (`distributed`) without `--threads`, the rank's share of the node's cores (`DistributedLaunch`).
+    static func threads(_ options: ParsedOptions, distributed: Bool = false) throws(UsageError) -> Int {
+        if distributed && !options.contains(threads.name) { return DistributedLaunch.defaultThreads() }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         return try options.int(threads.name, in: threadRange)
             ?? min(max(cores, threadRange.lowerBound), threadRange.upperBound)

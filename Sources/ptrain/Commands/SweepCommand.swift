@@ -3,39 +3,55 @@ import Foundation
 import Model
 import Synchronization
 
-/// `ptrain sweep --hidden 100,200,500,…`: one run per hidden size under a sweep directory, resumable, with a
-/// results table and the two figures of the paper's experiment (accuracy vs hidden size, accuracy vs epoch).
+/// `ptrain sweep --hidden 100,200,500,… [--seeds 1,2,3]`: one run per hidden size (and seed) under a sweep
+/// directory, resumable, with a results table, a per-size summary over seeds and the two figures of the paper's
+/// experiment (accuracy vs hidden size, accuracy vs epoch).
 struct SweepCommand: Command {
     static let spec = CommandSpec(
         name: "sweep",
-        abstract: "Train one run per hidden size and tabulate and plot the results",
+        abstract: "Train one run per hidden size and seed and tabulate and plot the results",
         discussion: """
             Trains one run per size in --hidden (a normal run directory h<H> with its own checkpoints under the \
-            sweep directory), then writes results.csv, results.md, accuracy-vs-hidden.svg and \
-            accuracy-vs-epoch.svg to the sweep directory. Running the same command again resumes: finished sizes \
-            are skipped and an interrupted size continues bit-exactly from its latest.ckpt. --parallel-runs K \
-            trains K sizes at once and splits the threads between them. --patience E stops a size when its selection \
-            accuracy (validation with a split, else test) has not improved for E epochs (off by default, as in the paper).
+            sweep directory) or, with --seeds, one per size and seed (h<H>-s<seed>; --seeds alone uses the \
+            configuration's hidden size), then writes results.csv (one row per run), results.md, \
+            accuracy-vs-hidden.svg and accuracy-vs-epoch.svg to the sweep directory; with --seeds also summary.csv \
+            and a summary in results.md: per size the mean, the sample sd and a 95% interval (Student t) over the \
+            seeds of the test accuracy at the selected epoch (validation-selected with a split, else \
+            test-selected), the relaxed readout there and the final epoch's test accuracy, and error bars (± sd) in \
+            accuracy-vs-hidden.svg. Running the same command again resumes: finished runs are skipped and an \
+            interrupted run continues bit-exactly from its latest.ckpt; a later invocation may add sizes and seeds. \
+            --parallel-runs K trains K runs at once and splits the threads between them. --patience E stops a run \
+            when its selection accuracy (validation with a split, else test) has not improved for E epochs (off by \
+            default, as in the paper).
             """,
         synopsis:
-            "--hidden LIST [--config FILE] [--KEY VALUE ...] [--out DIR] [--parallel-runs K] [--patience E] [--keep K]",
+            "[--hidden LIST] [--seeds LIST] [--config FILE] [--KEY VALUE ...] [--out DIR] [--parallel-runs K] "
+            + "[--patience E] [--keep K]",
         groups: [
             OptionGroup(
                 "SWEEP OPTIONS",
                 [
-                    OptionSpec("hidden", value: "LIST", "Hidden sizes, comma-separated (100,200,500,1000)"),
+                    OptionSpec(
+                        "hidden", value: "LIST", "Hidden sizes, comma-separated (100,200,500,1000)",
+                        default: "the configuration's, with --seeds"),
+                    OptionSpec(
+                        "seeds", value: "LIST",
+                        "Seeds, comma-separated (1,2,3,4,5): one run per size and seed, summarized over the seeds",
+                        default: "one run per size with the configuration's seed"),
                     OptionSpec(
                         "config", value: "FILE", "JSON configuration file for every size",
                         default: "\(TrainCommand.defaultConfigPath) if it exists, else the built-in values"),
-                    OptionSpec("out", value: "DIR", "Sweep directory", default: "runs/sweep-<name>-s<seed>"),
-                    OptionSpec("parallel-runs", value: "K", "Sizes trained at once, sharing the threads", default: "1"),
+                    OptionSpec(
+                        "out", value: "DIR", "Sweep directory",
+                        default: "runs/sweep-<name>-s<seed>, with --seeds runs/sweep-<name>-seeds"),
+                    OptionSpec("parallel-runs", value: "K", "Runs trained at once, sharing the threads", default: "1"),
                     OptionSpec(
                         "patience", value: "E",
-                        "Stop a size after E epochs without a better validation (else test) accuracy",
+                        "Stop a run after E epochs without a better validation (else test) accuracy",
                         default: "off"),
                     OptionSpec(
                         "keep", value: "K",
-                        "Keep each size's epoch-XXXX.ckpt files of the last K epochs (for 'ptrain average'); "
+                        "Keep each run's epoch-XXXX.ckpt files of the last K epochs (for 'ptrain average'); "
                             + "recorded in sweep.json, and a later invocation may only raise it",
                         default: "\(CheckpointPolicy.defaultKeep), or the sweep's"),
                     SharedOptions.threads,
@@ -43,7 +59,7 @@ struct SweepCommand: Command {
                     SharedOptions.data,
                     OptionSpec(
                         "distributed", value: nil,
-                        "Run as one rank of an MPI job: rank r trains sizes r, r + K, …; rank 0 writes the results"),
+                        "Run as one rank of an MPI job: rank r trains runs r, r + K, …; rank 0 writes the results"),
                 ]),
             OptionGroup(
                 "CONFIGURATION OVERRIDES",
@@ -53,7 +69,10 @@ struct SweepCommand: Command {
                 }),
         ])
 
+    /// `--hidden`; empty with `--seeds` alone (then the configuration's size).
     let sizes: [Int]
+    /// `--seeds`, duplicates dropped; nil: one run per size with the configuration's seed.
+    let seeds: [UInt64]?
     let configPath: String?
     let overrides: [(key: ConfigKey, value: String)]
     let out: String?
@@ -67,25 +86,43 @@ struct SweepCommand: Command {
     let distributed: Bool
 
     init(options: ParsedOptions) throws(UsageError) {
-        guard let list = try options.nonEmptyString("hidden") else { throw .missingOption("--hidden LIST") }
+        let sizeList = try options.nonEmptyString("hidden")
+        let seedList = try options.nonEmptyString("seeds")
+        guard sizeList != nil || seedList != nil else { throw .missingOption("--hidden LIST' or '--seeds LIST") }
         var sizes: [Int] = []
-        for item in list.split(separator: ",", omittingEmptySubsequences: false) {
+        for item in sizeList?.split(separator: ",", omittingEmptySubsequences: false) ?? [] {
             guard let size = Int(item.trimmingCharacters(in: .whitespaces)), (1...1_000_000).contains(size) else {
                 throw .invalidValue(
-                    value: list, option: "--hidden", reason: "must be sizes in 1...1000000 separated by commas")
+                    value: sizeList!, option: "--hidden", reason: "must be sizes in 1...1000000 separated by commas")
             }
             if !sizes.contains(size) { sizes.append(size) }
         }
         self.sizes = sizes
+        if let seedList {
+            if options.contains("seed") {
+                throw .conflictingOptions(
+                    option: "--seed", other: "--seeds",
+                    reason: "each run of a sweep over seeds takes its seed from --seeds")
+            }
+            var seeds: [UInt64] = []
+            for item in seedList.split(separator: ",", omittingEmptySubsequences: false) {
+                guard let seed = DecimalNumber.unsignedInteger(item.trimmingCharacters(in: .whitespaces)) else {
+                    throw .invalidValue(
+                        value: seedList, option: "--seeds", reason: "must be non-negative integers separated by commas")
+                }
+                if !seeds.contains(seed) { seeds.append(seed) }
+            }
+            self.seeds = seeds
+        } else {
+            seeds = nil
+        }
         configPath = try options.nonEmptyString("config")
         out = try options.nonEmptyString("out")
         parallelRuns = try options.int("parallel-runs", in: 1...64) ?? 1
         patience = try options.int("patience", in: 1...100_000)
         keep = try options.int("keep", in: 0...1_000_000)
         distributed = options.contains("distributed")
-        threads =
-            distributed && !options.contains(SharedOptions.threads.name)
-            ? DistributedLaunch.defaultThreads() : try SharedOptions.threads(options)
+        threads = try SharedOptions.threads(options, distributed: distributed)
         try SharedOptions.scheduler(options)
         data = try options.nonEmptyString(SharedOptions.data.name)
         var overrides: [(key: ConfigKey, value: String)] = []
@@ -99,14 +136,23 @@ struct SweepCommand: Command {
         self.overrides = overrides
     }
 
-    /// One size's state on disk.
+    /// One run of the sweep: a size, its seed and its run directory.
+    struct Run {
+        let size: Int
+        let config: RunConfig
+        let directory: String
+        /// `h<H>`, or `h<H>-s<seed>` in a sweep over seeds: the run directory's name and its prefix in messages.
+        let label: String
+    }
+
+    /// One run's state on disk.
     enum SizeState {
         case fresh
         case partial(Checkpoint)
         case finished(Checkpoint)
     }
 
-    /// Marks a size stopped by `--patience` (its latest.ckpt is at an epoch boundary before `epochs`).
+    /// Marks a run stopped by `--patience` (its latest.ckpt is at an epoch boundary before `epochs`).
     static let earlyStopMarker = "early-stopped"
 
     func run() throws(RuntimeError) {
@@ -116,15 +162,15 @@ struct SweepCommand: Command {
             let (interrupted, problems) = train(runs, mnist: mnist, keep: keep, in: sweepDirectory)
             if interrupted { throw Self.interruption }
             guard problems.isEmpty else { throw .output("sweep: " + problems.joined(separator: "; ")) }
-            return try writeResults(runs, into: sweepDirectory)
+            return try writeResults(runs, into: sweepDirectory, overSeeds: seeds != nil)
         }
         try DistributedLaunch.run { communicator throws(RuntimeError) in
-            // Rank 0 holds the sweep directory's lock; each size's run directory is locked by the rank training it.
+            // Rank 0 holds the sweep directory's lock; each run directory is locked by the rank training it.
             let (runs, mnist, sweepDirectory, lock, keep) = try DistributedLaunch.agreed(communicator) {
                 () throws(RuntimeError) in try prepare(lock: communicator.rank == 0)
             }
             defer { withExtendedLifetime(lock) {} }
-            // Rank r trains sizes r, r + K, r + 2K, … of the list, each as an ordinary one-process run.
+            // Rank r trains runs r, r + K, r + 2K, … of the list, each as an ordinary one-process run.
             let mine = runs.indices.filter { $0 % communicator.size == communicator.rank }.map { runs[$0] }
             let (interrupted, problems) = train(mine, mnist: mnist, keep: keep, in: sweepDirectory)
             if communicator.any(interrupted) { throw Self.interruption }
@@ -134,7 +180,7 @@ struct SweepCommand: Command {
             var written: String?
             if communicator.rank == 0 {
                 do {
-                    try writeResults(runs, into: sweepDirectory)
+                    try writeResults(runs, into: sweepDirectory, overSeeds: seeds != nil)
                 } catch {
                     written = "\(error)"
                 }
@@ -144,25 +190,22 @@ struct SweepCommand: Command {
     }
 
     static let interruption = RuntimeError.interrupted(
-        "Interrupted: every started size saved latest.ckpt.\nResume with the same command.\n")
+        "Interrupted: every started run saved latest.ckpt.\nResume with the same command.\n")
 
-    /// The sizes' run directories and configurations, the data, the sweep directory (created, and locked when
+    /// The runs (directories and configurations), the data, the sweep directory (created, and locked when
     /// `lock`), and the `keep` in force. The sweep's `sweep.json` is checked first: a sweep directory holds one
-    /// configuration, so a key that differs from the recorded one (all but `hidden` and `epochs`), another
-    /// `--patience` or a smaller `--keep` is refused, naming it, before anything is trained or written.
+    /// configuration, so a key that differs from the recorded one (all but `hidden` and `epochs`, and `seed` in a
+    /// sweep over seeds), another `--patience`, a smaller `--keep` or `--seeds` given to a sweep without them (or
+    /// the other way round) is refused, naming it, before anything is trained or written.
     private func prepare(lock: Bool) throws(RuntimeError) -> (
-        runs: [(size: Int, directory: String, config: RunConfig)], mnist: MNIST, sweepDirectory: String,
-        lock: DirectoryLock?, keep: Int
+        runs: [Run], mnist: MNIST, sweepDirectory: String, lock: DirectoryLock?, keep: Int
     ) {
         let (base, source) = try TrainCommand.loadConfig(path: configPath, overrides: overrides)
-        let sweepDirectory = out ?? "runs/sweep-\(base.name)-s\(base.seed)"
+        let sweepDirectory =
+            out ?? (seeds == nil ? "runs/sweep-\(base.name)-s\(base.seed)" : "runs/sweep-\(base.name)-seeds")
         let directory = try wrapData { () throws(DataError) in try DataAccess.locate(explicit: data) }
         let mnist = try wrapData { () throws(DataError) in try DataAccess.load(directory: directory) }
-        let runs = sizes.map { size -> (size: Int, directory: String, config: RunConfig) in
-            var config = base
-            config.hidden = size
-            return (size, (sweepDirectory as NSString).appendingPathComponent("h\(size)"), config)
-        }
+        let runs = Self.runs(sizes: sizes.isEmpty ? [base.hidden] : sizes, seeds: seeds, base: base, in: sweepDirectory)
         let held: DirectoryLock?
         do throws(RunDirectoryError) {
             held = lock ? try RunDirectory(path: sweepDirectory).lock(purpose: "sweep") : nil
@@ -178,11 +221,15 @@ struct SweepCommand: Command {
         }
         let keep = self.keep ?? recorded?.keep ?? CheckpointPolicy.defaultKeep
         if let recorded {
+            try Self.requireSameKind(recorded: recorded.seeds, given: seeds, path: identityPath)
             if let difference = recorded.firstDifference(from: base) {
+                let changeable =
+                    seeds == nil
+                    ? "only --epochs and the --hidden sizes" : "only --epochs, the --hidden sizes and the --seeds"
                 throw .output(
                     "\(identityPath): this sweep was run with \(difference.key) = \(difference.recorded), this command "
-                        + "gives \(difference.given); a sweep directory holds one configuration (only --epochs and the "
-                        + "--hidden sizes may change): use another --out for another configuration")
+                        + "gives \(difference.given); a sweep directory holds one configuration (\(changeable) may "
+                        + "change): use another --out for another configuration")
             }
             if recorded.patience != patience {
                 throw .output(
@@ -196,7 +243,7 @@ struct SweepCommand: Command {
                         + "it would delete files an earlier invocation kept; a sweep's --keep can only grow")
             }
         } else {
-            // A sweep directory from before sweep.json: its sizes must all have been trained with this
+            // A sweep directory from before sweep.json: its runs must all have been trained with this
             // configuration, or the results would mix two.
             for run in runs {
                 let latest = (run.directory as NSString).appendingPathComponent(RunDirectory.latest)
@@ -214,9 +261,14 @@ struct SweepCommand: Command {
         }
         if lock {
             var identity =
-                recorded ?? SweepIdentity(config: base, keep: keep, patience: patience, command: CommandLine.arguments)
+                recorded
+                ?? SweepIdentity(
+                    config: base, keep: keep, patience: patience, seeds: seeds, command: CommandLine.arguments)
             if recorded != nil {
                 identity.keep = keep
+                if let seeds, let earlier = identity.seeds {
+                    identity.seeds = earlier + seeds.filter { !earlier.contains($0) }
+                }
                 identity.invocations.append(.now(CommandLine.arguments))
             }
             do {
@@ -229,6 +281,39 @@ struct SweepCommand: Command {
         return (runs, mnist, sweepDirectory, held, keep)
     }
 
+    /// Every size with every seed, size by size: `h<H>` directories with `base`'s seed when `seeds` is nil,
+    /// `h<H>-s<seed>` otherwise.
+    static func runs(sizes: [Int], seeds: [UInt64]?, base: RunConfig, in sweepDirectory: String) -> [Run] {
+        sizes.flatMap { size in
+            (seeds ?? [base.seed]).map { seed in
+                var config = base
+                config.hidden = size
+                config.seed = seed
+                let label = seeds == nil ? "h\(size)" : "h\(size)-s\(seed)"
+                return Run(
+                    size: size, config: config, directory: (sweepDirectory as NSString).appendingPathComponent(label),
+                    label: label)
+            }
+        }
+    }
+
+    /// A sweep over seeds stays one (its runs are `h<H>-s<seed>`), a sweep without stays without (`h<H>`).
+    static func requireSameKind(recorded: [UInt64]?, given: [UInt64]?, path: String) throws(RuntimeError) {
+        func list(_ seeds: [UInt64]) -> String { seeds.map(String.init).joined(separator: ",") }
+        switch (recorded, given) {
+        case (nil, let given?):
+            throw .output(
+                "\(path): this sweep was run without --seeds (one run h<H> per size), this command gives --seeds "
+                    + "\(list(given)); use another --out for a sweep over seeds")
+        case (let recorded?, nil):
+            throw .output(
+                "\(path): this sweep was run with --seeds \(list(recorded)); give --seeds (it may add seeds) or use "
+                    + "another --out")
+        default:
+            return
+        }
+    }
+
     /// `config` as its run records it: the shard count resolved (`TrainingSession` does the same).
     static func resolved(_ config: RunConfig) -> RunConfig {
         var resolved = config
@@ -237,16 +322,24 @@ struct SweepCommand: Command {
     }
 
     /// Trains `runs`, `parallelRuns` at a time; returns whether a signal interrupted them and each failure.
-    private func train(
-        _ runs: [(size: Int, directory: String, config: RunConfig)], mnist: MNIST, keep: Int, in sweepDirectory: String
-    ) -> (
+    private func train(_ runs: [Run], mnist: MNIST, keep: Int, in sweepDirectory: String) -> (
         interrupted: Bool, problems: [String]
     ) {
         let concurrent = max(1, min(parallelRuns, runs.count))
         let threadsPerRun = max(1, threads / concurrent)
+        let what: String
+        if let seeds {
+            var sizes: [Int] = []
+            for run in runs where !sizes.contains(run.size) { sizes.append(run.size) }
+            let seedsTrained = seeds.filter { seed in runs.contains { $0.config.seed == seed } }
+            what =
+                "\(runs.count) runs (sizes \(sizes.map(String.init).joined(separator: ", ")) × seeds "
+                + "\(seedsTrained.map(String.init).joined(separator: ", ")))"
+        } else {
+            what = "\(runs.count) sizes (\(runs.map { String($0.size) }.joined(separator: ", ")))"
+        }
         Console.out(
-            "sweep of \(runs.count) sizes (\(runs.map { String($0.size) }.joined(separator: ", "))) in \(sweepDirectory); "
-                + "\(concurrent) at a time, \(threadsPerRun) threads each\n")
+            "sweep of \(what) in \(sweepDirectory); \(concurrent) at a time, \(threadsPerRun) threads each\n")
         InterruptSignal.install()
         let next = Atomic<Int>(0)
         let failures = Mutex<[String]>([])
@@ -257,31 +350,25 @@ struct SweepCommand: Command {
                 guard index < runs.count else { return }
                 let run = runs[index]
                 do {
-                    if try !train(
-                        size: run.size, directory: run.directory, config: run.config, threads: threadsPerRun,
-                        keep: keep, mnist: mnist)
-                    {
+                    if try !train(run, threads: threadsPerRun, keep: keep, mnist: mnist) {
                         interrupted.store(true, ordering: .relaxed)
                     }
                 } catch {
-                    failures.withLock { $0.append("h\(run.size): \(error)") }
+                    failures.withLock { $0.append("\(run.label): \(error)") }
                 }
             }
         }
         return (interrupted.load(ordering: .relaxed) || InterruptSignal.requested, failures.withLock { $0 })
     }
 
-    /// Trains (or resumes, or skips) one size; returns false when it was interrupted by a signal.
-    private func train(
-        size: Int, directory: String, config: RunConfig, threads: Int, keep: Int, mnist: MNIST
-    ) throws(RuntimeError)
-        -> Bool
-    {
+    /// Trains (or resumes, or skips) one run; returns false when it was interrupted by a signal.
+    private func train(_ run: Run, threads: Int, keep: Int, mnist: MNIST) throws(RuntimeError) -> Bool {
+        let (directory, config, label) = (run.directory, run.config, run.label)
         let state = try Self.state(of: directory, epochs: config.epochs)
         let checkpoint: Checkpoint?
         switch state {
         case .finished:
-            Console.out("h\(size): finished earlier, skipped\n")
+            Console.out("\(label): finished earlier, skipped\n")
             return true
         case .partial(let saved):
             do {
@@ -292,20 +379,20 @@ struct SweepCommand: Command {
                 throw .checkpoint(.checkpoint(error))
             }
             checkpoint = saved
-            Console.out("h\(size): resuming from epoch \(saved.cursor.epoch)\n")
+            Console.out("\(label): resuming from epoch \(saved.cursor.epoch)\n")
         case .fresh:
             checkpoint = nil
         }
         var runConfig = checkpoint?.config ?? config
         runConfig.epochs = config.epochs
-        let observer = SweepObserver(size: size, patience: patience, earlier: checkpoint?.records ?? [])
+        let observer = SweepObserver(label: label, patience: patience, earlier: checkpoint?.records ?? [])
         let session = TrainingSession(
             config: runConfig,
             data: MNIST(train: mnist.train.prefix(runConfig.trainLimit), test: mnist.test.prefix(runConfig.testLimit)),
             threads: threads, runDirectory: directory, checkpoints: CheckpointPolicy(every: .seconds(600), keep: keep),
             resumingFrom: checkpoint,
-            // A size without a checkpoint whose directory holds files (a run killed before its first checkpoint)
-            // starts again; its files move aside to h<H>.replaced-N.
+            // A run without a checkpoint whose directory holds files (killed before its first checkpoint) starts
+            // again; its files move aside to h<H>.replaced-N (h<H>-s<seed>.replaced-N).
             setup: RunSetup(
                 mode: checkpoint == nil ? .fresh : .continuing, overwrite: checkpoint == nil,
                 command: CommandLine.arguments, checkpointEvery: "10m"))
@@ -326,13 +413,13 @@ struct SweepCommand: Command {
                 throw .output(error.description)
             }
             Console.out(
-                "h\(size): no better \(observer.selectionName) accuracy for \(patience ?? 0) epochs, stopped after epoch \(outcome.records.count)\n"
+                "\(label): no better \(observer.selectionName) accuracy for \(patience ?? 0) epochs, stopped after epoch \(outcome.records.count)\n"
             )
         }
         return true
     }
 
-    /// Whether a size's run directory holds a finished, a partial or no run.
+    /// Whether a run directory holds a finished, a partial or no run.
     static func state(of directory: String, epochs: Int) throws(RuntimeError) -> SizeState {
         let latest = (directory as NSString).appendingPathComponent(RunDirectory.latest)
         guard FileManager.default.fileExists(atPath: latest) else { return .fresh }
@@ -348,12 +435,10 @@ struct SweepCommand: Command {
         return .partial(checkpoint)
     }
 
-    /// results.csv, results.md and the two figures, from each size's latest checkpoint. A size whose checkpoint
-    /// holds another configuration (all keys but `hidden` and `epochs`) is an error, never a row, and each
-    /// result file may only replace a file of its own kind.
-    private func writeResults(_ runs: [(size: Int, directory: String, config: RunConfig)], into sweepDirectory: String)
-        throws(RuntimeError)
-    {
+    /// results.csv, results.md, the two figures and, over seeds, summary.csv, from each run's latest checkpoint.
+    /// A run whose checkpoint holds another configuration (all keys but `hidden` and `epochs`) is an error, never a
+    /// row, and each result file may only replace a file of its own kind.
+    private func writeResults(_ runs: [Run], into sweepDirectory: String, overSeeds: Bool) throws(RuntimeError) {
         var rows: [SweepResult] = []
         for run in runs {
             let latest = (run.directory as NSString).appendingPathComponent(RunDirectory.latest)
@@ -364,14 +449,19 @@ struct SweepCommand: Command {
             ).first {
                 throw .output("\(latest): trained with another \(key) than this sweep; its results are not the sweep's")
             }
-            rows.append(SweepResult(size: run.size, records: checkpoint.records))
+            rows.append(SweepResult(size: run.size, seed: run.config.seed, records: checkpoint.records))
         }
-        let files: [(String, String, FileKind)] = [
+        let summaries = SweepSummary.of(rows)
+        let markdown =
+            SweepResult.markdown(rows, overSeeds: overSeeds)
+            + (overSeeds ? "\n" + SweepSummary.markdown(summaries) : "")
+        var files: [(String, String, FileKind)] = [
             ("results.csv", SweepResult.csv(rows), .text),
-            ("results.md", SweepResult.markdown(rows), .text),
-            ("accuracy-vs-hidden.svg", SweepResult.accuracyVersusHidden(rows), .svg),
-            ("accuracy-vs-epoch.svg", SweepResult.accuracyVersusEpoch(rows), .svg),
+            ("results.md", markdown, .text),
+            ("accuracy-vs-hidden.svg", SweepResult.accuracyVersusHidden(summaries), .svg),
+            ("accuracy-vs-epoch.svg", SweepResult.accuracyVersusEpoch(rows, overSeeds: overSeeds), .svg),
         ]
+        if overSeeds { files.insert(("summary.csv", SweepSummary.csv(summaries), .text), at: 1) }
         do {
             for (name, _, kind) in files {
                 try kind.requireReplaceable((sweepDirectory as NSString).appendingPathComponent(name))
@@ -387,20 +477,19 @@ struct SweepCommand: Command {
             throw .output(error.description)
         }
         Console.out(
-            "\n" + SweepResult.markdown(rows)
-                + "\nwrote results.csv, results.md, accuracy-vs-hidden.svg, accuracy-vs-epoch.svg to \(sweepDirectory)\n"
-        )
+            "\n" + markdown + "\nwrote \(files.map(\.0).joined(separator: ", ")) to \(sweepDirectory)\n")
     }
 }
 
-/// Progress of one size in a sweep: a line per epoch, prefixed with the size, and the patience rule.
+/// Progress of one run in a sweep: a line per epoch, prefixed with the run's label (`h100`, `h100-s2`), and the
+/// patience rule.
 final class SweepObserver: TrainingObserver, Sendable {
-    let size: Int
+    let label: String
     let patience: Int?
     private let state: Mutex<[EpochRecord]>
 
-    init(size: Int, patience: Int?, earlier: [EpochRecord]) {
-        self.size = size
+    init(label: String, patience: Int?, earlier: [EpochRecord]) {
+        self.label = label
         self.patience = patience
         state = Mutex(earlier)
     }
@@ -413,7 +502,7 @@ final class SweepObserver: TrainingObserver, Sendable {
     }
 
     func runStarted(config: RunConfig, threads: Int, runDirectory: String, trainSamples: Int, testSamples: Int) {
-        Console.out("h\(size): \(config.epochs) epochs, \(threads) threads, writing \(runDirectory)\n")
+        Console.out("\(label): \(config.epochs) epochs, \(threads) threads, writing \(runDirectory)\n")
     }
 
     func batchFinished(epoch: Int, samplesDone: Int, samplesTotal: Int, correct: Int, elapsedSeconds: Double) {}
@@ -427,7 +516,7 @@ final class SweepObserver: TrainingObserver, Sendable {
         state.withLock { $0.append(record) }
         let validation = record.validation.map { "  validation spike \(MetricsTable.fixed(100 * $0.spike, 2))%" } ?? ""
         Console.out(
-            "h\(size): epoch \(record.epoch)  train \(MetricsTable.fixed(100 * record.trainAccuracy, 2))%\(validation)  test spike "
+            "\(label): epoch \(record.epoch)  train \(MetricsTable.fixed(100 * record.trainAccuracy, 2))%\(validation)  test spike "
                 + "\(MetricsTable.fixed(100 * record.testSpikeAccuracy, 2))%  relaxed "
                 + "\(MetricsTable.fixed(100 * record.testRelaxedAccuracy, 2))%  \(MetricsTable.fixed(record.seconds, 1)) s\n"
         )

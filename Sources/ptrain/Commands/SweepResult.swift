@@ -1,8 +1,9 @@
 import Model
 
-/// One size's outcome in a sweep, and the sweep's tables and figures.
+/// One run's outcome in a sweep, and the sweep's per-run table and figures.
 struct SweepResult {
     let size: Int
+    let seed: UInt64
     let records: [EpochRecord]
 
     /// The selected epoch (`EpochSelection`: by validation when the runs have a split, otherwise the best test
@@ -15,69 +16,112 @@ struct SweepResult {
     var samplesPerSecond: Double { records.map(\.samplesPerSecond).reduce(0, +) / Double(records.count) }
     var bestRelaxed: Double { records.map(\.testRelaxedAccuracy).max()! }
 
-    /// `best_*` are the test accuracies of the selected epoch; `selected_by` says on what it was selected
-    /// (`validation`, or `test`: a test-selected maximum). `best_test_accuracy_relaxed` is always the maximum
-    /// over epochs on test.
+    /// `best_*` are the test accuracies of the selected epoch, except `best_test_accuracy_relaxed`, the maximum
+    /// over epochs on test; `selected_by` says on what the epoch was selected (`validation`, or `test`: a
+    /// test-selected maximum); `selected_epoch_test_accuracy_relaxed` is the relaxed readout at the selected epoch.
+    /// The last two columns came later than the others, so that older readers of the first nine still work.
     static let csvHeader =
-        "hidden,best_test_accuracy_spike,best_epoch,final_test_accuracy_spike,best_test_accuracy_relaxed,epochs,seconds,samples_per_second,selected_by"
+        "hidden,best_test_accuracy_spike,best_epoch,final_test_accuracy_spike,best_test_accuracy_relaxed,epochs,seconds,"
+        + "samples_per_second,selected_by,seed,selected_epoch_test_accuracy_relaxed"
+
+    /// An accuracy as results.csv writes it (6 decimals). `SweepSummary` summarizes these values, not the
+    /// unrounded ones, so that its means and deviations can be recomputed from the file bit for bit.
+    static func csvText(_ fraction: Double) -> String { MetricsTable.fixed(fraction, 6) }
+
+    /// `fraction` rounded as results.csv writes it.
+    static func asWritten(_ fraction: Double) -> Double { Double(csvText(fraction))! }
 
     static func csv(_ rows: [SweepResult]) -> String {
         var text = csvHeader + "\n"
         for row in rows {
-            text += "\(row.size),\(MetricsTable.fixed(row.best.testSpikeAccuracy, 6)),\(row.best.epoch),"
-            text += "\(MetricsTable.fixed(row.final.testSpikeAccuracy, 6)),\(MetricsTable.fixed(row.bestRelaxed, 6)),"
+            text += "\(row.size),\(csvText(row.best.testSpikeAccuracy)),\(row.best.epoch),"
+            text += "\(csvText(row.final.testSpikeAccuracy)),\(csvText(row.bestRelaxed)),"
             text +=
                 "\(row.records.count),\(MetricsTable.fixed(row.seconds, 1)),\(MetricsTable.fixed(row.samplesPerSecond, 1)),"
-            text += (row.selection == .validation ? "validation" : "test") + "\n"
+            text += (row.selection == .validation ? "validation" : "test")
+            text += ",\(row.seed),\(csvText(row.best.testRelaxedAccuracy))\n"
         }
         return text
     }
 
-    static func markdown(_ rows: [SweepResult]) -> String {
+    /// One row per run (with its seed in a sweep over seeds) and the line that says how epochs were selected.
+    static func markdown(_ rows: [SweepResult], overSeeds: Bool) -> String {
+        let seedHeader = overSeeds ? " seed |" : ""
         var lines = [
-            "| hidden | test (spike) at the selected epoch | selected epoch | final test (spike) | max test (relaxed), test-selected | epochs | s/epoch | samples/s |",
-            "|---|---|---|---|---|---|---|---|",
+            "| hidden |\(seedHeader) test (spike) at the selected epoch | selected epoch | test (relaxed) at that epoch | final test (spike) | max test (relaxed), test-selected | epochs | s/epoch | samples/s |",
+            "|---|" + (overSeeds ? "---|" : "") + "---|---|---|---|---|---|---|---|",
         ]
         for row in rows {
             lines.append(
-                "| \(row.size) | \(percent(row.best.testSpikeAccuracy)) | \(row.best.epoch) | "
-                    + "\(percent(row.final.testSpikeAccuracy)) | \(percent(row.bestRelaxed)) | \(row.records.count) | "
+                "| \(row.size) |\(overSeeds ? " \(row.seed) |" : "") \(percent(row.best.testSpikeAccuracy)) | \(row.best.epoch) | "
+                    + "\(percent(row.best.testRelaxedAccuracy)) | \(percent(row.final.testSpikeAccuracy)) | "
+                    + "\(percent(row.bestRelaxed)) | \(row.records.count) | "
                     + "\(MetricsTable.fixed(row.seconds / Double(row.records.count), 1)) | \(MetricsTable.fixed(row.samplesPerSecond, 0)) |"
             )
         }
-        let rules = Set(rows.map(\.selection))
         lines.append("")
-        lines.append(
-            rules == [.validation]
-                ? "Epochs selected on the validation split; the test accuracy at that epoch is reported."
-                : "Epochs selected on the test set (no validation split): test-selected maxima, optimistically biased.")
+        lines.append(selectionSentence(Set(rows.map(\.selection))))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// How the epochs of runs chosen by `rules` were selected.
+    static func selectionSentence(_ rules: Set<EpochSelection.Rule>) -> String {
+        rules == [.validation]
+            ? "Epochs validation-selected: chosen on the validation split; the test accuracy at that epoch is reported."
+            : "Epochs test-selected: chosen on the test set (no validation split), optimistically biased maxima."
     }
 
     static func percent(_ fraction: Double) -> String { MetricsTable.fixed(100 * fraction, 2) + "%" }
 
-    /// Best and final test accuracy against hidden size (log axis), the paper's first figure.
-    static func accuracyVersusHidden(_ rows: [SweepResult]) -> String {
-        LineChart(
+    /// Test accuracy against hidden size (log axis), the paper's first figure: at the selected epoch by both
+    /// readouts and at the final epoch, the mean over a size's seeds with ± 1 sample sd as error bars when it has
+    /// two or more.
+    static func accuracyVersusHidden(_ summaries: [SweepSummary]) -> String {
+        let withSpread = summaries.contains { $0.count >= 2 }
+        let counts = Set(summaries.map(\.count)).sorted()
+        let seeds = counts.count == 1 ? "\(counts[0])" : "\(counts.first!)–\(counts.last!)"
+        let rule = Set(summaries.map(\.rule)) == [.validation] ? "validation-selected" : "test-selected"
+        let caption =
+            withSpread
+            ? "mean over \(seeds) seeds per size, error bars ± 1 sample sd; epochs \(rule)"
+            : "one run per size; epochs \(rule)"
+        func series(_ label: String, _ quantity: Int) -> LineChart.Series {
+            LineChart.Series(
+                label: label, points: summaries.map { (Double($0.size), 100 * $0.quantities[quantity].mean) },
+                errors: withSpread ? summaries.map { 100 * ($0.quantities[quantity].standardDeviation ?? 0) } : nil)
+        }
+        let quantities = SweepSummary.Quantity.all
+        return LineChart(
             title: "Test accuracy against hidden-layer size", xTitle: "hidden LIF neurons", yTitle: "test accuracy (%)",
-            series: [
-                .init(label: "best, spikes", points: rows.map { (Double($0.size), 100 * $0.best.testSpikeAccuracy) }),
-                .init(label: "final, spikes", points: rows.map { (Double($0.size), 100 * $0.final.testSpikeAccuracy) }),
-                .init(label: "best, relaxed", points: rows.map { (Double($0.size), 100 * $0.bestRelaxed) }),
-            ],
-            logarithmicX: true, xTicks: rows.map { Double($0.size) }
+            series: quantities.indices.map { series(quantities[$0].legend, $0) },
+            caption: caption, logarithmicX: true, xTicks: summaries.map { Double($0.size) }
         ).render()
     }
 
-    /// Test accuracy against epoch, one line per size, the paper's second figure.
-    static func accuracyVersusEpoch(_ rows: [SweepResult]) -> String {
-        LineChart(
-            title: "Test accuracy (spike readout) per epoch", xTitle: "epoch", yTitle: "test accuracy (%)",
-            series: rows.map { row in
-                .init(
-                    label: "H = \(row.size)", points: row.records.map { (Double($0.epoch), 100 * $0.testSpikeAccuracy) }
-                )
+    /// Test accuracy against epoch, one line per run, the paper's second figure; over seeds one line per size, the
+    /// mean over its seeds of every epoch they all reached.
+    static func accuracyVersusEpoch(_ rows: [SweepResult], overSeeds: Bool) -> String {
+        guard overSeeds else {
+            return LineChart(
+                title: "Test accuracy (spike readout) per epoch", xTitle: "epoch", yTitle: "test accuracy (%)",
+                series: rows.map { row in
+                    .init(
+                        label: "H = \(row.size)",
+                        points: row.records.map { (Double($0.epoch), 100 * $0.testSpikeAccuracy) })
+                }
+            ).render()
+        }
+        let series = SweepSummary.of(rows).map { summary -> LineChart.Series in
+            let epochs = summary.runs.map(\.records.count).min() ?? 0
+            let points = (0..<epochs).map { index -> (x: Double, y: Double) in
+                let values = summary.runs.map { $0.records[index].testSpikeAccuracy }
+                return (Double(summary.runs[0].records[index].epoch), 100 * SeedSummary(values).mean)
             }
+            return .init(label: "H = \(summary.size), \(summary.count) seeds", points: points)
+        }
+        return LineChart(
+            title: "Test accuracy (spike readout) per epoch, mean over seeds", xTitle: "epoch",
+            yTitle: "test accuracy (%)", series: series
         ).render()
     }
 }

@@ -104,9 +104,7 @@ struct TrainCommand: Command {
     init(options: ParsedOptions) throws(UsageError) {
         configPath = try options.nonEmptyString("config")
         distributed = options.contains(DistributedLaunch.option.name)
-        threads =
-            distributed && !options.contains(SharedOptions.threads.name)
-            ? DistributedLaunch.defaultThreads() : try SharedOptions.threads(options)
+        threads = try SharedOptions.threads(options, distributed: distributed)
         try SharedOptions.scheduler(options)
         out = try options.nonEmptyString("out")
         data = try options.nonEmptyString(SharedOptions.data.name)
@@ -209,12 +207,12 @@ struct TrainCommand: Command {
             let prepared = try DistributedLaunch.agreed(communicator) { () throws(RuntimeError) in
                 let prepared = try prepare()
                 return try prepared.map { prepared throws(RuntimeError) in
-                    do {
+                    do throws(DistributionError) {
                         let distribution = try Distribution(
                             communicator: communicator, shardCount: prepared.start.config.resolvedShards)
                         return (prepared.start, prepared.data, distribution)
                     } catch {
-                        throw .output("--distributed: \(error)")
+                        throw .output("--distributed: \(ErrorHints.message(error))")
                     }
                 }
             }

@@ -1,17 +1,21 @@
 import Foundation
 import Model
 
-/// A line chart with axes, ticks, grid, axis titles and a legend, rendered to SVG.
+/// A line chart with axes, ticks, grid, axis titles, a legend and optional error bars, rendered to SVG.
 struct LineChart {
     struct Series {
         var label: String
         var points: [(x: Double, y: Double)]
+        /// Half-lengths of vertical error bars, one per point (y − e … y + e; 0: none); nil: no bars.
+        var errors: [Double]? = nil
     }
 
     var title: String
     var xTitle: String
     var yTitle: String
     var series: [Series]
+    /// A line under the title saying what the points and bars are (`mean over 3 seeds, error bars ± 1 sd`).
+    var caption: String? = nil
     /// Logarithmic x axis (hidden sizes from 100 to 4,500).
     var logarithmicX = false
     /// Fixed x tick values (e.g. the swept sizes); automatic when nil.
@@ -28,12 +32,18 @@ struct LineChart {
         let legendWidth = series.count > 1 ? 150.0 : 0
         let left = 78.0
         let right = 24.0 + legendWidth
-        let top = 48.0
+        let top = caption == nil ? 48.0 : 62.0
         let bottom = 64.0
         let plotWidth = width - left - right
         let plotHeight = height - top - bottom
         let xs = series.flatMap { $0.points.map(\.x) }
-        let ys = series.flatMap { $0.points.map(\.y) }
+        // The y range holds every bar's ends as well as the points.
+        let ys = series.flatMap { item in
+            item.points.indices.flatMap { index -> [Double] in
+                let error = item.errors?[index] ?? 0
+                return [item.points[index].y - error, item.points[index].y + error]
+            }
+        }
         guard let xMin = xs.min(), let xMax = xs.max(), let yMinData = ys.min(), let yMaxData = ys.max() else {
             svg.text("no data", x: width / 2, y: height / 2, size: 16, anchor: .middle)
             return svg.text
@@ -48,6 +58,7 @@ struct LineChart {
         func py(_ y: Double) -> Double { top + (1 - (y - yMin) / max(yMax - yMin, 1e-12)) * plotHeight }
 
         svg.text(title, x: left + plotWidth / 2, y: 28, size: 17, anchor: .middle, weight: "bold")
+        if let caption { svg.text(caption, x: left + plotWidth / 2, y: 48, size: 12, anchor: .middle, fill: "#555") }
         // Grid and y ticks.
         for tick in yTicks {
             svg.line(x1: left, y1: py(tick), x2: left + plotWidth, y2: py(tick), stroke: "#e3e3e3")
@@ -56,13 +67,15 @@ struct LineChart {
                 size: 12, anchor: .end)
         }
         let xTickValues = xTicks ?? LineChart.niceTicks(min: xMin, max: xMax, count: 8)
+        // Automatic ticks are labelled with the decimals their step needs (epochs 1, 1.2, 1.4, … of a 2-epoch run).
+        let xStep = xTicks == nil && xTickValues.count > 1 ? xTickValues[1] - xTickValues[0] : 1
         // A label that would run into the previous one (sizes 800 and 1000 on a log axis) is left out; its tick
         // and grid line stay. At 12 px a digit is about 7 px wide.
         var lastLabelEnd = -Double.infinity
         for tick in xTickValues where tick >= xMin && tick <= xMax {
             svg.line(x1: px(tick), y1: top, x2: px(tick), y2: top + plotHeight, stroke: "#f0f0f0")
             svg.line(x1: px(tick), y1: top + plotHeight, x2: px(tick), y2: top + plotHeight + 5, stroke: "#444")
-            let label = LineChart.label(tick, step: 1)
+            let label = LineChart.label(tick, step: xStep)
             let halfWidth = 3.5 * Double(label.count)
             guard px(tick) - halfWidth >= lastLabelEnd + 6 else { continue }
             lastLabelEnd = px(tick) + halfWidth
@@ -76,6 +89,13 @@ struct LineChart {
             let color = LineChart.palette[index % LineChart.palette.count]
             let points = item.points.map { (px($0.x), py($0.y)) }
             if points.count > 1 { svg.polyline(points, stroke: color) }
+            // Each series' bars are moved sideways by a few pixels, so that equal bars of two series both show.
+            let dodge = 5 * (Double(index) - Double(series.count - 1) / 2)
+            for (point, (value, error)) in zip(points, zip(item.points.map(\.y), item.errors ?? [])) where error > 0 {
+                let (x, low, high) = (point.0 + dodge, py(value - error), py(value + error))
+                svg.line(x1: x, y1: low, x2: x, y2: high, stroke: color, width: 1.5)
+                for end in [low, high] { svg.line(x1: x - 4, y1: end, x2: x + 4, y2: end, stroke: color, width: 1.5) }
+            }
             for point in points {
                 svg.circle(x: point.0, y: point.1, radius: points.count > 40 ? 1.5 : 3.5, fill: color)
             }

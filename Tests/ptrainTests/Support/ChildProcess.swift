@@ -7,35 +7,21 @@ import Foundation
 /// A `ptrain` process the test controls while it runs: watch its output and files, send it signals, wait for
 /// it. Output goes to files (never pipes, which could block the child).
 final class ChildProcess {
-    let process = Process()
+    let process: Process
     let directory: URL
-    private let outURL: URL
-    private let errURL: URL
+    private let output: OutputFiles
 
     /// Starts `ptrain arguments…` (or `executable arguments…`) in `directory` (created by the caller).
     init(_ arguments: [String], in directory: URL, executable: URL? = nil) throws {
         guard let binary = executable ?? PtrainProcess.binary else { throw PtrainProcess.BinaryNotFound() }
         self.directory = directory
-        let name = UUID().uuidString
-        outURL = directory.appendingPathComponent(".stdout-\(name)")
-        errURL = directory.appendingPathComponent(".stderr-\(name)")
-        try Data().write(to: outURL)
-        try Data().write(to: errURL)
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var environment = ProcessInfo.processInfo.environment
-        environment["PTRAIN_DATA"] = nil
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        try process.run()
+        output = try OutputFiles(in: directory, suffix: "-\(UUID().uuidString)")
+        process = try PtrainProcess.start(binary, arguments, in: directory, output: output)
     }
 
     var pid: Int32 { process.processIdentifier }
-    var stdout: String { (try? String(contentsOf: outURL, encoding: .utf8)) ?? "" }
-    var stderr: String { (try? String(contentsOf: errURL, encoding: .utf8)) ?? "" }
+    var stdout: String { (try? String(contentsOf: output.stdout, encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOf: output.stderr, encoding: .utf8)) ?? "" }
 
     func send(_ signal: Int32) { kill(pid, signal) }
 

@@ -51,32 +51,10 @@ enum PtrainProcess {
         guard let binary else { throw BinaryNotFound() }
         let scratch = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let outURL = scratch.appendingPathComponent(".stdout")
-        let errURL = scratch.appendingPathComponent(".stderr")
-        try Data().write(to: outURL)
-        try Data().write(to: errURL)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = scratch
-        var childEnvironment = ProcessInfo.processInfo.environment
-        childEnvironment["PTRAIN_DATA"] = nil
-        childEnvironment.merge(environment) { $1 }
-        process.environment = childEnvironment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
+        let output = try OutputFiles(in: scratch)
+        let process = try start(binary, arguments, in: scratch, output: output, environment: environment)
         process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return ProcessResult(
-            status: process.terminationStatus,
-            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        return try output.result(status: process.terminationStatus)
     }
 
     static func run(_ arguments: String...) throws -> ProcessResult {
@@ -91,6 +69,57 @@ enum PtrainProcess {
     }
 }
 
+/// Where a child's standard output and error go: two files (never pipes, which could block the child).
+struct OutputFiles {
+    let stdout: URL
+    let stderr: URL
+
+    /// Creates `.stdout<suffix>` and `.stderr<suffix>`, empty, in `directory`.
+    init(in directory: URL, suffix: String = "") throws {
+        stdout = directory.appendingPathComponent(".stdout\(suffix)")
+        stderr = directory.appendingPathComponent(".stderr\(suffix)")
+        try Data().write(to: stdout)
+        try Data().write(to: stderr)
+    }
+
+    /// What the child wrote, with its exit status.
+    func result(status: Int32) throws -> ProcessResult {
+        ProcessResult(
+            status: status, stdout: String(decoding: try Data(contentsOf: stdout), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: stderr), as: UTF8.self))
+    }
+}
+
+extension PtrainProcess {
+    /// Starts `executable arguments…` in `directory`: standard input empty, output into `output`'s files, the
+    /// test's environment without `PTRAIN_DATA` and with `environment` added. The one way every test starts a
+    /// child process.
+    static func start(
+        _ executable: URL, _ arguments: [String], in directory: URL, output: OutputFiles,
+        environment: [String: String] = [:]
+    ) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var childEnvironment = ProcessInfo.processInfo.environment
+        childEnvironment["PTRAIN_DATA"] = nil
+        childEnvironment.merge(environment) { $1 }
+        process.environment = childEnvironment
+        let out = try FileHandle(forWritingTo: output.stdout)
+        let err = try FileHandle(forWritingTo: output.stderr)
+        defer {
+            try? out.close()
+            try? err.close()
+        }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return process
+    }
+}
+
 extension PtrainProcess {
     /// Runs `/bin/sh -c script binary` in `directory`, with `PTRAIN_DATA` removed: for command lines that a
     /// `Process` cannot pass, such as arguments that are not valid UTF-8 (`$(printf 'run\377')`). Output goes to
@@ -98,25 +127,10 @@ extension PtrainProcess {
     static func runShell(_ script: String, binary: URL, in directory: URL) throws -> ProcessResult {
         let scratch = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let outURL = scratch.appendingPathComponent(".stdout")
-        let errURL = scratch.appendingPathComponent(".stderr")
-        try Data().write(to: outURL)
-        try Data().write(to: errURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script, binary.path]
-        process.currentDirectoryURL = directory
-        var environment = ProcessInfo.processInfo.environment
-        environment["PTRAIN_DATA"] = nil
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        try process.run()
+        let output = try OutputFiles(in: scratch)
+        let process = try start(
+            URL(fileURLWithPath: "/bin/sh"), ["-c", script, binary.path], in: directory, output: output)
         process.waitUntilExit()
-        return ProcessResult(
-            status: process.terminationStatus,
-            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        return try output.result(status: process.terminationStatus)
     }
 }
