@@ -13,6 +13,9 @@ struct FileKindTests {
         #expect(FileKind.identify(ArraySlice(Array("\n<svg xmlns".utf8))) == .svg)
         #expect(FileKind.identify(ArraySlice(Array("  {\"a\": 1}".utf8))) == .json)
         #expect(FileKind.identify(ArraySlice(Array("epoch,train_accuracy\n".utf8))) == .text)
+        #expect(FileKind.identify([0x50, 0x4B, 0x03, 0x04, 0x14, 0, 0, 8][...]) == .zip)  // an npz
+        #expect(FileKind.identify([0x50, 0x4B, 0x05, 0x06, 0, 0][...]) == .zip)  // an empty zip
+        #expect(FileKind.identify([0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A, 2][...]) == .hdf5)  // a NIR file
         #expect(FileKind.identify([0x1F, 0x8B, 0x08, 0x08][...]) == nil)  // gzip: not UTF-8
         #expect(FileKind.identify([0x1F, 0x8B, 0x00, 0x08][...]) == nil)
         #expect(FileKind.identify([][...]) == nil)

@@ -26,6 +26,7 @@ struct CLIHelpTests {
               compare               Compare two runs or sweeps image by image (McNemar's test)
               report                Draw a run's learning curve, confusion matrix and learned weights
               average               Average the weights of a run's epoch checkpoints
+              export                Export a trained network as NumPy arrays (npz) or a NIR graph
               fetch-data            Download the MNIST files
               bench                 Measure kernel speed and training throughput on this machine
               help [SUBCOMMAND]     Show the help of a subcommand, or this help
@@ -67,7 +68,9 @@ struct CLIHelpTests {
     }
 
     @Test func everySpellingOfSubcommandHelpIsTheSame() throws {
-        for command in ["train", "eval", "inspect", "sweep", "compare", "report", "average", "fetch-data", "bench"] {
+        for command in [
+            "train", "eval", "inspect", "sweep", "compare", "report", "average", "export", "fetch-data", "bench",
+        ] {
             let help = try PtrainProcess.run(command, "--help")
             #expect(help.status == 0 && help.stdout.hasPrefix("USAGE: ptrain \(command) "))
             #expect(try PtrainProcess.run(command, "-h") == help)

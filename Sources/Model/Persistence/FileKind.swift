@@ -14,6 +14,10 @@ public enum FileKind: String, Sendable, CaseIterable {
     case weights = "a ptrain weights file"
     case png = "a PNG image"
     case svg = "an SVG image"
+    /// A zip archive: a NumPy `.npz` (`ptrain export --format npz`, `--spikes`).
+    case zip = "a zip archive"
+    /// An HDF5 file: a NIR graph (`ptrain export --format nir`).
+    case hdf5 = "an HDF5 file"
     case json = "a JSON file"
     /// UTF-8 text without NUL bytes (CSV, Markdown, plain text).
     case text = "a text file"
@@ -27,6 +31,12 @@ public enum FileKind: String, Sendable, CaseIterable {
         if prefix.starts(with: Array("PTRAINCK".utf8)) { return .checkpoint }
         if prefix.starts(with: Array("PTRW".utf8)) { return .weights }
         if prefix.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
+        // A zip's first local file header, or the end record of an empty archive (APPNOTE 4.3.7, 4.3.16).
+        if prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) || prefix.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
+            return .zip
+        }
+        // The HDF5 format signature at offset 0, where every file ptrain writes has its superblock.
+        if prefix.starts(with: [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]) { return .hdf5 }
         // Text is UTF-8 without NUL bytes; the probe may cut a character at its end, so the last 3 bytes may be
         // an incomplete sequence.
         guard !prefix.isEmpty, !prefix.contains(0),
