@@ -61,22 +61,10 @@ public enum NIRExport {
                         "input",
                         node("Input", [("shape", .int64([Int64(network.inputs)]))])),
                     HDF5Link(
-                        "fc1",
-                        node(
-                            "Affine",
-                            [
-                                ("weight", .float32(network.w1Transposed, shape: [network.hidden, network.inputs])),
-                                ("bias", .float32(network.b1)),
-                            ])),
+                        "fc1", affine(network.w1Transposed, shape: [network.hidden, network.inputs], bias: network.b1)),
                     HDF5Link("hidden", neurons(count: network.hidden, config: network.config)),
                     HDF5Link(
-                        "fc2",
-                        node(
-                            "Affine",
-                            [
-                                ("weight", .float32(network.w2Transposed, shape: [network.outputs, network.hidden])),
-                                ("bias", .float32(network.b2)),
-                            ])),
+                        "fc2", affine(network.w2Transposed, shape: [network.outputs, network.hidden], bias: network.b2)),
                     HDF5Link("out", neurons(count: network.outputs, config: network.config)),
                     HDF5Link("output", node("Output", [("shape", .int64([Int64(network.outputs)]))])),
                 ])),
@@ -88,6 +76,11 @@ public enum NIRExport {
     /// A node group: its `type` and its parameters.
     static func node(_ type: String, _ parameters: [(String, HDF5Dataset)]) -> HDF5Object {
         .group([HDF5Link("type", .dataset(.string(type)))] + parameters.map { HDF5Link($0.0, .dataset($0.1)) })
+    }
+
+    /// An `Affine` node: y = W·x + b with `weight` row-major of `shape` [outputs, inputs].
+    static func affine(_ weight: [Float], shape: [Int], bias: [Float]) -> HDF5Object {
+        node("Affine", [("weight", .float32(weight, shape: shape)), ("bias", .float32(bias))])
     }
 
     /// `count` neurons of the spec's LIF (Eq. 5): IF without leak (λ = 1), LIF with τ = 1/(1 − λ), R = τ (float64).
