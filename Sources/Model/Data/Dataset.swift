@@ -8,16 +8,20 @@ public struct Dataset: Sendable {
     public let columns: Int
     /// `count × pixelsPerImage` bytes, image after image, row-major.
     public let pixels: [UInt8]
-    /// One label per image, 0...9.
+    /// One label per image, in `0..<classCount`.
     public let labels: [UInt8]
+    /// The number of classes K (10 for MNIST): the network's output count.
+    public let classCount: Int
 
-    public init(name: String, rows: Int, columns: Int, pixels: [UInt8], labels: [UInt8]) {
+    public init(name: String, rows: Int, columns: Int, pixels: [UInt8], labels: [UInt8], classCount: Int = 10) {
         precondition(rows > 0 && columns > 0 && pixels.count == labels.count * rows * columns, "inconsistent dataset")
+        precondition(classCount >= 2 && labels.allSatisfy { Int($0) < classCount }, "labels outside 0..<classCount")
         self.name = name
         self.rows = rows
         self.columns = columns
         self.pixels = pixels
         self.labels = labels
+        self.classCount = classCount
     }
 
     /// Number of images.
@@ -30,7 +34,8 @@ public struct Dataset: Sendable {
         guard let limit, limit < count else { return self }
         return Dataset(
             name: name, rows: rows, columns: columns,
-            pixels: Array(pixels[0..<(limit * pixelsPerImage)]), labels: Array(labels[0..<limit]))
+            pixels: Array(pixels[0..<(limit * pixelsPerImage)]), labels: Array(labels[0..<limit]),
+            classCount: classCount)
     }
 }
 

@@ -50,6 +50,7 @@ public enum ValidationSplit {
         pixels.reserveCapacity(indices.count * size)
         for index in indices { pixels += set.pixels[(index * size)..<((index + 1) * size)] }
         return Dataset(
-            name: name, rows: set.rows, columns: set.columns, pixels: pixels, labels: indices.map { set.labels[$0] })
+            name: name, rows: set.rows, columns: set.columns, pixels: pixels, labels: indices.map { set.labels[$0] },
+            classCount: set.classCount)
     }
 }
