@@ -306,7 +306,7 @@ public enum Benchmarks {
                 for _ in 0..<(batch * steps) {
                     _ = Kernels.integrateAndFire(
                         potential: b[0].start, input: b[1].start, inputSum: b[2].start, width: totalWidth, leak: 1,
-                        threshold: 1, spikes: b[3].start)
+                        threshold: 1, reset: .subtract, spikes: b[3].start)
                 }
             }
         }

@@ -141,7 +141,7 @@ def check_hdf5(path, reference):
         require(metadata["config"][()].decode() == reference["config"], f"{path}: metadata/config")
         require(metadata["time_steps"][()] == config["timeSteps"], f"{path}: metadata/time_steps")
         require(metadata["dt"][()] == 1.0, f"{path}: metadata/dt")
-        require(metadata["reset_mode"][()] == b"subtract", f"{path}: metadata/reset_mode")
+        require(metadata["reset_mode"][()] == config.get("reset", "subtract").encode(), f"{path}: metadata/reset_mode")
         require(metadata["threshold_comparison"][()] == b">=", f"{path}: metadata/threshold_comparison")
         for key in ["producer", "ptrain_version", "encoding", "readout", "update", "leak"]:
             require(key in metadata, f"{path}: metadata/{key} missing")
@@ -165,13 +165,17 @@ def check_nir(path, reference):
     return graph
 
 
-def simulate(graph, input_spikes, dtype, reset_to_zero=False):
+def simulate(graph, input_spikes, dtype, reset_to_zero=None):
     """ptrain's discrete-time semantics (graph metadata 'update'), on the weights of the graph nir.read built;
-    with reset_to_zero, NIR's own reset (v = v_reset = 0 after a spike) instead of ptrain's subtraction."""
+    the reset is the metadata's reset_mode unless reset_to_zero says otherwise (True: NIR's own reset,
+    v = v_reset = 0 after a spike)."""
     metadata = graph.metadata
     steps = int(metadata["time_steps"])
-    require(str(metadata["reset_mode"]) == "subtract" and str(metadata["threshold_comparison"]) == ">=",
-            "the simulation implements reset by subtraction and v >= threshold only")
+    mode = str(metadata["reset_mode"])
+    require(mode in ("subtract", "zero") and str(metadata["threshold_comparison"]) == ">=",
+            "the simulation implements reset by subtraction or to zero and v >= threshold only")
+    if reset_to_zero is None:
+        reset_to_zero = mode == "zero"
     leak = dtype(metadata["leak"])
     layers = []
     for affine, neuron in [("fc1", "hidden"), ("fc2", "out")]:

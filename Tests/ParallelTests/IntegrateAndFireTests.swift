@@ -3,17 +3,18 @@ import TestSupport
 import Testing
 
 /// One LIF step as documented, scalar: `v = leak·v + input` (a rounded product, then a rounded sum: not fused),
-/// spike where `v >= threshold` (before the reset) and subtract the threshold once, `inputSum += input`.
-/// Returns the spikes as floats: 1 where the neuron fired, +0 elsewhere.
+/// spike where `v >= threshold` (before the reset) and subtract the threshold once (or set v to 0 for
+/// `reset: .zero`), `inputSum += input`. Returns the spikes as floats: 1 where the neuron fired, +0 elsewhere.
 private func referenceIntegrateAndFire(
-    potential: inout [Float], input: [Float], inputSum: inout [Float], width: Int, leak: Float, threshold: Float
+    potential: inout [Float], input: [Float], inputSum: inout [Float], width: Int, leak: Float, threshold: Float,
+    reset: SpikeReset = .subtract
 ) -> [Float] {
     var spikes = [Float](repeating: 0, count: width)
     for column in 0..<width {
         let leaked = leak * potential[column]
         var v = leaked + input[column]
         if v >= threshold {
-            v = v - threshold
+            v = reset == .subtract ? v - threshold : 0
             spikes[column] = 1
         }
         potential[column] = v
@@ -28,7 +29,7 @@ private func referenceIntegrateAndFire(
 /// number of ones.
 private func kernelIntegrateAndFire(
     potential: inout [Float], input: [Float], inputSum: inout [Float], width: Int, leak: Float, threshold: Float,
-    sourceLocation: SourceLocation = #_sourceLocation
+    reset: SpikeReset = .subtract, sourceLocation: SourceLocation = #_sourceLocation
 ) -> [Float] {
     var potentialBuffer = potential + [Float](repeating: sentinel, count: guardCount)
     var inputSumBuffer = inputSum + [Float](repeating: sentinel, count: guardCount)
@@ -39,7 +40,7 @@ private func kernelIntegrateAndFire(
                 withMutablePointer(&spikeBuffer) { spikes in
                     Kernels.integrateAndFire(
                         potential: potential, input: input, inputSum: inputSum, width: width, leak: leak,
-                        threshold: threshold, spikes: spikes)
+                        threshold: threshold, reset: reset, spikes: spikes)
                 }
             }
         }
@@ -63,11 +64,14 @@ private func firing(_ spikes: [Float]) -> [Int] { spikes.indices.filter { spikes
 @Suite("Kernels.integrateAndFire")
 struct IntegrateAndFireTests {
     @Test(
-        "bit-identical to the scalar step over several steps, for leak 1 and leak < 1",
+        "bit-identical to the scalar step over several steps, for leak 1 and leak < 1, both resets",
         arguments: kernelWidths)
     func matchesReference(width: Int) {
         var rng = SplitMix64(seed: 0x1_F1E5 &+ UInt64(width))
-        for leak: Float in [1, 0.9, 0.5, 0] {
+        let modes: [(leak: Float, reset: SpikeReset)] = [
+            (1, .subtract), (0.9, .subtract), (0.5, .subtract), (0, .subtract), (1, .zero), (0.9, .zero),
+        ]
+        for (leak, reset) in modes {
             for threshold: Float in [1, 0.25] {
                 var potential = rng.floats(width, in: -1..<1.5)
                 var inputSum = rng.floats(width, in: 0..<4)
@@ -77,13 +81,13 @@ struct IntegrateAndFireTests {
                     // Mostly sub-threshold drive; some columns exactly on threshold after a reset of zero.
                     var input = rng.floats(width, in: -0.5..<1)
                     if step == 0 { input[width - 1] = threshold - leak * potential[width - 1] }
-                    let context = "width \(width), leak \(leak), threshold \(threshold), step \(step)"
+                    let context = "width \(width), leak \(leak), \(reset), threshold \(threshold), step \(step)"
                     let spikes = kernelIntegrateAndFire(
                         potential: &potential, input: input, inputSum: &inputSum, width: width, leak: leak,
-                        threshold: threshold)
+                        threshold: threshold, reset: reset)
                     let expectedSpikes = referenceIntegrateAndFire(
                         potential: &expectedPotential, input: input, inputSum: &expectedInputSum, width: width,
-                        leak: leak, threshold: threshold)
+                        leak: leak, threshold: threshold, reset: reset)
                     expectBitIdentical(spikes, expectedSpikes, "\(context): spikes")
                     expectBitIdentical(potential, expectedPotential, "\(context): potential")
                     expectBitIdentical(inputSum, expectedInputSum, "\(context): inputSum")
@@ -146,6 +150,19 @@ struct IntegrateAndFireTests {
         expectBitIdentical(
             potential, cases.map(\.2) + [Float](repeating: 0, count: width - cases.count), "potential after reset")
         expectBitIdentical(inputSum, input.map { 0.5 + $0 }, "inputSum")
+    }
+
+    @Test("reset to zero: a spike leaves exactly 0, whatever the overshoot (hand-computed)")
+    func resetToZero() {
+        // v before, input → spiked; leak 1, threshold 1. A neuron that fires is at +0 afterwards.
+        let cases: [(Float, Float, Bool)] = [(0.75, 0.5, true), (0.5, 0.5, true), (0.25, 0.5, false), (2.5, 0, true)]
+        var potential = cases.map(\.0) + [Float](repeating: 0, count: 16 - cases.count)
+        let input = cases.map(\.1) + [Float](repeating: 0, count: 16 - cases.count)
+        var inputSum = [Float](repeating: 0, count: 16)
+        let spikes = kernelIntegrateAndFire(
+            potential: &potential, input: input, inputSum: &inputSum, width: 16, leak: 1, threshold: 1, reset: .zero)
+        #expect(firing(spikes) == [0, 1, 3])
+        expectBitIdentical(Array(potential[..<4]), [0, 0, 0.75, 0], "potential after reset to zero")
     }
 
     @Test("leak scales the old potential before the input is added (hand-computed)")
@@ -211,7 +228,7 @@ struct IntegrateAndFireTests {
             var spikes = [Float](repeating: 0, count: 64)
             _ = Kernels.integrateAndFire(
                 potential: &potential, input: input, inputSum: &inputSum, width: 40, leak: 1, threshold: 1,
-                spikes: &spikes)
+                reset: .subtract, spikes: &spikes)
         }
     }
 }

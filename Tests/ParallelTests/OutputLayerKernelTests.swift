@@ -5,7 +5,7 @@ import Testing
 /// Eq. 5 for one layer of `lanes` neurons from summed partials, scalar and in the documented order.
 private func referenceIntegrateAndFireSummed(
     partials: [Float], partialCount: Int, partialStride: Int, bias: [Float], timeSteps: Int, leak: Float,
-    threshold: Float
+    threshold: Float, reset: SpikeReset
 ) -> (average: [Float], counts: [Int32]) {
     let lanes = Kernels.lanes
     var potential = [Float](repeating: 0, count: lanes)
@@ -20,7 +20,7 @@ private func referenceIntegrateAndFireSummed(
             let leaked = leak * potential[k]
             var v = leaked + drive
             if v >= threshold {
-                v = v - threshold
+                v = reset == .subtract ? v - threshold : 0
                 counts[k] += 1
             }
             potential[k] = v
@@ -50,8 +50,8 @@ private func referenceRelaxSummed(
 }
 
 @Suite struct OutputLayerKernelTests {
-    @Test(arguments: [1, 2, 3, 7])
-    func integrateAndFireSummedMatchesReference(partialCount: Int) {
+    @Test(arguments: [1, 2, 3, 7], SpikeReset.allCases)
+    func integrateAndFireSummedMatchesReference(partialCount: Int, reset: SpikeReset) {
         var rng = SplitMix64(seed: 0x0A7F_5000 &+ UInt64(partialCount))
         let lanes = Kernels.lanes
         for timeSteps in [1, 2, 9, 30] {
@@ -61,7 +61,7 @@ private func referenceRelaxSummed(
             let leak = rng.float(in: 0.5..<1)
             let expected = referenceIntegrateAndFireSummed(
                 partials: partials, partialCount: partialCount, partialStride: stride, bias: bias,
-                timeSteps: timeSteps, leak: leak, threshold: 1)
+                timeSteps: timeSteps, leak: leak, threshold: 1, reset: reset)
             var average = [Float](repeating: sentinel, count: lanes + guardCount)
             var counts = [Int32](repeating: -7, count: lanes + guardCount)
             withPointer(partials) { partials in
@@ -70,7 +70,7 @@ private func referenceRelaxSummed(
                         withMutablePointer(&counts) { counts in
                             Kernels.integrateAndFireSummed(
                                 partials: partials, partialCount: partialCount, partialStride: stride, bias: bias,
-                                timeSteps: timeSteps, leak: leak, threshold: 1, averageDrive: average,
+                                timeSteps: timeSteps, leak: leak, threshold: 1, reset: reset, averageDrive: average,
                                 spikeCounts: counts)
                         }
                     }

@@ -10,9 +10,9 @@ struct ConfigFlagsTests {
     func derivedFlags() {
         #expect(
             RunConfig.keys.map(\.flag) == [
-                "name", "hidden", "batch", "epochs", "time-steps", "theta", "tau-m", "dt", "k-free", "k-pos", "eps",
-                "nudge", "beta", "eta-c", "rule", "lr1", "lr2", "lr-decay", "alpha", "seed", "shards", "train-limit",
-                "test-limit", "validation", "validation-split", "average-from",
+                "name", "hidden", "batch", "epochs", "time-steps", "theta", "tau-m", "dt", "reset", "k-free", "k-pos",
+                "eps", "nudge", "beta", "eta-c", "rule", "lr1", "lr2", "lr-decay", "alpha", "seed", "shards",
+                "train-limit", "test-limit", "validation", "validation-split", "average-from",
             ])
     }
 }

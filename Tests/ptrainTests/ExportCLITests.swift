@@ -206,4 +206,26 @@ struct ExportCLITests {
         #expect(text.contains("(LIF neurons, no v_reset)"), "\(text)")
         #expect(text.hasSuffix("export check passed\n"), "\(text)")
     }
+
+    @Test(
+        "a reset-to-zero run is the IF graph as NIR defines it: NIR's reset gives ptrain's counts on 1,000 images",
+        .enabled(if: python != nil, "set PTRAIN_NIR_PYTHON to a Python with nir, h5py and numpy"))
+    func outsideCheckResetToZero() throws {
+        let scratch = try PtrainProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let run = scratch.appendingPathComponent("zero")
+        let trained = try PtrainProcess.run([
+            "train", "--hidden", "64", "--seed", "6", "--train-limit", "2000", "--test-limit", "1000", "--epochs", "2",
+            "--reset", "zero", "--threads", "2", "--data", try TestMNIST.located.get(), "--out", run.path,
+        ])
+        #expect(trained.status == 0, "\(trained)")
+        let text = try Self.check(
+            source: run.path, reference: run.appendingPathComponent("best.ckpt").path, in: scratch)
+        print(text)
+        #expect(text.contains("simulation (float64): 1000 of 1000 images give ptrain's output spike counts"), "\(text)")
+        #expect(
+            text.contains("reset to v_reset = 0 instead (float64): 1000 of 1000 images give ptrain's output spike"),
+            "\(text)")
+        #expect(text.hasSuffix("export check passed\n"), "\(text)")
+    }
 }

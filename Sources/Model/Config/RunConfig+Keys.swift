@@ -34,6 +34,7 @@ extension RunConfig {
         .float("theta", "firing threshold θ", \.theta, positive: true),
         .optionalFloat("tauM", "membrane time constant τ_m (null: no leak)", \.tauM),
         .float("dt", "time step dt in λ = exp(−dt/τ_m)", \.dt, positive: true),
+        .choice("reset", "potential after a spike: subtract (v − θ) | zero", \.reset),
         .int("kFree", "free relaxation steps K_free", \.kFree, 0...100_000),
         .int("kPos", "teaching relaxation steps K_pos", \.kPos, 1...100_000),
         .unitFloat("eps", "relaxation Euler step ε", \.eps, allowZero: false),
@@ -62,7 +63,7 @@ extension RunConfig {
 
     /// Keys that `config.json` leaves out while they hold their default value (added after 1.1 checkpoints: a
     /// configuration that does not use them keeps the bytes, and the configuration hash, it always had).
-    static let writtenOnlyWhenSet: Set<String> = ["validation", "validationSplit", "averageFrom"]
+    static let writtenOnlyWhenSet: Set<String> = ["reset", "validation", "validationSplit", "averageFrom"]
 
     /// The most logical shards any configuration may ask for.
     public static let maximumShards = 65_536

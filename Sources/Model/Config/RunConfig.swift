@@ -1,4 +1,5 @@
 import Foundation
+import Parallel
 
 /// Every setting of a training run (spec: "Defaults in one table").
 ///
@@ -50,6 +51,8 @@ public struct RunConfig: Equatable, Sendable {
     public var tauM: Float? = nil
     /// Simulation time step dt used in λ = exp(−dt/τ_m).
     public var dt: Float = 1
+    /// What a spike does to the potential (Eq. 5): `v ← v − θ` (the default) or `v ← 0` (NIR's IF, exact export).
+    public var reset: SpikeReset = .subtract
     /// Free relaxation steps K_free (Eqs. 6–10).
     public var kFree: Int = 5
     /// Teaching-phase relaxation steps K_pos (Eqs. 12–14).

@@ -120,6 +120,7 @@ public struct Evaluator {
             let drive = scratch.hidden(scratch.drive, shard: s)
             Dynamics.hiddenFeedForward(
                 shard: shard, spikes: trains, timeSteps: steps, leak: config.leak, threshold: config.theta,
+                reset: config.reset,
                 scratch: scratch.neurons, drive: drive,
                 partial: scratch.feedForwardPartials.extracting(
                     (s * steps * outputLanes)..<((s + 1) * steps * outputLanes)))
@@ -131,7 +132,8 @@ public struct Evaluator {
         _ = Dynamics.outputFeedForward(
             partials: scratch.feedForwardPartials.pointer(at: 0, count: shards.count * steps * outputLanes),
             shardCount: shards.count, shardStride: steps * outputLanes, bias: scratch.bias, outputs: outputs,
-            timeSteps: steps, leak: config.leak, threshold: config.theta, feedForward: scratch.output,
+            timeSteps: steps, leak: config.leak, threshold: config.theta, reset: config.reset,
+            feedForward: scratch.output,
             spikeCounts: scratch.spikeCounts, unclampedDrive: scratch.outputDrive)
         let spikePrediction = Dynamics.spikePrediction(
             spikeCounts: UnsafeBufferPointer(scratch.spikeCounts), tieBreak: UnsafeBufferPointer(scratch.outputDrive),

@@ -20,12 +20,13 @@
 /// refuses a file that has it.
 ///
 /// The spec's neurons (Eq. 5) run in discrete steps: `v ← λ·v + I(t)`, a spike where `v ≥ θ`, then `v ← v − θ`
-/// (reset by subtraction). In NIR's continuous terms with the time unit one step (dt = 1) and spikes as unit
+/// (reset by subtraction, the default) or `v ← 0` (`reset: zero`, NIR's own reset). In NIR's continuous terms with the time unit one step (dt = 1) and spikes as unit
 /// impulses, an IF neuron (`v̇ = R·I`) with R = 1 integrates exactly that without leak. With a leak the LIF node
 /// `τ·v̇ = (v_leak − v) + R·I` gets τ = 1/(1 − λ), R = τ, v_leak = 0: its forward-Euler step of one time unit
 /// (what `Tests/Export/check_export.py` simulates) is then `v ← (1 − 1/τ)·v + I = λ·v + I`; an exact exponential
 /// integrator would decay by e^(−(1 − λ)) instead of λ. What NIR cannot say is in the metadata:
-/// the reset (NIR's IF and LIF reset to `v_reset`, here 0), the comparison (NIR writes `v > v_thr`, ptrain
+/// the reset when it is by subtraction (NIR's IF and LIF reset to `v_reset`, here 0: a `reset: zero` network is
+/// the graph as NIR defines it), the comparison (NIR writes `v > v_thr`, ptrain
 /// fires at `v ≥ θ`), the step order, the input encoding and the readout (docs/export.md).
 public enum NIRExport {
     /// The version written to `/version`.
@@ -120,12 +121,13 @@ public enum NIRExport {
             "readout": .string(
                 "spike-count: the class is the output with the most spikes over time_steps steps; ties go to the "
                     + "larger summed output drive sum_t I_out(t), then to the lower class"),
-            "reset_mode": .string("subtract"),
+            "reset_mode": .string(config.reset.rawValue),
             "threshold_comparison": .string(">="),
             "update": .string(
                 "discrete steps t = 0..time_steps-1 from v = 0: I(t) = affine(spikes of the layer before at step t); "
-                    + "v = leak*v + I(t); spike where v >= v_threshold, then v = v - v_threshold; at most one spike "
-                    + "per neuron and step"),
+                    + "v = leak*v + I(t); spike where v >= v_threshold, then "
+                    + (config.reset == .subtract ? "v = v - v_threshold" : "v = 0")
+                    + "; at most one spike per neuron and step"),
             "leak": .float64(Double(config.leak)),
         ]
         return metadataKeys.map { HDF5Link($0, .dataset(values[$0]!)) }

@@ -60,7 +60,8 @@ public struct SpikeRecording: Sendable {
                     for (s, shard) in shards.enumerated() {
                         Dynamics.hiddenFeedForward(
                             shard: shard, spikes: view.trains, timeSteps: steps, leak: config.leak,
-                            threshold: config.theta, scratch: view.neurons, drive: view.hidden(view.drive, shard: s),
+                            threshold: config.theta, reset: config.reset, scratch: view.neurons,
+                            drive: view.hidden(view.drive, shard: s),
                             partial: view.feedForwardPartials.extracting(
                                 (s * steps * lanes)..<((s + 1) * steps * lanes)))
                         // The shard's spikes of every step, `steps` rows of `shard.width` (≥ its neurons) floats.
@@ -76,6 +77,7 @@ public struct SpikeRecording: Sendable {
                         partials: view.feedForwardPartials.pointer(at: 0, count: shards.count * steps * lanes),
                         shardCount: shards.count, shardStride: steps * lanes, bias: view.bias,
                         outputs: network.outputs, timeSteps: steps, leak: config.leak, threshold: config.theta,
+                        reset: config.reset,
                         feedForward: view.output, spikeCounts: view.spikeCounts, unclampedDrive: view.outputDrive)
                     predictions[sample] = Int32(
                         Dynamics.spikePrediction(

@@ -19,7 +19,8 @@ enum Dynamics {
     /// W2[j, k] for every t (`partial` holds `timeSteps · outputLanes` floats).
     static func hiddenFeedForward(
         shard: HiddenShard, spikes trains: SpikeEncoder.Output, timeSteps: Int, leak: Float, threshold: Float,
-        scratch: NeuronScratch, drive: UnsafeMutableBufferPointer<Float>, partial: UnsafeMutableBufferPointer<Float>
+        reset: SpikeReset, scratch: NeuronScratch, drive: UnsafeMutableBufferPointer<Float>,
+        partial: UnsafeMutableBufferPointer<Float>
     ) {
         let width = shard.width
         precondition(scratch.capacity >= width && scratch.timeSteps >= timeSteps, "scratch smaller than shard")
@@ -53,7 +54,8 @@ enum Dynamics {
                         _ = Kernels.integrateAndFire(
                             potential: potential.pointer(at: column, count: block), input: out,
                             inputSum: drive.pointer(at: column, count: block), width: block, leak: leak,
-                            threshold: threshold, spikes: spikes.pointer(at: t * width + column, count: block))
+                            threshold: threshold, reset: reset,
+                            spikes: spikes.pointer(at: t * width + column, count: block))
                     }
                     column += block
                 }
@@ -102,7 +104,7 @@ enum Dynamics {
     /// evaluation). Returns false if a drive was not finite.
     static func outputFeedForward(
         partials: UnsafePointer<Float>, shardCount: Int, shardStride: Int, bias: UnsafePointer<Float>,
-        outputs: Int, timeSteps: Int, leak: Float, threshold: Float,
+        outputs: Int, timeSteps: Int, leak: Float, threshold: Float, reset: SpikeReset,
         feedForward: UnsafeMutableBufferPointer<Float>, spikeCounts: UnsafeMutableBufferPointer<Int32>,
         unclampedDrive: UnsafeMutableBufferPointer<Float>? = nil
     ) -> Bool {
@@ -113,7 +115,7 @@ enum Dynamics {
             "outputFeedForward: output buffers must hold \(outputLanes) entries")
         Kernels.integrateAndFireSummed(
             partials: partials, partialCount: shardCount, partialStride: shardStride, bias: bias,
-            timeSteps: timeSteps, leak: leak, threshold: threshold,
+            timeSteps: timeSteps, leak: leak, threshold: threshold, reset: reset,
             averageDrive: feedForward.pointer(at: 0, count: outputLanes),
             spikeCounts: spikeCounts.pointer(at: 0, count: outputLanes))
         if let unclampedDrive { _ = unclampedDrive.update(fromContentsOf: feedForward) }

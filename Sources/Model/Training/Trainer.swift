@@ -217,6 +217,7 @@ public final class Trainer: @unchecked Sendable {
         let steps = config.timeSteps
         let leak = config.leak
         let threshold = config.theta
+        let reset = config.reset
         let first = ownedShards.lowerBound
         withShardViews { views in
             trains.withUnsafeSamples { trains in
@@ -229,7 +230,8 @@ public final class Trainer: @unchecked Sendable {
                         for b in 0..<batch {
                             Dynamics.hiddenFeedForward(
                                 shard: state.shard, spikes: trains[b], timeSteps: steps, leak: leak,
-                                threshold: threshold, scratch: state.scratch, drive: view.drive(sample: b),
+                                threshold: threshold, reset: reset, scratch: state.scratch,
+                                drive: view.drive(sample: b),
                                 partial: output.feedForwardPartial(shard: s, sample: b))
                             // V_h starts from V^FF_h = ρ(drive) (step 2 starts from the feed-forward state).
                             Kernels.unitClamp(
@@ -332,7 +334,8 @@ public final class Trainer: @unchecked Sendable {
         let finite = Dynamics.outputFeedForward(
             partials: output.feedForwardPartials(sample: b), shardCount: output.shardCount,
             shardStride: output.feedForwardShardStride, bias: output.bias.start, outputs: outputs,
-            timeSteps: config.timeSteps, leak: config.leak, threshold: config.theta, feedForward: feedForward,
+            timeSteps: config.timeSteps, leak: config.leak, threshold: config.theta, reset: config.reset,
+            feedForward: feedForward,
             spikeCounts: spikeCounts)
         let predicted = Dynamics.spikePrediction(
             spikeCounts: UnsafeBufferPointer(spikeCounts), tieBreak: UnsafeBufferPointer(feedForward), outputs: outputs)

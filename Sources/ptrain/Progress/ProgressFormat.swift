@@ -53,7 +53,7 @@ public enum ProgressFormat {
     public static func runStartLine(
         config: RunConfig, threads: Int, runDirectory: String, trainSamples: Int, testSamples: Int, ranks: Int = 1
     ) -> String {
-        let leak = config.tauM.map { "tau-m \($0)" } ?? "no leak"
+        let leak = (config.tauM.map { "tau-m \($0)" } ?? "no leak") + (config.reset == .zero ? ", reset to zero" : "")
         let workers =
             (ranks > 1 ? "\(ranks) ranks × " : "") + "\(threads) \(threads == 1 ? "thread" : "threads")"
         return "run \(config.name): hidden \(config.hidden), batch \(config.batch), \(config.epochs) epochs, "
