@@ -111,6 +111,43 @@ struct WeightAveragingTests {
         }
     }
 
+    @Test("averageEvery batch: the mean of every batch's weights from epoch 2 on, stopped after each batch or not")
+    func averagesEveryBatch() throws {
+        var config = Self.shortConfig(epochs: 2, averageFrom: 2)
+        config.averageEvery = .batch
+        try TestData.withTemporaryDirectory { reference in
+            try TestData.withTemporaryDirectory { stepped in
+                _ = try ResumeTests.run(config, in: reference, stoppingAfter: [])
+                // 10 batches per epoch: stop after each of epoch 2's first nine batches and keep its weights.
+                let mnist = try ResumeTests.loadMNIST()
+                var checkpoint: Checkpoint?
+                var done = 0
+                var weights: [[Float]] = []
+                for stop in Array(11...19) + [Int.max] {
+                    let observer = ResumeTests.Recorder()
+                    let outcome = try TrainingSession(
+                        config: config, data: mnist, threads: 1, runDirectory: stepped,
+                        checkpoints: CheckpointPolicy(), resumingFrom: checkpoint
+                    ).run(observer: observer) { done + observer.batches >= stop }
+                    done += observer.batches
+                    checkpoint = try Checkpoint.read(path: stepped + "/latest.ckpt")
+                    if stop > 10 { weights.append(try #require(checkpoint?.parameters)) }
+                    if case .completed = outcome { break }
+                }
+                #expect(weights.count == 10)
+                var expected = WeightAveraging(firstEpoch: 2)
+                for parameters in weights { expected.add(parameters) }
+                #expect(checkpoint?.average?.count == 10)
+                #expect(checkpoint?.average?.mean == expected.mean)
+                #expect(try Self.bytes(reference + "/averaged.bin") == Self.bytes(stepped + "/averaged.bin"))
+                let (_, stored) = try WeightsFile.read(path: reference + "/averaged.bin")
+                #expect(stored.canonicalParameters() == expected.mean)
+                // Not the end-of-epoch average: that is epoch 2's last weights alone.
+                #expect(expected.mean != weights.last)
+            }
+        }
+    }
+
     @Test("a checkpoint without AVRG for a run that averages, or with AVRG for one that does not, is refused")
     func sectionMatchesTheConfiguration() throws {
         try TestData.withTemporaryDirectory { directory in

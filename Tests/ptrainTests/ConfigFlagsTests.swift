@@ -13,6 +13,7 @@ struct ConfigFlagsTests {
                 "name", "hidden", "batch", "epochs", "time-steps", "theta", "tau-m", "dt", "reset", "k-free", "k-pos",
                 "eps", "nudge", "beta", "eta-c", "rule", "lr1", "lr2", "lr-decay", "alpha", "seed", "shards",
                 "train-limit", "test-limit", "validation", "validation-split", "average-from",
+                "average-every",
             ])
     }
 }

@@ -354,7 +354,8 @@ private struct SectionDecoder {
     }
 
     /// The AVRG section (`CheckpointFormat.averageRecordLength`): the average's first epoch (the configuration's
-    /// `averageFrom`) and count (one per finished epoch from it on), each averaged epoch's accuracies, filled
+    /// `averageFrom`) and count (one per finished epoch from it on; with `averageEvery: batch` one per batch, at
+    /// least one per finished epoch), each averaged epoch's accuracies, filled
     /// into its record, and the sums: one finite f64 per parameter once the count is above 0.
     func average(
         _ section: CheckpointSection, records: inout [EpochRecord], config: RunConfig, parameterCount: Int
@@ -365,13 +366,15 @@ private struct SectionDecoder {
         let firstEpoch = Int(reader.uint32()!)
         let count = Int(reader.uint32()!)
         let expected = WeightAveraging.count(firstEpoch: firstEpoch, completedEpochs: records.count)
-        guard firstEpoch == config.averageFrom, count == expected else {
+        let perBatch = config.averageEvery == .batch
+        guard firstEpoch == config.averageFrom, perBatch ? count >= expected : count == expected else {
             throw fail(
-                "an average of \(count) epochs from epoch \(firstEpoch); the configuration averages from epoch "
-                    + "\(config.averageFrom) and \(records.count) epochs are finished")
+                "an average of \(count) \(perBatch ? "batches" : "epochs") from epoch \(firstEpoch); the "
+                    + "configuration averages from epoch \(config.averageFrom) and \(records.count) epochs are finished"
+            )
         }
         let sums = count == 0 ? 0 : parameterCount
-        let needed = count * CheckpointFormat.averageRecordLength + 8 * sums
+        let needed = expected * CheckpointFormat.averageRecordLength + 8 * sums
         guard needed == reader.remaining else {
             throw fail("\(reader.remaining) bytes for an average of \(count) epochs (needs \(needed))")
         }

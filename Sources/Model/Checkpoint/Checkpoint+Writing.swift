@@ -112,7 +112,7 @@ extension Checkpoint {
                 }
             }
         }
-        if let average { bytes.appendAverage(average, records: records) }
+        if let average { bytes.appendAverage(average, records: records, perBatch: config.averageEvery == .batch) }
         bytes += CheckpointFormat.Tag.weights.bytes
         bytes.appendLittleEndian(UInt64(weightBytes))
         return bytes
@@ -126,13 +126,14 @@ extension Checkpoint {
 }
 
 extension Array where Element == UInt8 {
-    /// Appends the AVRG section: first epoch, count, the averaged accuracies of the epochs from the first on
-    /// (NaN validation without a split), and the sums.
+    /// Appends the AVRG section: first epoch, count (of epochs, or of batches when `perBatch`), the averaged
+    /// accuracies of the epochs from the first on (NaN validation without a split), and the sums.
     /// - Precondition: the records of those epochs hold averaged accuracies.
-    fileprivate mutating func appendAverage(_ average: WeightAveraging, records: [EpochRecord]) {
+    fileprivate mutating func appendAverage(_ average: WeightAveraging, records: [EpochRecord], perBatch: Bool) {
         let averaged = records.filter { average.includes(epoch: $0.epoch) }
         precondition(
-            averaged.count == average.count, "\(averaged.count) averaged epochs, the average holds \(average.count)")
+            perBatch ? averaged.count <= average.count : averaged.count == average.count,
+            "\(averaged.count) averaged epochs, the average holds \(average.count)")
         reserveCapacity(count + 8 * average.sums.count + 64 * averaged.count + 64)
         appendSection(.average) { out in
             out.appendLittleEndian(UInt32(average.firstEpoch))

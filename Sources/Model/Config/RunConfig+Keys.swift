@@ -59,11 +59,14 @@ extension RunConfig {
         .int(
             "averageFrom", "also evaluate the mean weights of epochs N… (0: off)",
             \.averageFrom, 0...100_000),
+        .choice("averageEvery", "when the average takes the weights in: epoch | batch", \.averageEvery),
     ]
 
     /// Keys that `config.json` leaves out while they hold their default value (added after 1.1 checkpoints: a
     /// configuration that does not use them keeps the bytes, and the configuration hash, it always had).
-    static let writtenOnlyWhenSet: Set<String> = ["reset", "validation", "validationSplit", "averageFrom"]
+    static let writtenOnlyWhenSet: Set<String> = [
+        "reset", "validation", "validationSplit", "averageFrom", "averageEvery",
+    ]
 
     /// The most logical shards any configuration may ask for.
     public static let maximumShards = 65_536

@@ -27,6 +27,14 @@ public struct RunConfig: Equatable, Sendable {
         case random
     }
 
+    /// When the running weight average (`averageFrom`) takes the weights in.
+    public enum AverageEvery: String, Codable, Sendable, CaseIterable {
+        /// At the end of every epoch (stochastic weight averaging; what `ptrain average` computes after the fact).
+        case epoch
+        /// After every batch (Polyak–Ruppert averaging of the iterates).
+        case batch
+    }
+
     /// The synaptic rule (spec step 5).
     public enum Rule: String, Codable, Sendable, CaseIterable {
         /// Eq. 15: presynaptic activity × change of postsynaptic potential.
@@ -96,6 +104,9 @@ public struct RunConfig: Equatable, Sendable {
     /// `WeightAveraging`): every later epoch is also evaluated with the mean of the weights of epochs
     /// `averageFrom…epoch`, stored in every checkpoint; 0: no averaging.
     public var averageFrom: Int = 0
+    /// Whether the average takes the weights at the end of every epoch (the default) or after every batch, from
+    /// the first batch of epoch `averageFrom` on.
+    public var averageEvery: AverageEvery = .epoch
 
     public init() {}
 

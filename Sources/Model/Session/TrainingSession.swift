@@ -75,6 +75,11 @@ public struct TrainingSession {
                     "validation \(config.validation) leaves no training images of \(used.count)")
             }
             guard train.count >= 1 else { throw .invalidData("the training set is empty") }
+            // Between batches each rank holds only its own shards' new weights (they are shared before each
+            // evaluation), so an average of every batch's whole network would need an exchange per batch.
+            guard config.averageFrom == 0 || config.averageEvery == .epoch || (distribution?.size ?? 1) == 1 else {
+                throw .invalidData("averageEvery batch needs one process; average every epoch across ranks")
+            }
             guard train.pixelsPerImage == test.pixelsPerImage else {
                 throw .invalidData(
                     "training images have \(train.pixelsPerImage) pixels, test images \(test.pixelsPerImage)")
@@ -174,6 +179,10 @@ public struct TrainingSession {
                 } catch {
                     throw .diverged(epoch: epoch, batch: cursor.batchesDone + 1, detail: error.description)
                 }
+                if config.averageEvery == .batch, var running = average, running.includes(epoch: epoch) {
+                    running.add(network.canonicalParameters())
+                    average = running
+                }
                 cursor.batchesDone += 1
                 cursor.samplesDone += batch.count
                 cursor.correct += correct
@@ -211,7 +220,7 @@ public struct TrainingSession {
             var averagedNetwork: Network?
             if var running = average, running.includes(epoch: epoch) {
                 // Every rank holds the whole network after `shareWeights`, so every rank keeps the same sums.
-                running.add(network.canonicalParameters())
+                if config.averageEvery == .epoch { running.add(network.canonicalParameters()) }
                 average = running
                 let averaged = Network(
                     inputs: network.inputs, hidden: network.hidden, outputs: network.outputs,
@@ -278,7 +287,9 @@ public struct TrainingSession {
         }
         let average = try continuedAverage(of: checkpoint)
         var records = checkpoint.records
-        if average?.firstEpoch != checkpoint.average?.firstEpoch {
+        if average?.firstEpoch != checkpoint.average?.firstEpoch
+            || config.averageEvery != checkpoint.config.averageEvery
+        {
             for index in records.indices {
                 records[index].averagedTest = nil
                 records[index].averagedValidation = nil
@@ -293,7 +304,11 @@ public struct TrainingSession {
     /// - Throws: `.invalidData` when a fork asks for an average over epochs the checkpoint did not keep.
     private func continuedAverage(of checkpoint: Checkpoint) throws(SessionError) -> WeightAveraging? {
         guard config.averageFrom > 0 else { return nil }
-        if let kept = checkpoint.average, kept.firstEpoch == config.averageFrom { return kept }
+        if let kept = checkpoint.average, kept.firstEpoch == config.averageFrom,
+            checkpoint.config.averageEvery == config.averageEvery
+        {
+            return kept
+        }
         let completed = checkpoint.cursor.completedEpochs
         guard config.averageFrom > completed else {
             throw .invalidData(

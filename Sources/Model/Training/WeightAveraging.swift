@@ -11,7 +11,7 @@
 public struct WeightAveraging: Sendable, Equatable {
     /// The first epoch whose weights are summed.
     public let firstEpoch: Int
-    /// How many epochs' weights are in `sums`.
+    /// How many snapshots of the weights are in `sums`: epochs, or batches with `averageEvery: batch`.
     public private(set) var count: Int
     /// The Float64 sums of the canonical parameters (W1, b1, W2, b2; `Network.canonicalParameters()`); empty
     /// until the first epoch is added.
