@@ -80,13 +80,16 @@ public struct SpikeEncoder: Sendable {
         public var rates: UnsafeBufferPointer<Float> { UnsafeBufferPointer(rateBuffer) }
     }
 
-    /// Encodes `pixels` (`inputs` bytes) into `output`.
+    /// Encodes `pixels` (`inputs` bytes, intensity p/255) into `output`.
     ///
     /// Input i spikes at step t iff u < p/255 for a uniform u = (32 random bits)/2³², tested exactly in
-    /// integers as u32 · 255 < p · 2³². One 64-bit counter-based number serves two steps: its high half for
-    /// step 2k, its low half for step 2k + 1, keyed by (seed, stream, epoch, sample, k, i). Pixels that are 0
-    /// never spike and are skipped (MNIST: ~150 of 784 are not 0). Each step's changes are listed by
-    /// `Kernels.listChanges`.
+    /// integers as `UInt64(u32) < τ` with the per-input threshold τ = ⌈p·2³²/255⌉. This is the same test as
+    /// the earlier u32 · 255 < p · 2³², so the spikes are bit-identical: for an integer u and a real r,
+    /// u < r ⇔ u < ⌈r⌉ (if u < r then u < r ≤ ⌈r⌉; if u < ⌈r⌉ then u ≤ ⌈r⌉ − 1 < r), hence
+    /// u·255 < p·2³² ⇔ u < p·2³²/255 ⇔ u < ⌈p·2³²/255⌉. One 64-bit counter-based number serves two steps:
+    /// its high half for step 2k, its low half for step 2k + 1, keyed by (seed, stream, epoch, sample, k, i).
+    /// Pixels that are 0 (τ = 0) never spike and are skipped (MNIST: ~150 of 784 are not 0). Each step's
+    /// changes are listed by `Kernels.listChanges`.
     public func encode(
         pixels: UnsafeBufferPointer<UInt8>, stream: CounterRNG.Stream, epoch: UInt64, sample: UInt64,
         into output: Output
@@ -96,19 +99,54 @@ public struct SpikeEncoder: Sendable {
             "encode: \(pixels.count) pixels and \(output.timeSteps) × \(output.inputs) buffers for "
                 + "\(timeSteps) × \(inputs)"
         )
+        // τ = ⌈p·2³²/255⌉ = (p·2³² + 254) / 255 in integers (p·2³² + 254 < 2⁴⁰: no overflow).
+        encode(stream: stream, epoch: epoch, sample: sample, into: output) { i in
+            (UInt64(pixels[i]) << 32 &+ 254) / 255
+        }
+    }
+
+    /// Encodes `intensities` (`inputs` floats x in [0, 1]) into `output`: input i spikes at step t iff
+    /// u < x, tested as `UInt64(u32) < τ` with τ = ⌈x·2³²⌉, exact in Double (x has a 24-bit significand, and
+    /// multiplying by 2³² only shifts its exponent). x = 0 never spikes, x = 1 (τ = 2³²) always does — as the
+    /// bytes 0 and 255 in `encode(pixels:…)`. The loaders refuse values outside [0, 1] and NaN before this.
+    public func encode(
+        intensities: UnsafeBufferPointer<Float>, stream: CounterRNG.Stream, epoch: UInt64, sample: UInt64,
+        into output: Output
+    ) {
+        precondition(
+            intensities.count == inputs && output.inputs == inputs && output.timeSteps == timeSteps,
+            "encode: \(intensities.count) intensities and \(output.timeSteps) × \(output.inputs) buffers for "
+                + "\(timeSteps) × \(inputs)"
+        )
+        encode(stream: stream, epoch: epoch, sample: sample, into: output) { i in
+            let x = intensities[i]
+            precondition(x >= 0 && x <= 1, "intensity \(x) at input \(i) is outside [0, 1]")
+            return UInt64((Double(x) * 4_294_967_296).rounded(.up))
+        }
+    }
+
+    /// The shared core: `threshold(i)` is input i's τ (0: never spikes, 2³²: always). It is called once per
+    /// input, before the time loop, so the per-step loop stays the same vectorisable compare for bytes and
+    /// floats.
+    @inline(__always)
+    private func encode(
+        stream: CounterRNG.Stream, epoch: UInt64, sample: UInt64, into output: Output,
+        threshold: (Int) -> UInt64
+    ) {
         let key = CounterRNG.key(seed: seed, stream: stream, epoch: epoch, index: sample)
         output.counts.update(repeating: 0)
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: inputs) { candidates in
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: inputs) { levels in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: inputs) { thresholds in
                 withUnsafeTemporaryAllocation(of: UInt8.self, capacity: inputs) { pair in
                     let lastSpike = output.previous
-                    // Candidates: the non-zero pixels, in ascending order (candidateCount <= i < inputs at
+                    // Candidates: the inputs with τ > 0, in ascending order (candidateCount <= i < inputs at
                     // every store).
                     var candidateCount = 0
                     for i in 0..<inputs {
+                        let tau = threshold(i)
                         candidates[candidateCount] = UInt32(i)
-                        levels[candidateCount] = UInt32(pixels[i])
-                        candidateCount &+= pixels[i] == 0 ? 0 : 1
+                        thresholds[candidateCount] = tau
+                        candidateCount &+= tau == 0 ? 0 : 1
                     }
                     for c in 0..<candidateCount { lastSpike[c] = 0 }
                     var t = 0
@@ -118,9 +156,9 @@ public struct SpikeEncoder: Sendable {
                         // gives its spike at step t (bit 0, high half) and step t + 1 (bit 1, low half).
                         for c in 0..<candidateCount {
                             let random = CounterRNG.value(key: pairKey, counter: UInt64(candidates[c]))
-                            let level = UInt64(levels[c]) << 32
-                            let high: UInt8 = (random >> 32) &* 255 < level ? 1 : 0
-                            let low: UInt8 = (random & 0xFFFF_FFFF) &* 255 < level ? 2 : 0
+                            let tau = thresholds[c]
+                            let high: UInt8 = random >> 32 < tau ? 1 : 0
+                            let low: UInt8 = random & 0xFFFF_FFFF < tau ? 2 : 0
                             pair[c] = high | low
                         }
                         for step in t..<min(t + 2, timeSteps) {
