@@ -2,19 +2,19 @@ import Parallel
 import TestSupport
 import Testing
 
-/// Eq. 5 for one layer of `lanes` neurons from summed partials, scalar and in the documented order.
+/// Eq. 5 for one layer of `width` neurons from summed partials ([s][t][width]), scalar and in the documented
+/// order.
 private func referenceIntegrateAndFireSummed(
-    partials: [Float], partialCount: Int, partialStride: Int, bias: [Float], timeSteps: Int, leak: Float,
-    threshold: Float, reset: SpikeReset
+    partials: [Float], partialCount: Int, partialStride: Int, bias: [Float], width: Int = Kernels.lanes,
+    timeSteps: Int, leak: Float, threshold: Float, reset: SpikeReset = .subtract
 ) -> (average: [Float], counts: [Int32]) {
-    let lanes = Kernels.lanes
-    var potential = [Float](repeating: 0, count: lanes)
-    var sums = [Float](repeating: 0, count: lanes)
-    var counts = [Int32](repeating: 0, count: lanes)
+    var potential = [Float](repeating: 0, count: width)
+    var sums = [Float](repeating: 0, count: width)
+    var counts = [Int32](repeating: 0, count: width)
     for t in 0..<timeSteps {
-        for k in 0..<lanes {
+        for k in 0..<width {
             var total: Float = 0
-            for s in 0..<partialCount { total += partials[s * partialStride + t * lanes + k] }
+            for s in 0..<partialCount { total += partials[s * partialStride + t * width + k] }
             let drive = total + bias[k]
             sums[k] += drive
             let leaked = leak * potential[k]
@@ -70,7 +70,8 @@ private func referenceRelaxSummed(
                         withMutablePointer(&counts) { counts in
                             Kernels.integrateAndFireSummed(
                                 partials: partials, partialCount: partialCount, partialStride: stride, bias: bias,
-                                timeSteps: timeSteps, leak: leak, threshold: 1, reset: reset, averageDrive: average,
+                                width: lanes, timeSteps: timeSteps, leak: leak, threshold: 1, reset: reset,
+                                averageDrive: average,
                                 spikeCounts: counts)
                         }
                     }
@@ -83,6 +84,68 @@ private func referenceRelaxSummed(
             if timeSteps >= 9 {  // the data must make some neurons fire and others stay silent at some steps
                 #expect(expected.counts.contains { $0 > 0 } && expected.counts.contains { $0 < timeSteps })
             }
+        }
+    }
+
+    /// The output layer of K classes, `paddedWidth(K)` neurons walked vector by vector: bit for bit the scalar
+    /// reference, nothing written past the width.
+    @Test(arguments: [3, 16, 17, 26, 100])
+    func integrateAndFireSummedAnyWidth(classes: Int) {
+        var rng = SplitMix64(seed: 0x0A7F_5100 &+ UInt64(classes))
+        let width = Kernels.paddedWidth(classes)
+        for (partialCount, timeSteps) in [(1, 1), (3, 9), (2, 30)] {
+            let stride = timeSteps * width + 16
+            let partials = rng.floats(partialCount * stride, in: -0.6..<0.9)
+            let bias = rng.floats(width, in: -0.3..<0.3)
+            let leak = rng.float(in: 0.5..<1)
+            let expected = referenceIntegrateAndFireSummed(
+                partials: partials, partialCount: partialCount, partialStride: stride, bias: bias, width: width,
+                timeSteps: timeSteps, leak: leak, threshold: 1)
+            var average = [Float](repeating: sentinel, count: width + guardCount)
+            var counts = [Int32](repeating: -7, count: width + guardCount)
+            withPointer(partials) { partials in
+                withPointer(bias) { bias in
+                    withMutablePointer(&average) { average in
+                        withMutablePointer(&counts) { counts in
+                            Kernels.integrateAndFireSummed(
+                                partials: partials, partialCount: partialCount, partialStride: stride, bias: bias,
+                                width: width, timeSteps: timeSteps, leak: leak, threshold: 1, reset: .subtract,
+                                averageDrive: average, spikeCounts: counts)
+                        }
+                    }
+                }
+            }
+            expectBitIdentical(Array(average[..<width]), expected.average, "K = \(classes), T = \(timeSteps)")
+            expectSentinels(average[width...], "average guard")
+            #expect(Array(counts[..<width]) == expected.counts, "K = \(classes), T = \(timeSteps) spike counts")
+            #expect(counts[width...].allSatisfy { $0 == -7 }, "spike count guard")
+        }
+    }
+
+    /// `relaxSummed` at K classes (any count, scalar), against the reference.
+    @Test(arguments: [3, 17, 26, 100])
+    func relaxSummedAnyCount(count: Int) {
+        var rng = SplitMix64(seed: 0x7E1A_5100 &+ UInt64(count))
+        let stride = Kernels.paddedWidth(count) * 2
+        for (partialCount, beta, target) in [(1, Float(0), -1), (3, 0.5, count - 1), (2, 0.25, count / 2)] {
+            let partials = rng.floats(partialCount * stride, in: -0.8..<0.8)
+            let bias = rng.floats(count, in: -0.2..<0.2)
+            let potential = rng.floats(count, in: -0.4..<1.4)
+            let expected = referenceRelaxSummed(
+                potential: potential, partials: partials, partialCount: partialCount, partialStride: stride,
+                bias: bias, count: count, eps: 0.7, beta: beta, target: target)
+            var actual = potential + [Float](repeating: sentinel, count: guardCount)
+            withPointer(partials) { partials in
+                withPointer(bias) { bias in
+                    withMutablePointer(&actual) { potential in
+                        Kernels.relaxSummed(
+                            potential: potential, partials: partials, partialCount: partialCount,
+                            partialStride: stride, bias: bias, count: count, eps: 0.7, beta: beta, target: target)
+                    }
+                }
+            }
+            expectBitIdentical(Array(actual[..<count]), expected, "count \(count), \(partialCount) partials")
+            expectSentinels(actual[count...], "potential guard")
         }
     }
 

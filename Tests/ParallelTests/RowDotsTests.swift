@@ -214,19 +214,45 @@ struct RowDotsTests {
         }
     }
 
-    @Test("rejects a width that is not a multiple of 16 and rows outside 0...16")
+    /// Any row count (the output layer of K classes): blocks of 16 rows, each with the documented order of the
+    /// one-vector kernel, zeros up to the padded width, nothing written past it.
+    @Test(arguments: [3, 16, 17, 26, 100])
+    func anyRowCountMatchesBlockedReference(rows: Int) {
+        var rng = SplitMix64(seed: 0x0B10_C400 &+ UInt64(rows))
+        let padded = Kernels.paddedWidth(rows)
+        #expect(padded % 16 == 0 && padded >= rows && padded < rows + 16)
+        for (width, clampInput) in [(16, false), (48, true), (208, false)] {
+            let x = randomInput(width: width, trial: rows, rng: &rng)
+            let weights = rng.floats(rows * width, in: -1..<1)
+            var expected: [Float] = []
+            for first in stride(from: 0, to: padded, by: 16) {
+                let blockRows = min(16, rows - first)
+                expected += referenceRowDots(
+                    x: x, weights: Array(weights[(first * width)..<((first + blockRows) * width)]), rows: blockRows,
+                    width: width, clampInput: clampInput)
+            }
+            let guardedWeights = weights + [Float](repeating: sentinel, count: width)
+            var out = [Float](repeating: sentinel, count: padded + guardCount)
+            withPointer(x) { x in
+                withPointer(guardedWeights) { weights in
+                    withMutablePointer(&out) { out in
+                        Kernels.rowDots(x, weights: weights, rows: rows, width: width, clampInput: clampInput, out: out)
+                    }
+                }
+            }
+            expectBitIdentical(Array(out[..<padded]), expected, "\(rows) rows, width \(width)")
+            #expect(out[rows..<padded].allSatisfy { $0 == 0 }, "padding outputs are zero")
+            expectSentinels(out[padded...], "output guard")
+        }
+    }
+
+    @Test("rejects a width that is not a multiple of 16 and negative rows")
     func preconditions() async {
         await #expect(processExitsWith: .failure) {
             let x = [Float](repeating: 0, count: 64)
             let weights = [Float](repeating: 0, count: 64)
             var out = [Float](repeating: 0, count: 16)
             Kernels.rowDots(x, weights: weights, rows: 1, width: 40, clampInput: true, out: &out)
-        }
-        await #expect(processExitsWith: .failure) {
-            let x = [Float](repeating: 0, count: 16)
-            let weights = [Float](repeating: 0, count: 17 * 16)
-            var out = [Float](repeating: 0, count: 32)
-            Kernels.rowDots(x, weights: weights, rows: 17, width: 16, clampInput: false, out: &out)
         }
         await #expect(processExitsWith: .failure) {
             let x = [Float](repeating: 0, count: 16)

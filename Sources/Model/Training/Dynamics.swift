@@ -115,7 +115,7 @@ enum Dynamics {
             "outputFeedForward: output buffers must hold \(outputLanes) entries")
         Kernels.integrateAndFireSummed(
             partials: partials, partialCount: shardCount, partialStride: shardStride, bias: bias,
-            timeSteps: timeSteps, leak: leak, threshold: threshold, reset: reset,
+            width: outputLanes, timeSteps: timeSteps, leak: leak, threshold: threshold, reset: reset,
             averageDrive: feedForward.pointer(at: 0, count: outputLanes),
             spikeCounts: spikeCounts.pointer(at: 0, count: outputLanes))
         if let unclampedDrive { _ = unclampedDrive.update(fromContentsOf: feedForward) }

@@ -6,16 +6,16 @@ extension Kernels {
     ///     v[k] ← ρ(v[k] + eps · (−v[k] + ρ'(v[k]) · A[k] + beta · (target[k] − v[k])))
     ///
     /// with ρ = `unitClamp`, ρ' = `unitClampDerivative` and target the one-hot vector of `target` (no class
-    /// when `target` is outside `0..<count`). Scalar: the layer is ten neurons, and these are the bits the
-    /// reference computes lane by lane.
+    /// when `target` is outside `0..<count`). Scalar: a few neurons per class, one pass per relaxation step, and
+    /// these are the bits the reference computes lane by lane.
     ///
-    /// - Precondition: `0 <= count <= lanes`, `partialCount >= 0`; `potential` and `bias` hold `count` floats,
+    /// - Precondition: `count >= 0`, `partialCount >= 0`; `potential` and `bias` hold `count` floats,
     ///   `partials` `partialCount` blocks of `count` floats `partialStride` apart.
     public static func relaxSummed(
         potential: UnsafeMutablePointer<Float>, partials: UnsafePointer<Float>, partialCount: Int,
         partialStride: Int, bias: UnsafePointer<Float>, count: Int, eps: Float, beta: Float, target: Int
     ) {
-        precondition(count >= 0 && count <= lanes, "relaxSummed: count \(count) must be in 0...\(lanes)")
+        precondition(count >= 0, "relaxSummed: negative count \(count)")
         precondition(partialCount >= 0, "relaxSummed: negative partial count \(partialCount)")
         precondition(
             partialCount <= 1 || partialStride >= count, "relaxSummed: partial stride \(partialStride) < \(count)")

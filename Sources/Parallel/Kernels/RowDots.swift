@@ -1,40 +1,54 @@
 extension Kernels {
-    /// Up to 16 dot products of one vector with the rows of a matrix:
-    /// `out[k] = Σ_j f(x[j]) · weights[k · width + j]` for `k < rows`, `out[k] = 0` for `rows ≤ k < 16`,
-    /// with f = ρ = clamp(·, 0, 1) when `clampInput`, else the identity.
+    /// Dot products of one vector with the rows of a matrix, any number of rows:
+    /// `out[k] = Σ_j f(x[j]) · weights[k · width + j]` for `k < rows`, `out[k] = 0` for
+    /// `rows ≤ k < paddedWidth(rows)`, with f = ρ = clamp(·, 0, 1) when `clampInput`, else the identity.
     ///
     /// Used for the shard's share of the output drive: from binary hidden spikes (Eq. 5, I_y = s_h·W2) and
     /// from relaxed potentials (Eqs. 6–10, A_y = ρ(V_h)·W2), with `weights` = the shard's W2ᵀ.
     ///
-    /// Order: per k, 16 lane-wise FMA chains over the column blocks (lane = column mod 16), then all rows'
-    /// lane sums are reduced together by `transposedLaneSums` (a fixed pairwise tree).
-    /// - Precondition: `width % 16 == 0`, `0 <= rows <= 16`; `x` holds `width` floats, `weights`
-    ///   `rows · width`, `out` 16.
+    /// Rows are taken in blocks of 16 (one output vector each, the last one zero-padded). Order, per block: per
+    /// k, 16 lane-wise FMA chains over the column blocks (lane = column mod 16), then the block's lane sums are
+    /// reduced together by `transposedLaneSums` (a fixed pairwise tree). A block's result does not depend on
+    /// the other blocks, so `rows` ≤ 16 gives the bits of the one-vector kernel it replaces.
+    /// - Precondition: `width % 16 == 0`, `rows >= 0`; `x` holds `width` floats, `weights` `rows · width`,
+    ///   `out` `paddedWidth(rows)` (at least 16).
     public static func rowDots(
         _ x: UnsafePointer<Float>, weights: UnsafePointer<Float>, rows: Int, width: Int, clampInput: Bool,
         out: UnsafeMutablePointer<Float>
     ) {
         precondition(width % lanes == 0, "rowDots: width \(width) must be a multiple of 16")
-        precondition(rows >= 0 && rows <= lanes, "rowDots: rows \(rows) must be in 0...16")
+        precondition(rows >= 0, "rowDots: negative rows \(rows)")
         if rows == 10 {
             tenRowDots(x, weights: weights, width: width, clampInput: clampInput, out: out)
             return
         }
         withUnsafeTemporaryAllocation(of: SIMD16<Float>.self, capacity: lanes) { sums in
-            // This is safe because the allocation holds 16 vectors, k < rows <= 16, and every column block
-            // lies inside the stated shapes.
+            // This is safe because the allocation holds 16 vectors, k < blockRows <= 16, every row block lies
+            // inside `rows · width` and every output block inside `paddedWidth(rows)`.
             let sums = sums.baseAddress!
-            for k in 0..<lanes { sums[k] = SIMD16<Float>() }
-            var column = 0
-            while column < width {
-                var value = load16(x + column)
-                if clampInput { value = unitClamp(value) }
-                for k in 0..<rows { sums[k] = sums[k].addingProduct(value, load16(weights + k &* width + column)) }
-                column += lanes
-            }
-            store16(transposedLaneSums(UnsafePointer(sums)), out)
+            var first = 0
+            repeat {
+                let blockRows = min(lanes, rows - first)
+                let blockWeights = weights + first &* width
+                for k in 0..<lanes { sums[k] = SIMD16<Float>() }
+                var column = 0
+                while column < width {
+                    var value = load16(x + column)
+                    if clampInput { value = unitClamp(value) }
+                    for k in 0..<blockRows {
+                        sums[k] = sums[k].addingProduct(value, load16(blockWeights + k &* width + column))
+                    }
+                    column += lanes
+                }
+                store16(transposedLaneSums(UnsafePointer(sums)), out + first)
+                first += lanes
+            } while first < rows
         }
     }
+
+    /// Floats in an output-layer vector of `count` neurons: `count` rounded up to a multiple of `lanes`, at
+    /// least one vector. What `rowDots` writes for `count` rows, and the width of every output-layer buffer.
+    @inlinable public static func paddedWidth(_ count: Int) -> Int { max(1, (count + lanes - 1) / lanes) * lanes }
 
     /// `rowDots` for the 10 outputs of MNIST with the ten accumulators in registers: ten independent FMA
     /// chains per column block (a loop over k kept them in memory and ran at a third of the speed).
