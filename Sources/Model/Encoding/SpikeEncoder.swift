@@ -99,11 +99,16 @@ public struct SpikeEncoder: Sendable {
             "encode: \(pixels.count) pixels and \(output.timeSteps) × \(output.inputs) buffers for "
                 + "\(timeSteps) × \(inputs)"
         )
-        // τ = ⌈p·2³²/255⌉ = (p·2³² + 254) / 255 in integers (p·2³² + 254 < 2⁴⁰: no overflow).
-        encode(stream: stream, epoch: epoch, sample: sample, into: output) { i in
-            (UInt64(pixels[i]) << 32 &+ 254) / 255
-        }
+        encode(stream: stream, epoch: epoch, sample: sample, into: output) { i in Self.threshold(byte: pixels[i]) }
     }
+
+    /// τ of a byte p: ⌈p·2³²/255⌉ = (p·2³² + 254) / 255 in integers (p·2³² + 254 < 2⁴⁰: no overflow).
+    @inline(__always)
+    public static func threshold(byte p: UInt8) -> UInt64 { (UInt64(p) << 32 &+ 254) / 255 }
+
+    /// τ of an intensity x in [0, 1]: ⌈x·2³²⌉, exact in Double.
+    @inline(__always)
+    public static func threshold(intensity x: Float) -> UInt64 { UInt64((Double(x) * 4_294_967_296).rounded(.up)) }
 
     /// Encodes `intensities` (`inputs` floats x in [0, 1]) into `output`: input i spikes at step t iff
     /// u < x, tested as `UInt64(u32) < τ` with τ = ⌈x·2³²⌉, exact in Double (x has a 24-bit significand, and
@@ -121,7 +126,7 @@ public struct SpikeEncoder: Sendable {
         encode(stream: stream, epoch: epoch, sample: sample, into: output) { i in
             let x = intensities[i]
             precondition(x >= 0 && x <= 1, "intensity \(x) at input \(i) is outside [0, 1]")
-            return UInt64((Double(x) * 4_294_967_296).rounded(.up))
+            return Self.threshold(intensity: x)
         }
     }
 
