@@ -27,6 +27,7 @@ struct CLIHelpTests {
               report                Draw a run's learning curve, confusion matrix and learned weights
               average               Average the weights of a run's epoch checkpoints
               export                Export a trained network as NumPy arrays (npz) or a NIR graph
+              predict               Classify images with a trained network: classes and spike counts as CSV
               fetch-data            Download the MNIST files
               bench                 Measure kernel speed and training throughput on this machine
               help [SUBCOMMAND]     Show the help of a subcommand, or this help

@@ -27,11 +27,35 @@ public struct Evaluator {
         return (spike.array.map(Int.init), relaxed.array.map(Int.init))
     }
 
+    /// Both readouts' predictions and the output spike counts of every sample of `dataset` (`ptrain predict`).
+    public func outputs(on dataset: Dataset) -> Outputs {
+        let counts = AlignedBuffer<Int32>(count: dataset.count * network.outputs)
+        let (spike, relaxed) = predictionBuffers(on: dataset, samples: 0..<dataset.count, counts: counts)
+        return Outputs(
+            spike: spike.array.map(Int.init), relaxed: relaxed.array.map(Int.init), classes: network.outputs,
+            spikeCounts: counts.array)
+    }
+
+    /// What `outputs(on:)` returns: per sample the spike and relaxed readouts' classes and the `classes` output
+    /// spike counts (sample after sample).
+    public struct Outputs: Sendable {
+        public let spike: [Int]
+        public let relaxed: [Int]
+        public let classes: Int
+        public let spikeCounts: [Int32]
+
+        /// Sample `index`'s output spike counts.
+        public func counts(of index: Int) -> ArraySlice<Int32> {
+            spikeCounts[(index * classes)..<((index + 1) * classes)]
+        }
+    }
+
     /// Predictions for `samples` of `dataset`, spike readout first, then relaxed, at the samples' indices of
-    /// two buffers of `dataset.count` entries (entries outside `samples` stay 0).
-    private func predictionBuffers(on dataset: Dataset, samples: Range<Int>) -> (
-        spike: AlignedBuffer<Int32>, relaxed: AlignedBuffer<Int32>
-    ) {
+    /// two buffers of `dataset.count` entries (entries outside `samples` stay 0); with `counts` (`dataset.count
+    /// × outputs` entries) also each sample's output spike counts.
+    private func predictionBuffers(
+        on dataset: Dataset, samples: Range<Int>, counts: AlignedBuffer<Int32>? = nil
+    ) -> (spike: AlignedBuffer<Int32>, relaxed: AlignedBuffer<Int32>) {
         precondition(dataset.pixelsPerImage == network.inputs, "dataset and network disagree on the input size")
         precondition(samples.lowerBound >= 0 && samples.upperBound <= dataset.count, "samples outside the dataset")
         let spike = AlignedBuffer<Int32>(count: dataset.count)
@@ -45,18 +69,29 @@ public struct Evaluator {
         let chunk = max(64, (count + 4095) / 4096)
         let tasks = (count + chunk - 1) / chunk
         let inputs = network.inputs
+        let outputs = network.outputs
+        let countBuffer = counts ?? AlignedBuffer<Int32>(count: 0)
+        let keepCounts = counts != nil
+        precondition(!keepCounts || countBuffer.count == dataset.count * outputs, "counts buffer of the wrong size")
         dataset.pixels.withUnsafeBufferPointer { pixels in
-            spike.withUnsafeMutableBufferPointer { spike in
-                relaxed.withUnsafeMutableBufferPointer { relaxed in
-                    pool.run(tasks: tasks) { task, worker in
-                        scratches[worker].withView(network: network) { scratch in
-                            for sample in (first + task * chunk)..<(first + min(count, (task + 1) * chunk)) {
-                                // This is safe because each sample index belongs to exactly one task.
-                                let result = classify(
-                                    pixels: pixels.extracting((sample * inputs)..<((sample + 1) * inputs)),
-                                    sample: sample, scratch: scratch)
-                                spike[sample] = Int32(result.spike)
-                                relaxed[sample] = Int32(result.relaxed)
+            countBuffer.withUnsafeMutableBufferPointer { countOut in
+                spike.withUnsafeMutableBufferPointer { spike in
+                    relaxed.withUnsafeMutableBufferPointer { relaxed in
+                        pool.run(tasks: tasks) { task, worker in
+                            scratches[worker].withView(network: network) { scratch in
+                                for sample in (first + task * chunk)..<(first + min(count, (task + 1) * chunk)) {
+                                    // This is safe because each sample index belongs to exactly one task.
+                                    let result = classify(
+                                        pixels: pixels.extracting((sample * inputs)..<((sample + 1) * inputs)),
+                                        sample: sample, scratch: scratch)
+                                    spike[sample] = Int32(result.spike)
+                                    relaxed[sample] = Int32(result.relaxed)
+                                    if keepCounts {
+                                        // The spike counts of the feed-forward pass, still in the scratch.
+                                        _ = countOut.extracting((sample * outputs)..<((sample + 1) * outputs))
+                                            .update(fromContentsOf: scratch.spikeCounts.extracting(0..<outputs))
+                                    }
+                                }
                             }
                         }
                     }

@@ -17,7 +17,8 @@ enum Ptrain {
     static var commands: [any Command.Type] {
         [
             TrainCommand.self, EvalCommand.self, InspectCommand.self, SweepCommand.self, CompareCommand.self,
-            ReportCommand.self, AverageCommand.self, ExportCommand.self, FetchDataCommand.self, BenchCommand.self,
+            ReportCommand.self, AverageCommand.self, ExportCommand.self, PredictCommand.self, FetchDataCommand.self,
+            BenchCommand.self,
         ]
     }
 

@@ -15,7 +15,7 @@ struct ExportCommand: Command {
             float32 and the resolved configuration JSON as 'config', for numpy.load(FILE, allow_pickle=False). \
             --format nir writes the Neuromorphic Intermediate Representation graph input → fc1 (Affine, W1ᵀ) → \
             hidden (IF, or LIF with a leak) → fc2 (Affine, W2ᵀ) → out (IF) → output as HDF5, for nir.read(FILE), \
-            with what NIR cannot express (reset by subtraction, v ≥ θ, the encoding and the readout) in the \
+            with what NIR cannot express (the reset, v ≥ θ, the encoding and the readout) in the \
             graph's metadata. --spikes also writes the input spike trains of the first --images test images and \
             ptrain's hidden and output spike counts and classes for them, to check a simulation of the export \
             against. Existing files are replaced only by files of the same kind.
