@@ -34,7 +34,7 @@ struct ValidationSplitTests {
         // Each image's label is its index, and its two pixels 2i and 2i + 1, so the labels name the images.
         let set = Dataset(
             name: "s", rows: 1, columns: 2, pixels: (0..<(2 * count)).map { UInt8($0) },
-            labels: (0..<count).map { UInt8($0) })
+            labels: (0..<count).map { UInt8($0) }, classCount: count)
         var config = RunConfig()
         config.validation = 10
         config.validationSplit = .random
