@@ -19,15 +19,15 @@
 /// `v_reset` is left out: nir ≥ 1.0.6 reads a missing `v_reset` as zero, and nir ≤ 1.0.4 (which Sinabs pins)
 /// refuses a file that has it.
 ///
-/// The spec's neurons (Eq. 5) run in discrete steps: `v ← λ·v + I(t)`, a spike where `v ≥ θ`, then `v ← v − θ`
-/// (reset by subtraction, the default) or `v ← 0` (`reset: zero`, NIR's own reset). In NIR's continuous terms with the time unit one step (dt = 1) and spikes as unit
-/// impulses, an IF neuron (`v̇ = R·I`) with R = 1 integrates exactly that without leak. With a leak the LIF node
-/// `τ·v̇ = (v_leak − v) + R·I` gets τ = 1/(1 − λ), R = τ, v_leak = 0: its forward-Euler step of one time unit
-/// (what `Tests/Export/check_export.py` simulates) is then `v ← (1 − 1/τ)·v + I = λ·v + I`; an exact exponential
-/// integrator would decay by e^(−(1 − λ)) instead of λ. What NIR cannot say is in the metadata:
-/// the reset when it is by subtraction (NIR's IF and LIF reset to `v_reset`, here 0: a `reset: zero` network is
-/// the graph as NIR defines it), the comparison (NIR writes `v > v_thr`, ptrain
-/// fires at `v ≥ θ`), the step order, the input encoding and the readout (docs/export.md).
+/// The spec's neurons (Eq. 5) run in discrete steps: `v ← λ·v + I(t)`, a spike where `v ≥ θ`, then `v ← v − θ` (reset
+/// by subtraction, the default) or `v ← 0` (`reset: zero`, NIR's own reset). In NIR's continuous terms with the time
+/// unit one step (dt = 1) and spikes as unit impulses, an IF neuron (`v̇ = R·I`) with R = 1 integrates exactly that
+/// without leak. With a leak the LIF node `τ·v̇ = (v_leak − v) + R·I` gets τ = 1/(1 − λ), R = τ, v_leak = 0: its
+/// forward-Euler step of one time unit (what `Tests/Export/check_export.py` simulates) is then `v ← (1 − 1/τ)·v + I =
+/// λ·v + I`; an exact exponential integrator would decay by e^(−(1 − λ)) instead of λ. What NIR cannot say is in the
+/// metadata: the reset when it is by subtraction (NIR's IF and LIF reset to `v_reset`, here 0: a `reset: zero` network
+/// is the graph as NIR defines it), the comparison (NIR writes `v > v_thr`, ptrain fires at `v ≥ θ`), the step order,
+/// the input encoding and the readout (docs/export.md).
 public enum NIRExport {
     /// The version written to `/version`.
     public static let layoutVersion = "1.0.4"

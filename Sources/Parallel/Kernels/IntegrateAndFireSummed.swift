@@ -1,8 +1,8 @@
 extension Kernels {
     /// `timeSteps` LIF steps of a layer of `width` neurons (the output layer of Eq. 5) driven by a sum of
     /// partial drives: at step t, `drive = Σ_s partials[s · partialStride + t · width + k] + bias[k]`, added in
-    /// ascending s, then `leakIntegrateFire` (reset by `reset`) from a zero potential. Writes the time-averaged drive Σ_t drive / T
-    /// to `averageDrive` and the spike count of each neuron to `spikeCounts` (`width` each).
+    /// ascending s, then `leakIntegrateFire` (reset by `reset`) from a zero potential. Writes the time-averaged
+    /// drive Σ_t drive / T to `averageDrive` and the spike count of each neuron to `spikeCounts` (`width` each).
     ///
     /// The neurons are independent, so the layer is walked one 16-lane vector at a time, all T steps per
     /// vector: every lane sees the operations of the one-vector kernel in the same order, whatever `width`.
