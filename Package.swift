@@ -59,6 +59,8 @@ if ProcessInfo.processInfo.environment["PTRAIN_FUZZ"] != nil {
         ("FuzzCommandLine", ["Model", "Parallel", "Benchmarks"], ["ptrain/main.swift"]),
         // The binary checkpoint format (Sources/Model/Checkpoint).
         ("FuzzCheckpoint", ["Model"], []),
+        // NumPy `.npz` archives (Sources/Model/Data/NPZ): zip directory, inflate, `.npy` headers.
+        ("FuzzNPZ", ["Model"], []),
     ]
     package.targets += [
         .systemLibrary(name: "CLibFuzzer", path: "Fuzz/Support/LibFuzzer"),

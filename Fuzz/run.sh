@@ -25,6 +25,7 @@ targets=(
     FuzzWeightsFile
     FuzzCommandLine
     FuzzCheckpoint
+    FuzzNPZ
 )
 if [ $# -gt 0 ]; then targets=("$@"); fi
 if ! [[ $seconds =~ ^[1-9][0-9]*$ ]]; then
