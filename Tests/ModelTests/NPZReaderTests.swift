@@ -235,6 +235,15 @@ import Testing
         #expect(Self.failure(archive, key: "x") == nil)
     }
 
+    /// Entry names are the archive's bytes: control characters in them are escaped, the message stays one line.
+    @Test func controlCharactersInNamesAreEscaped() throws {
+        let archive = try Self.zip([("bad\nname\u{7}.npy", Array("not npy".utf8))])
+        let parsed = try NPZArchive.parse(archive, name: Self.name)
+        #expect(parsed.names() == ["bad\nname\u{7}"])
+        let found = Self.failure(archive, key: "bad\nname\u{7}")?.description
+        #expect(found == #"data.npz: bad\nname\u{07}: not a .npy array (no \x93NUMPY magic)"#)
+    }
+
     @Test func duplicateKeys() throws {
         let npy = NPYArray(shape: [1], .uint8([1])).encoded()
         #expect(

@@ -25,7 +25,7 @@ enum NPYDataType: Equatable {
 
     /// The type `descr` names.
     ///
-    /// - Parameter path, key: name the archive and the entry in errors.
+    /// `path` and `key` name the archive and the entry in errors.
     /// - Throws: `.unsupportedDtype` for any other type: object arrays (`|O`, which need pickle), booleans,
     ///   half and complex floats, dates, void and structured types, a string type of length 0.
     init(_ descr: String, path: String, key: String) throws(NPZError) {

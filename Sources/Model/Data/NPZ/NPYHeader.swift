@@ -26,7 +26,7 @@ struct NPYHeader: Equatable {
 
     /// Parses the dictionary literal `text` (the header's bytes after the length field).
     ///
-    /// - Parameter path, key: name the archive and the entry in errors.
+    /// `path` and `key` name the archive and the entry in errors.
     init(_ text: ArraySlice<UInt8>, path: String, key: String) throws(NPZError) {
         var parser = DictionaryLiteral(bytes: Array(text))
         let fields: [String: DictionaryLiteral.Value]

@@ -57,7 +57,7 @@ public struct NPYValue: Equatable, Sendable {
     /// Parses a whole `.npy` file (numpy/lib/format.py): magic, version, header, then exactly the elements the
     /// header declares.
     ///
-    /// - Parameter path, key: name the archive and the entry in errors.
+    /// `path` and `key` name the archive and the entry in errors.
     static func decode(_ bytes: ArraySlice<UInt8>, path: String, key: String) throws(NPZError) -> NPYValue {
         let base = bytes.startIndex
         let prefix = NPYHeader.magic.count + 2

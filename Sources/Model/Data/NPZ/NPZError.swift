@@ -53,7 +53,44 @@ public enum NPZError: Error, Equatable, CustomStringConvertible {
     /// A `u8` element past `Int64.max`, which `NPYValue.Storage.integers` cannot hold.
     case integerOutOfRange(path: String, key: String, index: Int, value: UInt64)
 
+    /// The archive the error is about, as given to `NPZArchive.read` or `parse`.
+    public var path: String {
+        switch self {
+        case .unreadable(let path, _), .notZip(let path), .truncatedArchive(let path), .corruptDirectory(let path, _),
+            .duplicateKey(let path, _), .corruptEntry(let path, _, _), .encrypted(let path, _),
+            .unsupportedMethod(let path, _, _), .entryTooLarge(let path, _, _), .corruptDeflate(let path, _, _),
+            .inflatesPastSize(let path, _, _), .sizeMismatch(let path, _, _, _), .crcMismatch(let path, _, _, _),
+            .notNPY(let path, _), .unsupportedVersion(let path, _, _, _), .truncatedHeader(let path, _, _, _),
+            .badHeader(let path, _, _), .unsupportedDtype(let path, _, _, _), .fortranOrder(let path, _, _),
+            .arrayTooLarge(let path, _, _, _), .dataLength(let path, _, _, _, _, _), .badString(let path, _, _, _),
+            .integerOutOfRange(let path, _, _, _):
+            return path
+        }
+    }
+
+    /// One line: the path, then the message, in which control characters that came from the archive (entry
+    /// names, type strings) are escaped (`\n`, `\u{07}`), so that a crafted name cannot break the line.
     public var description: String {
+        let text = unescaped
+        let prefix = path + ": "
+        guard text.hasPrefix(prefix) else { return Self.printable(text) }
+        return prefix + Self.printable(String(text.dropFirst(prefix.count)))
+    }
+
+    /// `text` with every control character (C0, DEL, C1, and the line and paragraph separators) escaped as
+    /// Swift writes it in a string literal.
+    static func printable(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            let isControl =
+                scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
+                || scalar.value == 0x2029
+            result += isControl ? scalar.escaped(asASCII: true) : String(scalar)
+        }
+        return result
+    }
+
+    private var unescaped: String {
         switch self {
         case .unreadable(let path, let reason):
             return "\(path): cannot read: \(reason)"

@@ -10,7 +10,7 @@ enum RawInflate {
 
     /// The `size` bytes the deflate stream `data` inflates to.
     ///
-    /// - Parameter path, key: name the archive and the entry in errors.
+    /// `path` and `key` name the archive and the entry in errors.
     /// - Throws: `.inflatesPastSize` when the stream holds more than `size` bytes (inflation stops one byte
     ///   past them); `.sizeMismatch` when it ends before `size`; `.corruptDeflate` when zlib refuses the data,
     ///   the data ends before the stream does, or bytes follow the stream's end.

@@ -2,7 +2,7 @@
 /// central directory record (4.3.16) and, when there is one, the zip64 end of central directory locator (4.3.15)
 /// and record (4.3.14); sizes and offsets past 32 bits come from each entry's zip64 extended information extra
 /// field (4.5.3). Only the directory is read here; an entry's local header and data are read by
-/// `ZipDirectory.Entry.contents(in:path:)` when its bytes are asked for.
+/// `ZipDirectory.Entry.contents(in:path:key:)` when its bytes are asked for.
 ///
 /// Reading never traps: every offset and length is checked against the bytes present before it is used, and the
 /// entry count against the directory's size before anything is reserved.
