@@ -54,7 +54,7 @@ extension Benchmarks {
                 steps: 8 * batches, tasks: 4 * config.resolvedShards * batches + 40 * batches, marks: batches + 1)
             pool.recorder = recorder
             let network = Network(
-                inputs: subset.pixelsPerImage, hidden: config.hidden, shards: config.resolvedShards, seed: 1)
+                inputs: subset.inputsPerSample, hidden: config.hidden, shards: config.resolvedShards, seed: 1)
             let trainer = Trainer(config: config, network: network, pool: pool)
             let order = EpochOrder.permutation(count: subset.count, seed: 1, epoch: 1)
             var done = 0

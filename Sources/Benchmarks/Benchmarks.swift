@@ -99,18 +99,16 @@ public enum Benchmarks {
     public static func kernels(hidden: Int, dataset: Dataset, peak: Double) -> [KernelResult] {
         var config = RunConfig()
         config.hidden = hidden
-        let network = Network(inputs: dataset.pixelsPerImage, hidden: hidden, shards: config.resolvedShards, seed: 1)
+        let network = Network(inputs: dataset.inputsPerSample, hidden: hidden, shards: config.resolvedShards, seed: 1)
         let steps = config.timeSteps
         let inputs = network.inputs
         let batch = 10
         let trains = SpikeTrainBuffers(capacity: batch, timeSteps: steps, inputs: inputs)
         let encoder = SpikeEncoder(seed: 1, timeSteps: steps, inputs: inputs)
-        dataset.pixels.withUnsafeBufferPointer { pixels in
+        dataset.withUnsafeSamples { values in
             trains.withUnsafeSamples { trains in
                 for b in 0..<batch {
-                    encoder.encode(
-                        pixels: pixels.extracting((b * inputs)..<((b + 1) * inputs)), stream: .trainingSpikes,
-                        epoch: 1, sample: UInt64(b), into: trains[b])
+                    encoder.encode(sample: b, of: values, stream: .trainingSpikes, epoch: 1, into: trains[b])
                 }
             }
         }
@@ -402,7 +400,8 @@ public enum Benchmarks {
         seconds: Double, batches: Int
     ) {
         let network = Network(
-            inputs: subset.pixelsPerImage, hidden: config.hidden, shards: config.resolvedShards, seed: 1)
+            inputs: subset.inputsPerSample, hidden: config.hidden, outputs: subset.classCount,
+            shards: config.resolvedShards, seed: 1)
         let trainer = Trainer(config: config, network: network, pool: pool, distribution: distribution)
         let order = EpochOrder.permutation(count: subset.count, seed: 1, epoch: 1)
         distribution?.communicator.barrier()

@@ -1,30 +1,41 @@
 import Foundation
 import Model
 
-/// The command line's three data operations, each one call into `Model`.
+/// The command line's data operations, each one call into `Model`. A data set is a directory of IDX files in
+/// MNIST's names (`MNIST`) or one `.npz` file (`NPZDataSet`); a new format is one more case here.
 enum DataAccess {
-    /// `--data`, `$PTRAIN_DATA`, `../shared/data/mnist`, `./data/mnist`: the first that holds MNIST.
+    /// `--data`, `$PTRAIN_DATA`, `../shared/data/mnist`, `./data/mnist`: the first that holds MNIST's four files
+    /// or is a file.
     static func locate(explicit: String?) throws(DataError) -> String {
         try DataLocator.locate(
             explicit: explicit, environment: ProcessInfo.processInfo.environment,
             workingDirectory: FileManager.default.currentDirectoryPath)
     }
 
-    /// The first directory, searched as `locate(explicit:)` does, that holds the two test files (`t10k-…`).
+    /// The first directory, searched as `locate(explicit:)` does, that holds the two test files (`t10k-…`), or
+    /// file.
     static func locateTestSet(explicit: String?) throws(DataError) -> String {
         try DataLocator.locate(
             explicit: explicit, environment: ProcessInfo.processInfo.environment,
             workingDirectory: FileManager.default.currentDirectoryPath, files: [.testImages, .testLabels])
     }
 
-    /// Reads and validates the two test files in `directory`; the training files are not opened.
-    static func loadTestSet(directory: String) throws(DataError) -> Dataset {
-        try MNIST.loadTest(directory: directory)
+    /// Reads and validates the test part at `path` (the two test files of a directory, `x_test` and `y_test` of
+    /// an `.npz`); the training part is not read.
+    static func loadTestSet(directory path: String) throws(DataError) -> Dataset {
+        DataLocator.isRegularFile(path)
+            ? try NPZDataSet.loadTest(path: path).dataset : try MNIST.loadTest(directory: path)
     }
 
-    /// Reads and validates the four MNIST files in `directory`.
-    static func load(directory: String) throws(DataError) -> MNIST {
-        try MNIST.load(directory: directory)
+    /// The test part at `path` for `ptrain predict`: an `.npz` without `y_test` is read unlabelled.
+    static func loadSamples(path: String) throws(DataError) -> (dataset: Dataset, labelled: Bool) {
+        DataLocator.isRegularFile(path)
+            ? try NPZDataSet.loadTest(path: path, labelsRequired: false) : (try MNIST.loadTest(directory: path), true)
+    }
+
+    /// Reads and validates the data set at `path`: the four MNIST files of a directory, or an `.npz` file.
+    static func load(directory path: String) throws(DataError) -> TrainTestSets {
+        DataLocator.isRegularFile(path) ? try NPZDataSet.load(path: path) : try MNIST.load(directory: path)
     }
 
     /// Downloads MNIST into `directory`. A `--mirror` may serve recompressed files, so with a mirror the

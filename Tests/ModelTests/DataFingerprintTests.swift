@@ -34,7 +34,7 @@ struct DataFingerprintTests {
         var config = RunConfig()
         config.trainLimit = 2
         config.testLimit = 1
-        let fingerprint = DataFingerprint(of: MNIST(train: Self.small, test: Self.small), config: config)
+        let fingerprint = DataFingerprint(of: TrainTestSets(train: Self.small, test: Self.small), config: config)
         #expect(fingerprint.train == DataFingerprint.Part(of: Self.small.prefix(2)))
         #expect(fingerprint.test == DataFingerprint.Part(of: Self.small.prefix(1)))
         #expect(DataFingerprint.testPart(of: Self.small, config: config) == fingerprint.test)

@@ -27,6 +27,20 @@ import Testing
         }
     }
 
+    @Test func aFileIsADataSetAsItIs() throws {
+        try withLayout(holding: everywhere) { root in
+            try TestData.write([1, 2, 3], to: root + "/elsewhere", "mine.npz")
+            let explicit = try DataLocator.locate(
+                explicit: "../elsewhere/mine.npz", environment: [:], workingDirectory: root + "/work")
+            #expect(explicit == root + "/elsewhere/mine.npz")
+            let fromEnvironment = try DataLocator.locate(
+                explicit: nil, environment: ["PTRAIN_DATA": root + "/elsewhere/mine.npz"],
+                workingDirectory: root + "/work")
+            #expect(fromEnvironment == root + "/elsewhere/mine.npz")
+            #expect(DataLocator.isRegularFile(explicit) && !DataLocator.isRegularFile(root + "/elsewhere"))
+        }
+    }
+
     @Test func explicitDirectoryWithoutMNISTFailsNamingIt() throws {
         try withLayout(holding: everywhere) { root in
             let error = #expect(throws: DataError.self) {

@@ -219,7 +219,7 @@ struct ExportFormatTests {
             on: dataset)
         #expect(recording.images == 30)
         #expect(recording.predictions.map(Int.init) == Array(evaluated.spike.prefix(30)))
-        #expect(recording.labels == Array(labels.prefix(30)))
+        #expect(recording.labels == labels.prefix(30).map(Int32.init))
         #expect(recording.inputSpikes.count == 30 * 8 * 12 && recording.outputCounts.count == 30 * 3)
         #expect(recording.hiddenCounts.contains { $0 > 0 } && recording.outputCounts.allSatisfy { $0 <= 8 })
         // A pixel of 0 never spikes, one of 255 at every step.

@@ -27,7 +27,9 @@ enum FuzzInputs {
 
     /// The fuzz targets whose parsers live in `Model`; `FuzzCommandLine`'s inputs are run through the built
     /// binary by `ptrainTests`.
-    static let modelTargets = ["FuzzIDXImages", "FuzzIDXLabels", "FuzzGzip", "FuzzConfigJSON", "FuzzWeightsFile"]
+    static let modelTargets = [
+        "FuzzIDXImages", "FuzzIDXLabels", "FuzzGzip", "FuzzConfigJSON", "FuzzWeightsFile", "FuzzNPZ",
+    ]
 
     /// The files of `Fuzz/<folder>/<target>/`, by name.
     static func files(_ folder: String, _ target: String) -> [FuzzInput] {
@@ -78,6 +80,17 @@ struct FuzzRegressionTests {
     func idxLabels(_ input: FuzzInput) {
         let error = #expect(throws: DataError.self) { try IDX.parseLabels(Data(input.bytes), name: input.name) }
         #expect(error?.description.hasPrefix(input.name + ": ") == true, "\(String(describing: error))")
+    }
+
+    /// The archive, or one of its arrays, is refused (`FuzzNPZ` reads every key).
+    @Test(arguments: FuzzInputs.regressions("FuzzNPZ"))
+    func npz(_ input: FuzzInput) {
+        let error = #expect(throws: NPZError.self) {
+            let archive = try NPZArchive.parse(input.bytes, name: input.name)
+            for key in archive.names() { _ = try archive.array(key) }
+        }
+        #expect(error?.description.hasPrefix(input.name + ": ") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("\n") == false)
     }
 
     @Test(arguments: FuzzInputs.regressions("FuzzGzip"))

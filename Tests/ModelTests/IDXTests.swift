@@ -137,7 +137,7 @@ enum TestData {
         #expect(error == .badMagic(path: "train-images-idx3-ubyte.gz", kind: .images, found: 0))
         #expect(
             error?.description
-                == "train-images-idx3-ubyte.gz: bad magic 0x00000000 (expected 0x00000803 for images)")
+                == "train-images-idx3-ubyte.gz: bad magic 0x00000000 (expected 0x00000802…0x00000805 for images)")
     }
 
     @Test func labelFileGivenForImagesIsRecognised() {
@@ -146,7 +146,7 @@ enum TestData {
         }
         #expect(
             error?.description
-                == "f: bad magic 0x00000801 (expected 0x00000803 for images; this looks like a labels file)")
+                == "f: bad magic 0x00000801 (expected 0x00000802…0x00000805 for images; this looks like a labels file)")
     }
 
     @Test func truncatedHeader() {
@@ -162,7 +162,7 @@ enum TestData {
     @Test func truncatedImageBody() {
         let bytes = Array(TestData.images(count: 4).dropLast(2))  // 3 whole images of 6 bytes, then 4 bytes
         let error = #expect(throws: DataError.self) { try IDX.parseImages(Data(bytes), name: "f") }
-        #expect(error == .truncatedImages(path: "f", expected: 4, rows: 2, columns: 3, bodyBytes: 22))
+        #expect(error == .truncatedImages(path: "f", expected: 4, shape: [2, 3], bodyBytes: 22))
         #expect(error?.description == "f: expected 4 images of 2×3, file holds 3 (plus 4 of the 6 bytes of the next)")
     }
 
@@ -186,12 +186,8 @@ enum TestData {
         #expect(labels?.description == "g: 1 unexpected bytes after the 2 labels the header declares")
     }
 
-    @Test func labelAboveNineIsRejected() {
-        let error = #expect(throws: DataError.self) {
-            try IDX.parseLabels(Data(TestData.labels([1, 9, 12])), name: "f")
-        }
-        #expect(error == .badLabel(path: "f", index: 2, value: 12))
-        #expect(error?.description == "f: label 12 at index 2 is outside 0...9")
+    @Test func anyByteIsALabel() throws {
+        #expect(try IDX.parseLabels(Data(TestData.labels([1, 9, 12, 255])), name: "f") == [1, 9, 12, 255])
     }
 
     @Test func zeroOrHugeDimensionsAreRejected() {
@@ -200,10 +196,10 @@ enum TestData {
                 TestData.bigEndian(0x803) + TestData.bigEndian(1) + TestData.bigEndian(UInt32(rows))
                 + TestData.bigEndian(UInt32(columns))
             let error = #expect(throws: DataError.self) { try IDX.parseImages(Data(bytes), name: "f") }
-            #expect(error == .badDimensions(path: "f", rows: rows, columns: columns))
+            #expect(error == .badDimensions(path: "f", shape: [rows, columns]))
         }
-        let error = DataError.badDimensions(path: "f", rows: 0, columns: 28)
-        #expect(error.description == "f: bad image dimensions 0×28 (each side must be 1...16384)")
+        let error = DataError.badDimensions(path: "f", shape: [0, 28])
+        #expect(error.description == "f: bad image dimensions 0×28 (each must be 1...16384)")
     }
 
     @Test func hugeCountIsRefusedNotACrash() {

@@ -22,9 +22,9 @@ struct ResumeTests {
         func checkpointWritten(path: String, cursor: TrainingCursor) { written.append((path, cursor)) }
     }
 
-    static let mnist: MNIST? = TestData.mnistDirectory.flatMap { try? MNIST.load(directory: $0) }
+    static let mnist: TrainTestSets? = TestData.mnistDirectory.flatMap { try? MNIST.load(directory: $0) }
 
-    static func loadMNIST() throws -> MNIST {
+    static func loadMNIST() throws -> TrainTestSets {
         _ = try TestData.mnist()
         return try #require(mnist)
     }

@@ -25,7 +25,7 @@ struct ValidationSplitTests {
         #expect(validation?.pixels == Array(pixels[28...]))
         #expect(ValidationSplit.split(set, holdOut: 3).validation?.pixels == validation?.pixels)
         #expect(ValidationSplit.split(set, holdOut: 0).validation == nil)
-        #expect(ValidationSplit.split(set, holdOut: 0).train.labels == labels)
+        #expect(ValidationSplit.split(set, holdOut: 0).train.labels == labels.map(Int32.init))
     }
 
     @Test("validationSplit random: N seeded images, in order, disjoint from training, fixed by the seed")
@@ -43,7 +43,7 @@ struct ValidationSplitTests {
         #expect(held == [2, 16, 20, 24, 27, 28, 36, 38, 39, 42])
         #expect(validation!.pixels == held.flatMap { [UInt8(2 * $0), UInt8(2 * $0 + 1)] })
         #expect(train.labels.map(Int.init) == (0..<count).filter { !held.contains($0) })
-        #expect(train.pixels == train.labels.flatMap { [2 * $0, 2 * $0 + 1] })
+        #expect(train.pixels == train.labels.flatMap { [UInt8(2 * $0), UInt8(2 * $0 + 1)] })
         #expect(validation!.name == "s (validation)" && train.name == "s")
         // The same seed, the same images; another seed, others; never an epoch shuffle's first N.
         #expect(ValidationSplit.split(set, for: config).validation!.labels == validation!.labels)

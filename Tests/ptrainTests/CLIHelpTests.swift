@@ -19,8 +19,8 @@ struct CLIHelpTests {
             change a number.
 
             SUBCOMMANDS:
-              train                 Train a network on MNIST and write a run directory
-              eval                  Evaluate a checkpoint or weights file on the MNIST test set
+              train                 Train a network on MNIST or your own data and write a run directory
+              eval                  Evaluate a checkpoint or weights file on a test set (MNIST by default)
               inspect               Show what a checkpoint or weights file holds
               sweep                 Train one run per hidden size and seed and tabulate and plot the results
               compare               Compare two runs or sweeps image by image (McNemar's test)
@@ -62,7 +62,7 @@ struct CLIHelpTests {
             let text = ([lines[index]] + continuation.map { " " + $0.trimmingCharacters(in: .whitespaces) }).joined()
             #expect(text.hasSuffix("(default: \(key.jsonValue(in: RunConfig())))"), "\(text)")
         }
-        for option in ["--config FILE", "--threads N", "--out DIR", "--data DIR", "-h, --help"] {
+        for option in ["--config FILE", "--threads N", "--out DIR", "--data DIR|FILE", "-h, --help"] {
             #expect(lines.contains { $0.hasPrefix("  \(option) ") }, "no help line for \(option)")
         }
         #expect(lines.allSatisfy { $0.count <= 100 }, "a line is wider than 100 columns")

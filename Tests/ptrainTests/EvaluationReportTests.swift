@@ -14,7 +14,7 @@ struct EvaluationReportTests {
             spike readout    97.85%  (argmax of output spike counts)
             relaxed readout  97.90%  (argmax of relaxed output potentials)
 
-            confusion matrix of the spike readout (rows: true digit, columns: predicted digit)
+            confusion matrix of the spike readout (rows: true class, columns: predicted class)
                      0      1      2      3      4      5      6      7      8      9
               0     90      0      0      0      0      0      0      0      0      0
               1      0     91      0      0      0      0      0      0      0      0

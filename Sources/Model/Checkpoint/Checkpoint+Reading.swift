@@ -214,7 +214,8 @@ private struct SectionDecoder {
         let header = Header(
             inputs: Int(reader.uint32()!), hidden: Int(reader.uint32()!), outputs: Int(reader.uint32()!),
             shards: Int(reader.uint32()!))
-        guard (1...65_536).contains(header.inputs), (1...16).contains(header.outputs), header.hidden >= 1,
+        guard (1...Network.maximumInputs).contains(header.inputs),
+            (1...Network.maximumOutputs).contains(header.outputs), header.hidden >= 1,
             header.shards >= 1
         else {
             throw .shapeMismatch(

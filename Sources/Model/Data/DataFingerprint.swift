@@ -18,9 +18,12 @@ public struct DataFingerprint: Sendable, Equatable, CustomStringConvertible {
         /// Image height and width in pixels (28 × 28 for MNIST).
         public var rows: Int
         public var columns: Int
-        /// CRC-32 (IEEE, zlib's) of the `count × rows × columns` pixel bytes, image after image, row-major.
+        /// CRC-32 (IEEE, zlib's) of the `count × rows × columns` values, sample after sample, row-major: the
+        /// bytes of byte data, the little-endian float32 bytes of float data.
         public var imagesCRC: UInt32
-        /// CRC-32 of the `count` label bytes.
+        /// CRC-32 of the `count` labels: one byte each when every label is below 256 (every data set before any
+        /// K, so their fingerprints are unchanged; a rule of the labels alone, so a test set read without its
+        /// training set gets the same), else four little-endian bytes each.
         public var labelsCRC: UInt32
 
         public init(count: Int, rows: Int, columns: Int, imagesCRC: UInt32, labelsCRC: UInt32) {
@@ -31,11 +34,22 @@ public struct DataFingerprint: Sendable, Equatable, CustomStringConvertible {
             self.labelsCRC = labelsCRC
         }
 
-        /// The fingerprint of every image of `dataset` (apply the run's prefix first).
+        /// The fingerprint of every sample of `dataset` (apply the run's prefix first); `rows × columns` is the
+        /// sample shape's two-dimensional layout (`Dataset.rows`).
         public init(of dataset: Dataset) {
+            let valuesCRC: UInt32
+            switch dataset.values {
+            case .bytes(let bytes): valuesCRC = CRC32.checksum(bytes)
+            case .intensities(let floats):
+                valuesCRC = floats.map(\.bitPattern.littleEndian).withUnsafeBytes { CRC32.checksum($0) }
+            }
+            let labelsCRC =
+                dataset.labels.allSatisfy { $0 < 256 }
+                ? CRC32.checksum(dataset.labels.map { UInt8(truncatingIfNeeded: $0) })
+                : dataset.labels.map(\.littleEndian).withUnsafeBytes { CRC32.checksum($0) }
             self.init(
-                count: dataset.count, rows: dataset.rows, columns: dataset.columns,
-                imagesCRC: CRC32.checksum(dataset.pixels), labelsCRC: CRC32.checksum(dataset.labels))
+                count: dataset.count, rows: dataset.rows, columns: dataset.columns, imagesCRC: valuesCRC,
+                labelsCRC: labelsCRC)
         }
 
         /// Pixels per image.
@@ -64,7 +78,7 @@ public struct DataFingerprint: Sendable, Equatable, CustomStringConvertible {
 
     /// The fingerprint of the data a run of `config` uses from `data`: the first `trainLimit` training and the
     /// first `testLimit` test images (all when a limit is nil or larger than the set).
-    public init(of data: MNIST, config: RunConfig) {
+    public init(of data: TrainTestSets, config: RunConfig) {
         self.init(train: data.train.prefix(config.trainLimit), test: data.test.prefix(config.testLimit))
     }
 

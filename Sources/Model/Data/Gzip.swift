@@ -11,7 +11,7 @@ import Foundation
 public enum Gzip {
     /// The most bytes `decompress` inflates from one file when the caller gives no exact size: 1 GiB plus the
     /// largest IDX header, so that it is never the bound that stops a file `IDX.maximumBytes` accepts.
-    public static let maximumOutputBytes = IDX.maximumBytes + IDXKind.images.headerBytes
+    public static let maximumOutputBytes = IDX.maximumBytes + IDXKind.images.maximumHeaderBytes
 
     /// Output buffer handed to zlib per `inflate` call.
     static let chunkBytes = 1 << 18

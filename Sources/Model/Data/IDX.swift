@@ -1,27 +1,36 @@
 import Foundation
 
-/// The two IDX file kinds MNIST uses.
+/// The two IDX file kinds a data set directory holds.
 public enum IDXKind: Sendable, Equatable, CustomStringConvertible {
-    /// `u8` tensors of rank 3: count × rows × columns.
+    /// `u8` tensors of rank 2 to 5: count × the dimensions of one sample (MNIST: count × rows × columns, magic
+    /// `0x00000803`; a feature vector per sample is rank 2, channels × rows × columns rank 4).
     case images
     /// `u8` tensors of rank 1: one byte per sample.
     case labels
 
-    /// The magic number: two zero bytes, the element type (0x08 = unsigned byte) and the rank.
-    public var magic: UInt32 {
+    /// The magic number of this kind at `rank` (dimensions counted with the sample count): two zero bytes, the
+    /// element type (0x08 = unsigned byte) and the rank.
+    public func magic(rank: Int) -> UInt32 { 0x0000_0800 | UInt32(rank) }
+
+    /// The ranks accepted: 2...5 for images (one to four dimensions per sample), 1 for labels.
+    public var ranks: ClosedRange<Int> {
         switch self {
-        case .images: return 0x0000_0803
-        case .labels: return 0x0000_0801
+        case .images: return 2...5
+        case .labels: return 1...1
         }
     }
 
-    /// Header length in bytes: the magic and one 32-bit size per dimension.
-    public var headerBytes: Int {
-        switch self {
-        case .images: return 16
-        case .labels: return 8
-        }
-    }
+    /// MNIST's magic number of this kind (`0x00000803` for images, `0x00000801` for labels), for messages.
+    public var magic: UInt32 { magic(rank: self == .images ? 3 : 1) }
+
+    /// Header length in bytes at `rank`: the magic and one 32-bit size per dimension.
+    public static func headerBytes(rank: Int) -> Int { 4 + 4 * rank }
+
+    /// Header length in bytes of MNIST's files of this kind (16 for images, 8 for labels).
+    public var headerBytes: Int { Self.headerBytes(rank: self == .images ? 3 : 1) }
+
+    /// The longest header of this kind (24 bytes for rank-5 images).
+    public var maximumHeaderBytes: Int { Self.headerBytes(rank: ranks.upperBound) }
 
     public var description: String {
         switch self {
@@ -31,32 +40,37 @@ public enum IDXKind: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// A parsed IDX image file: `count` images of `rows × columns` bytes, image after image, row-major.
+/// A parsed IDX image file: `count` samples of `shape` bytes, sample after sample, row-major.
 public struct IDXImages: Sendable, Equatable {
     public let count: Int
-    public let rows: Int
-    public let columns: Int
-    /// `count × rows × columns` bytes.
+    /// The dimensions of one sample (`[28, 28]` for MNIST).
+    public let shape: [Int]
+    /// `count × shape.product` bytes.
     public let pixels: [UInt8]
 
-    public init(count: Int, rows: Int, columns: Int, pixels: [UInt8]) {
-        precondition(pixels.count == count * rows * columns, "IDXImages: pixel count does not match the shape")
+    public init(count: Int, shape: [Int], pixels: [UInt8]) {
+        precondition(pixels.count == count * shape.reduce(1, *), "IDXImages: pixel count does not match the shape")
         self.count = count
-        self.rows = rows
-        self.columns = columns
+        self.shape = shape
         self.pixels = pixels
     }
+
+    /// `shape` as rows × columns (`Dataset.rows`): the last dimension, and the product of the others.
+    public var rows: Int { shape.dropLast().reduce(1, *) }
+    public var columns: Int { shape[shape.count - 1] }
 }
 
 /// Reading the IDX format of the MNIST files (http://yann.lecun.com/exdb/mnist/): a big-endian header, then the
-/// bytes. Files may be gzip-compressed; that is detected from the content, not the name.
+/// bytes. Images may have any rank from 2 to 5 (one to four dimensions per sample), elements unsigned bytes.
+/// Files may be gzip-compressed; that is detected from the content, not the name.
 ///
 /// Parsing never traps, whatever the input: every size is checked against the bytes present before anything is
 /// sliced or allocated, and the whole file must be consumed exactly (a truncated file and a file with trailing
 /// bytes are both errors). The `Data` entry points are the ones to fuzz.
 public enum IDX {
-    /// The largest side accepted for an image. Far above MNIST's 28; it keeps `count × rows × columns` well
-    /// inside `Int` for any 32-bit count (2^32 × 2^14 × 2^14 = 2^60), so the size arithmetic cannot overflow.
+    /// The largest dimension accepted for a sample. Far above MNIST's 28; with at most four dimensions a sample
+    /// is at most 2^56 bytes, inside `Int`, and it is checked against `maximumBytes` before the count multiplies
+    /// it (2^32 × 2^30), so the size arithmetic cannot overflow.
     public static let maximumDimension = 16_384
 
     /// The most bytes of images or labels (header excluded) one file may declare: 1 GiB, 22 times MNIST's
@@ -64,26 +78,25 @@ public enum IDX {
     /// is allocated or inflated.
     public static let maximumBytes = 1 << 30
 
-    /// Parses an IDX image file (magic `0x00000803`), raw or gzip-compressed.
+    /// Parses an IDX image file (magic `0x00000802`…`0x00000805`; MNIST's is `0x00000803`), raw or
+    /// gzip-compressed.
     ///
     /// - Parameter name: the file's name or path, for error messages.
     public static func parseImages(_ data: Data, name: String) throws(DataError) -> IDXImages {
         let bytes = try contents(data, kind: .images, name: name)
         let header = try IDXHeader(bytes, kind: .images, name: name)
-        let body = bytes.count - IDXKind.images.headerBytes
+        let body = bytes.count - header.headerBytes
         if body < header.bodyBytes {
-            throw .truncatedImages(
-                path: name, expected: header.count, rows: header.rows, columns: header.columns, bodyBytes: body)
+            throw .truncatedImages(path: name, expected: header.count, shape: header.shape, bodyBytes: body)
         }
         if body > header.bodyBytes {
             throw .trailingBytes(path: name, kind: .images, count: header.count, extra: body - header.bodyBytes)
         }
-        return IDXImages(
-            count: header.count, rows: header.rows, columns: header.columns,
-            pixels: Array(bytes[IDXKind.images.headerBytes...]))
+        return IDXImages(count: header.count, shape: header.shape, pixels: Array(bytes[header.headerBytes...]))
     }
 
-    /// Parses an IDX label file (magic `0x00000801`), raw or gzip-compressed, and checks every label is 0...9.
+    /// Parses an IDX label file (magic `0x00000801`), raw or gzip-compressed. Any byte is a label: the loader
+    /// takes the class count from the largest.
     ///
     /// - Parameter name: the file's name or path, for error messages.
     public static func parseLabels(_ data: Data, name: String) throws(DataError) -> [UInt8] {
@@ -96,11 +109,7 @@ public enum IDX {
         if body > count {
             throw .trailingBytes(path: name, kind: .labels, count: count, extra: body - count)
         }
-        let labels = Array(bytes[IDXKind.labels.headerBytes...])
-        if let index = labels.firstIndex(where: { $0 > 9 }) {
-            throw .badLabel(path: name, index: index, value: labels[index])
-        }
-        return labels
+        return Array(bytes[IDXKind.labels.headerBytes...])
     }
 
     /// Reads and parses the IDX image file at `path`; errors name `path` as given.
@@ -124,72 +133,59 @@ public enum IDX {
 
     /// The IDX bytes: `data` itself, or its decompressed contents when it starts with the gzip magic. Inflation
     /// is bounded by the header: it stops with `DataError.inflatesPastHeader` one byte past the size the first
-    /// `kind.headerBytes` inflated bytes declare, and the header itself is checked (magic, dimensions,
-    /// `maximumBytes`) before the body is inflated.
+    /// `kind.maximumHeaderBytes` inflated bytes declare (the longest header: a shorter one's first body bytes
+    /// come with it and are not read as header), and the header itself is checked (magic, dimensions,
+    /// `maximumBytes`) before the body is inflated. A stream shorter than that is returned whole and parsed.
     private static func contents(_ data: Data, kind: IDXKind, name: String) throws(DataError) -> [UInt8] {
         guard Gzip.isGzip(data) else { return [UInt8](data) }
-        return try Gzip.decompress(data, name: name, headerBytes: kind.headerBytes) {
+        return try Gzip.decompress(data, name: name, headerBytes: kind.maximumHeaderBytes) {
             (header: [UInt8]) throws(DataError) -> Int in
-            kind.headerBytes + (try IDXHeader(header, kind: kind, name: name).bodyBytes)
+            let parsed = try IDXHeader(header, kind: kind, name: name)
+            return parsed.headerBytes + parsed.bodyBytes
         }
     }
 }
 
-/// The checked header of an IDX file: the magic number, the header length, the image dimensions (1...
-/// `IDX.maximumDimension` a side) and the declared size (at most `IDX.maximumBytes`).
+/// The checked header of an IDX file: the magic number (kind and rank), the header length, the sample's
+/// dimensions (1...`IDX.maximumDimension` each) and the declared size (at most `IDX.maximumBytes`).
 private struct IDXHeader {
-    /// Images or labels declared.
+    /// Samples (images or labels) declared.
     let count: Int
-    /// Image height and width; 1 for labels.
-    let rows: Int
-    let columns: Int
-    /// Bytes after the header the file must hold: count × rows × columns.
+    /// The dimensions of one sample; `[]` for labels.
+    let shape: [Int]
+    /// The header's length: 4 + 4 × rank.
+    let headerBytes: Int
+    /// Bytes after the header the file must hold: count × the product of `shape`.
     let bodyBytes: Int
 
-    /// Checks the header at the start of `bytes` (the whole file, or at least its first `kind.headerBytes`).
+    /// Checks the header at the start of `bytes` (the whole file, or at least its header).
     init(_ bytes: [UInt8], kind: IDXKind, name: String) throws(DataError) {
-        let reader = try HeaderReader(bytes: bytes, kind: kind, name: name)
-        count = reader.dimension(0)
-        switch kind {
-        case .images:
-            rows = reader.dimension(1)
-            columns = reader.dimension(2)
-            guard (1...IDX.maximumDimension).contains(rows) && (1...IDX.maximumDimension).contains(columns) else {
-                throw .badDimensions(path: name, rows: rows, columns: columns)
-            }
-        case .labels:
-            rows = 1
-            columns = 1
-        }
-        // No overflow: count < 2^32 and rows, columns <= 2^14 (see `maximumDimension`).
-        bodyBytes = count * rows * columns
-        guard bodyBytes <= IDX.maximumBytes else {
-            throw .tooLarge(path: name, kind: kind, count: count, bytes: bodyBytes)
-        }
-    }
-}
-
-/// Checks the magic number and header length of an IDX file, then hands out its dimensions.
-private struct HeaderReader {
-    let bytes: [UInt8]
-    let kind: IDXKind
-
-    init(bytes: [UInt8], kind: IDXKind, name: String) throws(DataError) {
-        self.bytes = bytes
-        self.kind = kind
         guard bytes.count >= 4 else {
             throw .truncatedHeader(path: name, kind: kind, headerBytes: kind.headerBytes, fileBytes: bytes.count)
         }
         let magic = Self.uint32(bytes, at: 0)
-        guard magic == kind.magic else { throw .badMagic(path: name, kind: kind, found: magic) }
-        guard bytes.count >= kind.headerBytes else {
-            throw .truncatedHeader(path: name, kind: kind, headerBytes: kind.headerBytes, fileBytes: bytes.count)
+        let rank = Int(magic & 0xFF)
+        guard magic & 0xFFFF_FF00 == 0x0000_0800, kind.ranks.contains(rank) else {
+            throw .badMagic(path: name, kind: kind, found: magic)
         }
-    }
-
-    /// The size of dimension `index` (0 = count), a big-endian `UInt32` after the magic.
-    func dimension(_ index: Int) -> Int {
-        Int(Self.uint32(bytes, at: 4 + 4 * index))
+        headerBytes = IDXKind.headerBytes(rank: rank)
+        guard bytes.count >= headerBytes else {
+            throw .truncatedHeader(path: name, kind: kind, headerBytes: headerBytes, fileBytes: bytes.count)
+        }
+        count = Int(Self.uint32(bytes, at: 4))
+        shape = (1..<rank).map { Int(Self.uint32(bytes, at: 4 + 4 * $0)) }
+        guard shape.allSatisfy({ (1...IDX.maximumDimension).contains($0) }) else {
+            throw .badDimensions(path: name, shape: shape)
+        }
+        // No overflow: at most four dimensions of at most 2^14 (see `maximumDimension`), and the sample size is
+        // checked against 2^30 before the 32-bit count multiplies it.
+        let sampleBytes = shape.reduce(1, *)
+        guard sampleBytes <= IDX.maximumBytes, count * sampleBytes <= IDX.maximumBytes else {
+            throw .tooLarge(
+                path: name, kind: kind, count: count,
+                bytes: sampleBytes <= IDX.maximumBytes ? count * sampleBytes : sampleBytes)
+        }
+        bodyBytes = count * sampleBytes
     }
 
     /// The big-endian `UInt32` at `offset`, assembled from copied bytes (no alignment or endianness assumptions).

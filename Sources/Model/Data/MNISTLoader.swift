@@ -56,7 +56,9 @@ public enum MNISTFile: String, CaseIterable, Sendable {
     }
 }
 
-extension MNIST {
+/// The four files of MNIST's layout (Fashion-MNIST and other drop-in data sets use the same names), read from
+/// one directory.
+public enum MNIST {
     /// Loads the four MNIST files from `directory`, each in any name form of `MNISTFile.candidateNames`, raw or
     /// gzip-compressed.
     ///
@@ -67,18 +69,22 @@ extension MNIST {
     /// - Throws: `DataError.missingFile` when a file is absent, or the first error of the first failing file in
     ///   the order train images, train labels, test images, test labels; then count mismatches and empty sets,
     ///   then dimension mismatches.
-    public static func load(directory: String) throws(DataError) -> MNIST {
+    public static func load(directory: String) throws(DataError) -> TrainTestSets {
         // Largest first, so that on two cores the two image files decompress side by side.
         let loaded = try loadFiles([.trainImages, .testImages, .trainLabels, .testLabels], directory: directory)
         for file in MNISTFile.allCases { _ = try loaded.results[file]!.get() }
         let train = try loaded.dataset(images: .trainImages, labels: .trainLabels, role: "training")
         let test = try loaded.dataset(images: .testImages, labels: .testLabels, role: "test")
-        guard train.rows == test.rows && train.columns == test.columns else {
+        guard train.shape == test.shape else {
             throw .dimensionMismatch(
-                train: loaded.paths[.trainImages]!, trainRows: train.rows, trainColumns: train.columns,
-                test: loaded.paths[.testImages]!, testRows: test.rows, testColumns: test.columns)
+                train: loaded.paths[.trainImages]!, trainShape: train.shape, test: loaded.paths[.testImages]!,
+                testShape: test.shape)
         }
-        return MNIST(train: train, test: test)
+        // K = the largest label of either part + 1 (at least 2): a test set may hold a class the training
+        // subset lacks, and the network needs an output for it.
+        let classCount = max(2, Int(max(train.labels.max() ?? 0, test.labels.max() ?? 0)) + 1)
+        return TrainTestSets(
+            train: train.declaring(classCount: classCount), test: test.declaring(classCount: classCount))
     }
 
     /// Loads only the two test files (`t10k-…`) from `directory`, as `load` checks them; the training files are
@@ -151,8 +157,8 @@ extension MNIST {
             }
             guard images.count >= 1 else { throw .empty(path: imagesPath, role: role) }
             return Dataset(
-                name: (imagesPath as NSString).lastPathComponent, rows: images.rows, columns: images.columns,
-                pixels: images.pixels, labels: labels)
+                name: (imagesPath as NSString).lastPathComponent, shape: images.shape, values: .bytes(images.pixels),
+                labels: labels.map(Int32.init), classCount: max(2, Int(labels.max() ?? 0) + 1))
         }
     }
 }

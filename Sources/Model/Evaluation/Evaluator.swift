@@ -1,8 +1,5 @@
 import Parallel
 
-/// Floats per sample in every output-layer buffer (`Network.outputLanes`): the output layer is one vector.
-private var outputLanes: Int { Network.outputLanes }
-
 /// Classifies a dataset with a trained network by both readouts, spreading samples over the pool.
 ///
 /// Spike readout (the paper's test rule): step 1 only, argmax of output spike counts, ties by the unclamped
@@ -56,7 +53,9 @@ public struct Evaluator {
     private func predictionBuffers(
         on dataset: Dataset, samples: Range<Int>, counts: AlignedBuffer<Int32>? = nil
     ) -> (spike: AlignedBuffer<Int32>, relaxed: AlignedBuffer<Int32>) {
-        precondition(dataset.pixelsPerImage == network.inputs, "dataset and network disagree on the input size")
+        precondition(dataset.inputsPerSample == network.inputs, "dataset and network disagree on the input size")
+        precondition(
+            dataset.labels.allSatisfy { Int($0) < network.outputs }, "a label is past the network's outputs")
         precondition(samples.lowerBound >= 0 && samples.upperBound <= dataset.count, "samples outside the dataset")
         let spike = AlignedBuffer<Int32>(count: dataset.count)
         let relaxed = AlignedBuffer<Int32>(count: dataset.count)
@@ -68,12 +67,11 @@ public struct Evaluator {
         // 64 samples per task, more when a dataset would need over 4,096 tasks (the pool's limit per call).
         let chunk = max(64, (count + 4095) / 4096)
         let tasks = (count + chunk - 1) / chunk
-        let inputs = network.inputs
         let outputs = network.outputs
         let countBuffer = counts ?? AlignedBuffer<Int32>(count: 0)
         let keepCounts = counts != nil
         precondition(!keepCounts || countBuffer.count == dataset.count * outputs, "counts buffer of the wrong size")
-        dataset.pixels.withUnsafeBufferPointer { pixels in
+        dataset.withUnsafeSamples { values in
             countBuffer.withUnsafeMutableBufferPointer { countOut in
                 spike.withUnsafeMutableBufferPointer { spike in
                     relaxed.withUnsafeMutableBufferPointer { relaxed in
@@ -81,9 +79,7 @@ public struct Evaluator {
                             scratches[worker].withView(network: network) { scratch in
                                 for sample in (first + task * chunk)..<(first + min(count, (task + 1) * chunk)) {
                                     // This is safe because each sample index belongs to exactly one task.
-                                    let result = classify(
-                                        pixels: pixels.extracting((sample * inputs)..<((sample + 1) * inputs)),
-                                        sample: sample, scratch: scratch)
+                                    let result = classify(sample: sample, of: values, scratch: scratch)
                                     spike[sample] = Int32(result.spike)
                                     relaxed[sample] = Int32(result.relaxed)
                                     if keepCounts {
@@ -142,7 +138,7 @@ public struct Evaluator {
             relaxedAccuracy: Double(relaxedCorrect) / total, confusion: confusion, spikePredictions: spike)
     }
 
-    private func classify(pixels: UnsafeBufferPointer<UInt8>, sample: Int, scratch: EvaluationScratch.View) -> (
+    private func classify(sample: Int, of values: SampleValues, scratch: EvaluationScratch.View) -> (
         spike: Int, relaxed: Int
     ) {
         let steps = config.timeSteps
@@ -150,7 +146,7 @@ public struct Evaluator {
         let outputs = network.outputs
         let trains = scratch.trains
         SpikeEncoder(seed: config.seed, timeSteps: steps, inputs: network.inputs).encode(
-            pixels: pixels, stream: .testSpikes, epoch: 0, sample: UInt64(sample), into: trains)
+            sample: sample, of: values, stream: .testSpikes, epoch: 0, into: trains)
         for (s, shard) in shards.enumerated() {
             let drive = scratch.hidden(scratch.drive, shard: s)
             Dynamics.hiddenFeedForward(
@@ -158,15 +154,15 @@ public struct Evaluator {
                 reset: config.reset,
                 scratch: scratch.neurons, drive: drive,
                 partial: scratch.feedForwardPartials.extracting(
-                    (s * steps * outputLanes)..<((s + 1) * steps * outputLanes)))
+                    (s * steps * network.outputWidth)..<((s + 1) * steps * network.outputWidth)))
             Kernels.unitClamp(
                 drive.pointer(at: 0, count: shard.width),
                 into: scratch.hidden(scratch.potential, shard: s).pointer(at: 0, count: shard.width),
                 count: shard.width)
         }
         _ = Dynamics.outputFeedForward(
-            partials: scratch.feedForwardPartials.pointer(at: 0, count: shards.count * steps * outputLanes),
-            shardCount: shards.count, shardStride: steps * outputLanes, bias: scratch.bias, outputs: outputs,
+            partials: scratch.feedForwardPartials.pointer(at: 0, count: shards.count * steps * network.outputWidth),
+            shardCount: shards.count, shardStride: steps * network.outputWidth, bias: scratch.bias, outputs: outputs,
             timeSteps: steps, leak: config.leak, threshold: config.theta, reset: config.reset,
             feedForward: scratch.output,
             spikeCounts: scratch.spikeCounts, unclampedDrive: scratch.outputDrive)
@@ -175,7 +171,7 @@ public struct Evaluator {
             outputs: outputs)
         for _ in 0..<config.kFree {
             Dynamics.rhoOutputs(
-                scratch.output.pointer(at: 0, count: outputLanes), outputs: outputs, into: scratch.outputRho)
+                scratch.output.pointer(at: 0, count: network.outputWidth), outputs: outputs, into: scratch.outputRho)
             for (s, shard) in shards.enumerated() {
                 shard.withUnsafeWeights { weights in
                     Dynamics.relaxHiddenShard(
@@ -183,14 +179,14 @@ public struct Evaluator {
                         drive: scratch.hidden(scratch.drive, shard: s).pointer(at: 0, count: shard.width),
                         feedback: weights.outputWeightsTransposed.pointer(at: 0, count: outputs * shard.width),
                         outputs: outputs, width: shard.width,
-                        outputRho: scratch.outputRho.pointer(at: 0, count: outputLanes), eps: config.eps,
-                        partial: scratch.relaxPartials.pointer(at: s * outputLanes, count: outputLanes))
+                        outputRho: scratch.outputRho.pointer(at: 0, count: network.outputWidth), eps: config.eps,
+                        partial: scratch.relaxPartials.pointer(at: s * network.outputWidth, count: network.outputWidth))
                 }
             }
             Dynamics.relaxOutput(
-                potential: scratch.output.pointer(at: 0, count: outputLanes),
-                partials: scratch.relaxPartials.pointer(at: 0, count: shards.count * outputLanes),
-                shardCount: shards.count, shardStride: outputLanes, bias: scratch.bias, outputs: outputs,
+                potential: scratch.output.pointer(at: 0, count: network.outputWidth),
+                partials: scratch.relaxPartials.pointer(at: 0, count: shards.count * network.outputWidth),
+                shardCount: shards.count, shardStride: network.outputWidth, bias: scratch.bias, outputs: outputs,
                 eps: config.eps, beta: 0, target: -1)
         }
         return (spikePrediction, Dynamics.argmax(UnsafeBufferPointer(scratch.output), count: outputs))
@@ -226,12 +222,12 @@ final class EvaluationScratch: Sendable {
         drive = AlignedBuffer(count: total)
         potential = AlignedBuffer(count: total)
         neurons = NeuronScratch(capacity: network.shards.map(\.width).max() ?? Kernels.lanes, timeSteps: timeSteps)
-        feedForwardPartials = AlignedBuffer(count: network.shards.count * timeSteps * outputLanes)
-        relaxPartials = AlignedBuffer(count: network.shards.count * outputLanes)
-        output = AlignedBuffer(count: outputLanes)
-        outputRho = AlignedBuffer(count: outputLanes)
-        spikeCounts = AlignedBuffer(count: outputLanes)
-        outputDrive = AlignedBuffer(count: outputLanes)
+        feedForwardPartials = AlignedBuffer(count: network.shards.count * timeSteps * network.outputWidth)
+        relaxPartials = AlignedBuffer(count: network.shards.count * network.outputWidth)
+        output = AlignedBuffer(count: network.outputWidth)
+        outputRho = AlignedBuffer(count: network.outputWidth)
+        spikeCounts = AlignedBuffer(count: network.outputWidth)
+        outputDrive = AlignedBuffer(count: network.outputWidth)
     }
 
     /// The scratch's buffers and the network's b2, inside `withView` only (swift-collections'
@@ -248,7 +244,7 @@ final class EvaluationScratch: Sendable {
         let outputRho: UnsafeMutableBufferPointer<Float>
         let outputDrive: UnsafeMutableBufferPointer<Float>
         let spikeCounts: UnsafeMutableBufferPointer<Int32>
-        /// b2, `outputLanes` floats.
+        /// b2, the network's `outputWidth` floats.
         let bias: UnsafePointer<Float>
 
         /// Shard `s`'s neurons of `buffer` (`drive` or `potential`).
@@ -269,7 +265,7 @@ final class EvaluationScratch: Sendable {
                                 trains: samples[0], offsets: offsets, neurons: neurons, drive: f[0], potential: f[1],
                                 feedForwardPartials: f[2], relaxPartials: f[3], output: f[4], outputRho: f[5],
                                 outputDrive: f[6], spikeCounts: spikeCounts,
-                                bias: bias.pointer(at: 0, count: outputLanes)))
+                                bias: bias.pointer(at: 0, count: network.outputWidth)))
                     }
                 }
             }

@@ -21,19 +21,19 @@ public struct SpikeRecording: Sendable {
     /// The spike readout's class of each image.
     public let predictions: [Int32]
     /// The images' labels.
-    public let labels: [UInt8]
+    public let labels: [Int32]
 
     /// Runs the first `images` images of `dataset` through `network` with `config`'s seed, time steps, leak and
     /// threshold, on the calling thread.
     /// - Throws: `.dataMismatch` when the images do not have `network.inputs` pixels.
     public init(network: Network, config: RunConfig, dataset: Dataset, images: Int) throws(ExportError) {
-        guard dataset.pixelsPerImage == network.inputs else {
+        guard dataset.inputsPerSample == network.inputs else {
             throw .dataMismatch(
-                reason: "the network has \(network.inputs) inputs, the test images \(dataset.pixelsPerImage) pixels")
+                reason: "the network has \(network.inputs) inputs, the test images \(dataset.inputsPerSample) pixels")
         }
         let count = min(images, dataset.count)
         let steps = config.timeSteps
-        let lanes = Network.outputLanes
+        let lanes = network.outputWidth
         self.images = count
         timeSteps = steps
         inputs = network.inputs
@@ -49,13 +49,11 @@ public struct SpikeRecording: Sendable {
         let encoder = SpikeEncoder(seed: config.seed, timeSteps: steps, inputs: network.inputs)
         let inputs = network.inputs
         let shards = network.shards
-        dataset.pixels.withUnsafeBufferPointer { pixels in
+        dataset.withUnsafeSamples { values in
             scratch.withView(network: network) { view in
                 for sample in 0..<count {
                     // The same calls, in the same order, as `Evaluator.classify`'s feed-forward part.
-                    encoder.encode(
-                        pixels: pixels.extracting((sample * inputs)..<((sample + 1) * inputs)), stream: .testSpikes,
-                        epoch: 0, sample: UInt64(sample), into: view.trains)
+                    encoder.encode(sample: sample, of: values, stream: .testSpikes, epoch: 0, into: view.trains)
                     Self.unpack(view.trains, steps: steps, inputs: inputs, into: &inputSpikes, at: sample)
                     for (s, shard) in shards.enumerated() {
                         Dynamics.hiddenFeedForward(
@@ -117,14 +115,14 @@ public struct SpikeRecording: Sendable {
     /// | `hidden_counts` | int32 | (N, H) |
     /// | `output_counts` | int32 | (N, K) |
     /// | `predictions` | int32 | (N,): the spike readout's class |
-    /// | `labels` | uint8 | (N,) |
+    /// | `labels` | int32 | (N,) |
     public func archive() -> ZipArchive {
         ZipArchive(entries: [
             NPZExport.entry("input_spikes", NPYArray(shape: [images, timeSteps, inputs], .uint8(inputSpikes))),
             NPZExport.entry("hidden_counts", NPYArray(shape: [images, hidden], .int32(hiddenCounts))),
             NPZExport.entry("output_counts", NPYArray(shape: [images, outputs], .int32(outputCounts))),
             NPZExport.entry("predictions", NPYArray(shape: [images], .int32(predictions))),
-            NPZExport.entry("labels", NPYArray(shape: [images], .uint8(labels))),
+            NPZExport.entry("labels", NPYArray(shape: [images], .int32(labels))),
         ])
     }
 }

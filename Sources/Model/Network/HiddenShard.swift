@@ -22,7 +22,7 @@ public final class HiddenShard: Sendable {
     public let outputWeightsTransposed: AlignedBuffer<Float>
 
     init(neurons: Range<Int>, inputs: Int, outputs: Int) {
-        precondition(outputs <= Network.outputLanes, "at most \(Network.outputLanes) output neurons")
+        precondition(outputs <= Network.maximumOutputs, "at most \(Network.maximumOutputs) output neurons")
         self.neurons = neurons
         self.width = (neurons.count + Kernels.lanes - 1) / Kernels.lanes * Kernels.lanes
         self.inputs = inputs

@@ -20,9 +20,16 @@ public final class Network: Sendable {
     /// `outputs`, so another class count is this value (or the `outputs:` argument) alone.
     public static let mnistClasses = 10
 
-    /// Floats in every output-layer buffer: the output layer is one kernel vector (`Kernels.lanes`, 16), and
-    /// entries from `outputs` on are zero. It bounds `outputs`.
-    @inlinable public static var outputLanes: Int { Kernels.lanes }
+    /// The most inputs a network may have: the spike trains list their changes as `UInt16` input indices.
+    public static let maximumInputs = 65_536
+
+    /// The most output neurons (classes) a network may have: the W2 update lists output rows as `UInt16`.
+    public static let maximumOutputs = 65_535
+
+    /// Floats in every output-layer buffer of a network with `outputs` classes: `outputs` rounded up to whole
+    /// kernel vectors (`Kernels.paddedWidth`: 16 for K ≤ 16, so MNIST's buffers are the one vector they always
+    /// were); entries from `outputs` on are zero.
+    @inlinable public static func outputWidth(outputs: Int) -> Int { Kernels.paddedWidth(outputs) }
 
     /// The largest shard count for `hidden` neurons.
     public static func maximumShards(hidden: Int) -> Int {
@@ -32,19 +39,24 @@ public final class Network: Sendable {
     /// The fixed split of the hidden layer.
     public let plan: ShardPlan
     public let shards: [HiddenShard]
-    /// b2, padded to `outputLanes` with zeros.
+    /// b2, padded to `outputWidth` with zeros.
     public let outputBias: AlignedBuffer<Float>
+    /// Floats in each of this network's output-layer buffers (`Network.outputWidth(outputs:)`).
+    public let outputWidth: Int
 
     /// A network with zero weights.
     public init(inputs: Int, hidden: Int, outputs: Int = Network.mnistClasses, shards: Int) {
-        precondition(inputs >= 1 && inputs <= 65_536, "inputs must be in 1...65536")
-        precondition(outputs >= 1 && outputs <= Network.outputLanes, "outputs must be in 1...\(Network.outputLanes)")
+        precondition(
+            inputs >= 1 && inputs <= Network.maximumInputs, "inputs must be in 1...\(Network.maximumInputs)")
+        precondition(
+            outputs >= 1 && outputs <= Network.maximumOutputs, "outputs must be in 1...\(Network.maximumOutputs)")
         self.inputs = inputs
         self.hidden = hidden
         self.outputs = outputs
         plan = ShardPlan(total: hidden, count: shards, granularity: Network.shardGranularity)
         self.shards = plan.ranges.map { HiddenShard(neurons: $0, inputs: inputs, outputs: outputs) }
-        outputBias = AlignedBuffer(count: Network.outputLanes)
+        outputWidth = Network.outputWidth(outputs: outputs)
+        outputBias = AlignedBuffer(count: outputWidth)
     }
 
     /// Glorot-uniform initialisation, W ~ U(±√(6/(n_in+n_out))), biases 0. Weight (i, j) of each layer is

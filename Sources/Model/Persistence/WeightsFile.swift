@@ -99,7 +99,9 @@ public enum WeightsFile {
         guard let inputs = reader.uint32(), let hidden = reader.uint32(), let outputs = reader.uint32(),
             let jsonLength = reader.uint32()
         else { throw .truncated(path: path, needed: headerSize, available: bytes.count) }
-        guard inputs >= 1, inputs <= 65_536, hidden >= 1, hidden <= 1_000_000, outputs >= 1, outputs <= 16 else {
+        guard inputs >= 1, inputs <= Network.maximumInputs, hidden >= 1, hidden <= 1_000_000, outputs >= 1,
+            outputs <= Network.maximumOutputs
+        else {
             throw .shapeMismatch(path: path, reason: "implausible shape \(inputs)×\(hidden)×\(outputs)")
         }
         let parameterCount = Int(inputs) * Int(hidden) + Int(hidden) + Int(hidden) * Int(outputs) + Int(outputs)

@@ -7,7 +7,7 @@ import Parallel
 /// data give bit-identical weights and accuracies.
 public struct TrainingSession {
     public let config: RunConfig
-    public let data: MNIST
+    public let data: TrainTestSets
     public let threads: Int
     public let runDirectory: String
     public let checkpoints: CheckpointPolicy
@@ -25,7 +25,7 @@ public struct TrainingSession {
     /// reproduces the run. To continue a run, pass its checkpoint (read with weights) and its configuration
     /// (`checkpoint.config`, with `epochs` changed if wanted).
     public init(
-        config: RunConfig, data: MNIST, threads: Int, runDirectory: String,
+        config: RunConfig, data: TrainTestSets, threads: Int, runDirectory: String,
         checkpoints: CheckpointPolicy = CheckpointPolicy(), resumingFrom checkpoint: Checkpoint? = nil,
         distribution: Distribution? = nil, setup: RunSetup? = nil
     ) {
@@ -80,9 +80,23 @@ public struct TrainingSession {
             guard config.averageFrom == 0 || config.averageEvery == .epoch || (distribution?.size ?? 1) == 1 else {
                 throw .invalidData("averageEvery batch needs one process; average every epoch across ranks")
             }
-            guard train.pixelsPerImage == test.pixelsPerImage else {
+            guard train.inputsPerSample == test.inputsPerSample else {
                 throw .invalidData(
-                    "training images have \(train.pixelsPerImage) pixels, test images \(test.pixelsPerImage)")
+                    "training samples have \(train.inputsPerSample) inputs, test samples \(test.inputsPerSample)")
+            }
+            guard train.inputsPerSample <= Network.maximumInputs else {
+                throw .invalidData(
+                    "samples of \(train.inputsPerSample) inputs: ptrain's networks take at most "
+                        + "\(Network.maximumInputs)"
+                )
+            }
+            guard train.classCount <= Network.maximumOutputs else {
+                throw .invalidData(
+                    "\(train.classCount) classes: ptrain's networks have at most \(Network.maximumOutputs) outputs")
+            }
+            guard train.classCount == test.classCount else {
+                throw .invalidData(
+                    "the training set has \(train.classCount) classes, the test set \(test.classCount)")
             }
             guard config.batch <= train.count else {
                 throw .invalidData("batch \(config.batch) is larger than the training set (\(train.count) images)")
@@ -260,14 +274,19 @@ public struct TrainingSession {
     ) {
         guard let checkpoint = resumingFrom else {
             let network = Network(
-                inputs: train.pixelsPerImage, hidden: config.hidden, shards: config.shards, seed: config.seed)
+                inputs: train.inputsPerSample, hidden: config.hidden, outputs: train.classCount, shards: config.shards,
+                seed: config.seed)
             let average = config.averageFrom > 0 ? WeightAveraging(firstEpoch: config.averageFrom) : nil
             return (network, .start(epoch: 1, epochSamples: train.count), [], average)
         }
-        guard checkpoint.inputs == train.pixelsPerImage, checkpoint.hidden == config.hidden else {
+        guard checkpoint.inputs == train.inputsPerSample, checkpoint.hidden == config.hidden else {
             throw .invalidData(
                 "the checkpoint's network is \(checkpoint.inputs)×\(checkpoint.hidden), the run needs "
-                    + "\(train.pixelsPerImage)×\(config.hidden)")
+                    + "\(train.inputsPerSample)×\(config.hidden)")
+        }
+        guard checkpoint.outputs == train.classCount else {
+            throw .invalidData(
+                "the checkpoint's network has \(checkpoint.outputs) outputs, the data \(train.classCount) classes")
         }
         guard let network = checkpoint.makeNetwork(shards: config.shards) else {
             throw .invalidData("the checkpoint was read without its weights")
@@ -484,9 +503,9 @@ public struct Evaluation: Sendable, Equatable {
 /// Evaluates the weights file `path` (written by `ptrain train`) on `dataset`.
 public func evaluateWeightsFile(path: String, dataset: Dataset, threads: Int) throws(WeightsFileError) -> Evaluation {
     let (config, network) = try WeightsFile.read(path: path)
-    guard dataset.pixelsPerImage == network.inputs else {
+    guard dataset.inputsPerSample == network.inputs else {
         throw .shapeMismatch(
-            path: path, reason: "network has \(network.inputs) inputs, images have \(dataset.pixelsPerImage) pixels")
+            path: path, reason: "network has \(network.inputs) inputs, images have \(dataset.inputsPerSample) pixels")
     }
     return evaluate(network: network, config: config, dataset: dataset, threads: threads)
 }
@@ -494,7 +513,7 @@ public func evaluateWeightsFile(path: String, dataset: Dataset, threads: Int) th
 /// Evaluates `network` (trained with `config`) on `dataset`.
 /// - Precondition: the dataset's images have `network.inputs` pixels.
 public func evaluate(network: Network, config: RunConfig, dataset: Dataset, threads: Int) -> Evaluation {
-    precondition(dataset.pixelsPerImage == network.inputs, "dataset and network disagree on the input size")
+    precondition(dataset.inputsPerSample == network.inputs, "dataset and network disagree on the input size")
     let pool = WorkerPool(threadCount: threads)
     return Evaluator(config: config, network: network, pool: pool).evaluate(dataset)
 }

@@ -22,7 +22,7 @@ public enum ValidationSplit {
         for index in held { isHeld[index] = true }
         let kept = (0..<set.count).filter { !isHeld[$0] }
         return (
-            subset(set, kept, name: set.name), subset(set, held, name: set.name + " (validation)")
+            set.gathering(kept, name: set.name), set.gathering(held, name: set.name + " (validation)")
         )
     }
 
@@ -41,16 +41,5 @@ public enum ValidationSplit {
             let key = CounterRNG.key(seed: seed, stream: .validationSplit)
             return EpochOrder.permutation(count: count, key: key).prefix(holdOut).sorted()
         }
-    }
-
-    /// The images of `set` at `indices`, in that order.
-    private static func subset(_ set: Dataset, _ indices: [Int], name: String) -> Dataset {
-        let size = set.pixelsPerImage
-        var pixels: [UInt8] = []
-        pixels.reserveCapacity(indices.count * size)
-        for index in indices { pixels += set.pixels[(index * size)..<((index + 1) * size)] }
-        return Dataset(
-            name: name, rows: set.rows, columns: set.columns, pixels: pixels, labels: indices.map { set.labels[$0] },
-            classCount: set.classCount)
     }
 }

@@ -9,23 +9,22 @@ enum Dynamics {
     @inline(__always)
     static func rho(_ v: Float) -> Float { Kernels.unitClamp(v) }
 
-    /// Floats in one output-layer buffer: the output layer is one vector (`Network.outputLanes`).
-    static var outputLanes: Int { Network.outputLanes }
-
     /// Eq. 5, hidden layer, one shard, one sample: T LIF steps driven by I_h(t) = s_x(t)·W1 + b1.
     ///
     /// Writes `drive` (`width` floats) = Σ_t I_h(t) / T (= r_x·W1 + b1, the time-averaged drive; V^FF_h =
-    /// ρ(drive)) and the shard's partial output drive `partial[t · outputLanes + k]` = Σ_{j spiking at t}
-    /// W2[j, k] for every t (`partial` holds `timeSteps · outputLanes` floats).
+    /// ρ(drive)) and the shard's partial output drive `partial[t · outputWidth + k]` = Σ_{j spiking at t}
+    /// W2[j, k] for every t (`partial` holds `timeSteps · outputWidth` floats, `outputWidth` =
+    /// `Network.outputWidth(outputs: shard.outputs)`).
     static func hiddenFeedForward(
         shard: HiddenShard, spikes trains: SpikeEncoder.Output, timeSteps: Int, leak: Float, threshold: Float,
         reset: SpikeReset, scratch: NeuronScratch, drive: UnsafeMutableBufferPointer<Float>,
         partial: UnsafeMutableBufferPointer<Float>
     ) {
         let width = shard.width
+        let outputWidth = Network.outputWidth(outputs: shard.outputs)
         precondition(scratch.capacity >= width && scratch.timeSteps >= timeSteps, "scratch smaller than shard")
         precondition(
-            drive.count == width && partial.count == timeSteps * outputLanes,
+            drive.count == width && partial.count == timeSteps * outputWidth,
             "hiddenFeedForward: \(drive.count) drives and \(partial.count) partials for \(width) neurons, "
                 + "T = \(timeSteps)"
         )
@@ -64,7 +63,7 @@ enum Dynamics {
                         spikes.pointer(at: t * width, count: width),
                         weights: weights.outputWeightsTransposed.pointer(at: 0, count: shard.outputs * width),
                         rows: shard.outputs, width: width, clampInput: false,
-                        out: partial.pointer(at: t * outputLanes, count: outputLanes))
+                        out: partial.pointer(at: t * outputWidth, count: outputWidth))
                 }
             }
         }
@@ -97,29 +96,30 @@ enum Dynamics {
     /// Eq. 5, output layer, one sample: T LIF steps driven by I_y(t) = Σ_s partial_s(t) + b2
     /// (`Kernels.integrateAndFireSummed`).
     ///
-    /// `partials` points at shard 0's `T × outputLanes` block of this sample; shard s's block starts
-    /// `shardStride` floats further. Writes V^FF_y = ρ(Σ_t I_y / T) to `feedForward` and spike counts to
-    /// `spikeCounts` (`outputLanes` entries each; entries ≥ `outputs` are zero), and, when given, the
-    /// averaged drive before ρ to `unclampedDrive` (`outputLanes` floats: the spike readout's tie-break in
-    /// evaluation). Returns false if a drive was not finite.
+    /// `partials` points at shard 0's `T × outputWidth` block of this sample (`outputWidth` =
+    /// `Network.outputWidth(outputs:)`); shard s's block starts `shardStride` floats further. Writes V^FF_y =
+    /// ρ(Σ_t I_y / T) to `feedForward` and spike counts to `spikeCounts` (`outputWidth` entries each; entries
+    /// ≥ `outputs` are zero), and, when given, the averaged drive before ρ to `unclampedDrive` (`outputWidth`
+    /// floats: the spike readout's tie-break in evaluation). Returns false if a drive was not finite.
     static func outputFeedForward(
         partials: UnsafePointer<Float>, shardCount: Int, shardStride: Int, bias: UnsafePointer<Float>,
         outputs: Int, timeSteps: Int, leak: Float, threshold: Float, reset: SpikeReset,
         feedForward: UnsafeMutableBufferPointer<Float>, spikeCounts: UnsafeMutableBufferPointer<Int32>,
         unclampedDrive: UnsafeMutableBufferPointer<Float>? = nil
     ) -> Bool {
-        precondition(outputs >= 1 && outputs <= outputLanes, "outputs \(outputs) must be in 1...\(outputLanes)")
+        precondition(outputs >= 1, "outputFeedForward: \(outputs) outputs")
+        let outputWidth = Network.outputWidth(outputs: outputs)
         precondition(
-            feedForward.count == outputLanes && spikeCounts.count == outputLanes
-                && (unclampedDrive?.count ?? outputLanes) == outputLanes,
-            "outputFeedForward: output buffers must hold \(outputLanes) entries")
+            feedForward.count == outputWidth && spikeCounts.count == outputWidth
+                && (unclampedDrive?.count ?? outputWidth) == outputWidth,
+            "outputFeedForward: output buffers must hold \(outputWidth) entries")
         Kernels.integrateAndFireSummed(
             partials: partials, partialCount: shardCount, partialStride: shardStride, bias: bias,
-            width: outputLanes, timeSteps: timeSteps, leak: leak, threshold: threshold, reset: reset,
-            averageDrive: feedForward.pointer(at: 0, count: outputLanes),
-            spikeCounts: spikeCounts.pointer(at: 0, count: outputLanes))
+            width: outputWidth, timeSteps: timeSteps, leak: leak, threshold: threshold, reset: reset,
+            averageDrive: feedForward.pointer(at: 0, count: outputWidth),
+            spikeCounts: spikeCounts.pointer(at: 0, count: outputWidth))
         if let unclampedDrive { _ = unclampedDrive.update(fromContentsOf: feedForward) }
-        let finite = Kernels.allFinite(feedForward.pointer(at: 0, count: outputLanes), count: outputLanes)
+        let finite = Kernels.allFinite(feedForward.pointer(at: 0, count: outputWidth), count: outputWidth)
         let clamped = feedForward.pointer(at: 0, count: outputs)
         Kernels.unitClamp(clamped, into: clamped, count: outputs)
         feedForward.extracting(outputs...).update(repeating: 0)
@@ -157,7 +157,7 @@ enum Dynamics {
 
     /// One Euler step of the output layer (Eqs. 6–10, plus the teaching term of Eq. 12–14 when `beta ≠ 0`):
     /// A_y = Σ_s Q_s + b2, V_y ← clamp(V_y + ε(−V_y + ρ'(V_y)·A_y + β(V_T − V_y)), 0, 1), with V_T one-hot
-    /// of `target` (`Kernels.relaxSummed`). `partials` points at shard 0's `outputLanes` floats; shard s's are
+    /// of `target` (`Kernels.relaxSummed`). `partials` points at shard 0's `outputs` floats; shard s's are
     /// `shardStride` further.
     static func relaxOutput(
         potential: UnsafeMutablePointer<Float>, partials: UnsafePointer<Float>, shardCount: Int, shardStride: Int,
@@ -168,12 +168,13 @@ enum Dynamics {
             bias: bias, count: outputs, eps: eps, beta: beta, target: target)
     }
 
-    /// ρ of the first `outputs` entries of `potential` into `out` (`outputLanes` entries, rest zero).
+    /// ρ of the first `outputs` entries of `potential` into `out` (`Network.outputWidth(outputs:)` entries, rest
+    /// zero).
     static func rhoOutputs(_ potential: UnsafePointer<Float>, outputs: Int, into out: UnsafeMutableBufferPointer<Float>)
     {
         precondition(
-            outputs >= 0 && outputs <= outputLanes && out.count == outputLanes,
-            "outputs \(outputs) must be in 0...\(outputLanes)")
+            outputs >= 1 && out.count == Network.outputWidth(outputs: outputs),
+            "rhoOutputs: \(out.count) entries for \(outputs) outputs")
         Kernels.unitClamp(potential, into: out.pointer(at: 0, count: outputs), count: outputs)
         out.extracting(outputs...).update(repeating: 0)
     }

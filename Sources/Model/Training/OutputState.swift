@@ -1,7 +1,8 @@
 import Parallel
 
 /// The output layer's per-batch state in training: the shards' partial drives, the potentials of both phases
-/// and the update's coefficients, `Network.outputLanes` floats per sample (entries from `outputs` on are zero).
+/// and the update's coefficients, `width` floats per sample (`Network.outputWidth`: K rounded up to whole
+/// 16-lane vectors; entries from `outputs` on are zero).
 /// The trainer reaches them only through `withView`.
 ///
 /// The buffers are written by one sample's task for that sample's slots, or by the thread that calls
@@ -10,30 +11,32 @@ final class OutputState: Sendable {
     let capacity: Int
     let timeSteps: Int
     let shardCount: Int
-    /// Partial sums from every shard: feed-forward [S][B][T][outputLanes].
+    /// Partial sums from every shard: feed-forward [S][B][T][width].
     let feedForwardPartials: AlignedBuffer<Float>
-    /// Relaxation partials, [S][2][B][outputLanes]: per shard the free phase's B × outputLanes, then the nudged
+    /// Relaxation partials, [S][2][B][width]: per shard the free phase's B × width, then the nudged
     /// phase's, so one exchange per relaxation step carries both.
     let relaxPartials: AlignedBuffer<Float>
-    /// [B][outputLanes] each: V^FF_y, the free and nudged potentials, their ρ.
+    /// [B][width] each: V^FF_y, the free and nudged potentials, their ρ.
     let feedForward: AlignedBuffer<Float>
     let free: AlignedBuffer<Float>
     let nudged: AlignedBuffer<Float>
     let freeRho: AlignedBuffer<Float>
     let nudgedRho: AlignedBuffer<Float>
     let spikeCounts: AlignedBuffer<Int32>
-    /// Coefficients of the W2 update, [outputLanes][2B] (Eq. 15), and the rows they update (0, 1, 2, …).
+    /// Coefficients of the W2 update, [width][2B] (Eq. 15), and the rows they update (0, 1, 2, …).
     let coefficients: AlignedBuffer<Float>
     let rows: AlignedBuffer<UInt16>
-    /// b2's per-sample deltas, [B][outputLanes].
+    /// b2's per-sample deltas, [B][width].
     let biasDeltas: AlignedBuffer<Float>
     /// Per sample of the batch: 1 correct, 0 wrong, −1 non-finite output drive.
     let sampleOutcome: AlignedBuffer<Int32>
 
-    private static var lanes: Int { Network.outputLanes }
+    /// Floats per sample in each buffer: the network's `outputWidth`.
+    let width: Int
 
-    init(capacity batch: Int, timeSteps steps: Int, shardCount: Int) {
-        let lanes = Self.lanes
+    init(capacity batch: Int, timeSteps steps: Int, shardCount: Int, width lanes: Int) {
+        precondition(lanes > 0 && lanes % Kernels.lanes == 0, "output width \(lanes) is not whole vectors")
+        width = lanes
         capacity = batch
         timeSteps = steps
         self.shardCount = shardCount
@@ -52,7 +55,7 @@ final class OutputState: Sendable {
         for k in 0..<lanes { rows[k] = UInt16(k) }
     }
 
-    /// Calls `body` with a view of every buffer and of `bias` (b2, `outputLanes` floats), valid only inside
+    /// Calls `body` with a view of every buffer and of `bias` (b2, `width` floats), valid only inside
     /// `body` (every buffer is kept alive for the call).
     func withView<Result>(bias: AlignedBuffer<Float>, _ body: (OutputView) -> Result) -> Result {
         let floats = [
@@ -65,7 +68,7 @@ final class OutputState: Sendable {
                     rows.withUnsafeBufferPointer { rows in
                         body(
                             OutputView(
-                                capacity: capacity, timeSteps: timeSteps, shardCount: shardCount,
+                                capacity: capacity, timeSteps: timeSteps, shardCount: shardCount, width: width,
                                 feedForwardPartials: f[0], relaxPartials: f[1], feedForward: f[2], free: f[3],
                                 nudged: f[4], freeRho: f[5], nudgedRho: f[6], coefficients: f[7], biasDeltas: f[8],
                                 bias: f[9], spikeCounts: spikeCounts, sampleOutcome: sampleOutcome, rows: rows))
@@ -82,9 +85,11 @@ struct OutputView {
     let capacity: Int
     let timeSteps: Int
     let shardCount: Int
+    /// Floats per sample in each buffer (`OutputState.width`).
+    let width: Int
     let feedForwardPartials: UnsafeMutableBufferPointer<Float>
     let relaxPartials: UnsafeMutableBufferPointer<Float>
-    /// [B][outputLanes] each.
+    /// [B][width] each.
     let feedForward: UnsafeMutableBufferPointer<Float>
     let free: UnsafeMutableBufferPointer<Float>
     let nudged: UnsafeMutableBufferPointer<Float>
@@ -98,49 +103,47 @@ struct OutputView {
     let sampleOutcome: UnsafeMutableBufferPointer<Int32>
     let rows: UnsafeBufferPointer<UInt16>
 
-    private var lanes: Int { Network.outputLanes }
-
-    /// Sample `b`'s `outputLanes` entries of a [B][outputLanes] buffer.
+    /// Sample `b`'s `width` entries of a [B][width] buffer.
     func sample<Element>(_ b: Int, of buffer: UnsafeMutableBufferPointer<Element>) -> UnsafeMutableBufferPointer<
         Element
     > {
         assert(b >= 0 && b < capacity, "sample slot \(b) out of 0..<\(capacity)")
-        return buffer.extracting((b * lanes)..<((b + 1) * lanes))
+        return buffer.extracting((b * width)..<((b + 1) * width))
     }
 
     /// Floats between one shard's feed-forward partials of a sample and the next shard's.
-    var feedForwardShardStride: Int { capacity * timeSteps * lanes }
+    var feedForwardShardStride: Int { capacity * timeSteps * width }
 
-    /// Shard `s`'s feed-forward partials of sample `b`, `timeSteps × outputLanes`.
+    /// Shard `s`'s feed-forward partials of sample `b`, `timeSteps × width`.
     func feedForwardPartial(shard s: Int, sample b: Int) -> UnsafeMutableBufferPointer<Float> {
         assert(s >= 0 && s < shardCount && b >= 0 && b < capacity, "shard \(s), sample \(b) out of range")
-        let start = (s * capacity + b) * timeSteps * lanes
-        return feedForwardPartials.extracting(start..<(start + timeSteps * lanes))
+        let start = (s * capacity + b) * timeSteps * width
+        return feedForwardPartials.extracting(start..<(start + timeSteps * width))
     }
 
     /// Sample `b`'s feed-forward partials of every shard: shard 0's block, the others `feedForwardShardStride`
     /// floats apart.
     func feedForwardPartials(sample b: Int) -> UnsafePointer<Float> {
         assert(b >= 0 && b < capacity, "sample slot \(b) out of 0..<\(capacity)")
-        let start = b * timeSteps * lanes
+        let start = b * timeSteps * width
         return UnsafePointer(
-            feedForwardPartials.pointer(at: start, count: (shardCount - 1) * feedForwardShardStride + timeSteps * lanes)
+            feedForwardPartials.pointer(at: start, count: (shardCount - 1) * feedForwardShardStride + timeSteps * width)
         )
     }
 
     /// Floats between one shard's relaxation partials and the next shard's.
-    var relaxShardStride: Int { 2 * capacity * lanes }
+    var relaxShardStride: Int { 2 * capacity * width }
 
     /// Shard `s`'s relaxation partial of sample `b` in the free (`nudged: false`) or nudged phase.
     func relaxPartial(shard s: Int, nudged: Bool, sample b: Int) -> UnsafeMutablePointer<Float> {
         assert(s >= 0 && s < shardCount && b >= 0 && b < capacity, "shard \(s), sample \(b) out of range")
-        return relaxPartials.pointer(at: ((2 * s + (nudged ? 1 : 0)) * capacity + b) * lanes, count: lanes)
+        return relaxPartials.pointer(at: ((2 * s + (nudged ? 1 : 0)) * capacity + b) * width, count: width)
     }
 
     /// Sample `b`'s relaxation partials of one phase from every shard, `relaxShardStride` floats apart.
     func relaxPartials(nudged: Bool, sample b: Int) -> UnsafePointer<Float> {
         assert(b >= 0 && b < capacity, "sample slot \(b) out of 0..<\(capacity)")
-        let start = ((nudged ? 1 : 0) * capacity + b) * lanes
-        return UnsafePointer(relaxPartials.pointer(at: start, count: (shardCount - 1) * relaxShardStride + lanes))
+        let start = ((nudged ? 1 : 0) * capacity + b) * width
+        return UnsafePointer(relaxPartials.pointer(at: start, count: (shardCount - 1) * relaxShardStride + width))
     }
 }

@@ -1,8 +1,5 @@
 import Parallel
 
-/// Floats per sample in every output-layer buffer (`Network.outputLanes`): the output layer is one vector.
-private var outputLanes: Int { Network.outputLanes }
-
 /// Trains a `Network` one minibatch at a time by the five steps of the spec, spread over a `WorkerPool`.
 ///
 /// A batch is four parallel steps: encoding (one task per sample), the hidden feed-forward (one per shard),
@@ -61,7 +58,8 @@ public final class Trainer: @unchecked Sendable {
         trains = SpikeTrainBuffers(capacity: batch, timeSteps: steps, inputs: inputs)
         activeRows = AlignedBuffer(count: inputs)
         rowCoefficients = AlignedBuffer(count: inputs * batch)
-        outputState = OutputState(capacity: batch, timeSteps: steps, shardCount: shardCount)
+        outputState = OutputState(
+            capacity: batch, timeSteps: steps, shardCount: shardCount, width: network.outputWidth)
     }
 
     /// Trains on one minibatch: `samples` are indices into `dataset`. Returns how many samples the spike
@@ -77,7 +75,8 @@ public final class Trainer: @unchecked Sendable {
         collectActiveRows(batch: batch)
         feedForwardHidden(batch: batch)
         try check("hidden feed-forward drive", violation: \.driveViolation, samples: sampleIndices)
-        exchange(outputState.feedForwardPartials, floatsPerShard: batchCapacity * config.timeSteps * outputLanes)
+        exchange(
+            outputState.feedForwardPartials, floatsPerShard: batchCapacity * config.timeSteps * network.outputWidth)
         let correct =
             distribution == nil
             ? try settle(samples: sampleIndices, labels: labels)
@@ -94,7 +93,7 @@ public final class Trainer: @unchecked Sendable {
         let (finite, first, value) = network.outputBias.withUnsafeBufferPointer { b2 -> (Bool, Int?, Float) in
             let first = ParameterBound.firstViolation(b2.start, count: outputs)
             return (
-                Kernels.allFinite(b2.pointer(at: 0, count: outputLanes), count: outputLanes), first,
+                Kernels.allFinite(b2.pointer(at: 0, count: network.outputWidth), count: network.outputWidth), first,
                 first.map { b2[$0] } ?? 0
             )
         }
@@ -108,18 +107,15 @@ public final class Trainer: @unchecked Sendable {
     // MARK: Step 1 — encoding and spiking feed-forward (Eq. 5)
 
     private func encode(_ samples: [Int], dataset: Dataset, epoch: Int) {
-        let inputs = network.inputs
         precondition(
-            dataset.pixelsPerImage == inputs,
-            "dataset has \(dataset.pixelsPerImage) pixels per image, network \(inputs) inputs")
-        dataset.pixels.withUnsafeBufferPointer { pixels in
+            dataset.inputsPerSample == network.inputs,
+            "dataset has \(dataset.inputsPerSample) inputs per sample, network \(network.inputs)")
+        dataset.withUnsafeSamples { values in
             trains.withUnsafeSamples { trains in
                 pool.run(tasks: samples.count) { b, _ in
                     // This is safe because each task writes only sample b's slices of the encoding buffers.
-                    let image = samples[b] * inputs
                     encoder.encode(
-                        pixels: pixels.extracting(image..<(image + inputs)), stream: .trainingSpikes,
-                        epoch: UInt64(epoch), sample: UInt64(samples[b]), into: trains[b])
+                        sample: samples[b], of: values, stream: .trainingSpikes, epoch: UInt64(epoch), into: trains[b])
                 }
             }
         }
@@ -296,7 +292,7 @@ public final class Trainer: @unchecked Sendable {
                     }
                 }
             }
-            exchange(outputState.relaxPartials, floatsPerShard: 2 * batchCapacity * outputLanes)
+            exchange(outputState.relaxPartials, floatsPerShard: 2 * batchCapacity * network.outputWidth)
             outputState.withView(bias: bias) { output in
                 for b in 0..<batch { relaxOutputs(sample: b, label: labels[b], phase: phase, output: output) }
             }
@@ -449,14 +445,17 @@ public final class Trainer: @unchecked Sendable {
                 let coefficients = output.coefficients.pointer(at: 0, count: outputs * columns)
                 if eqprop {
                     Kernels.scaledUnitClampTransposed(
-                        output.nudged.start, rows: batch, rowStride: outputLanes, columns: outputs, scale: outputRate,
+                        output.nudged.start, rows: batch, rowStride: network.outputWidth, columns: outputs,
+                        scale: outputRate,
                         into: coefficients, outStride: columns)
                     Kernels.scaledUnitClampTransposed(
-                        output.free.start, rows: batch, rowStride: outputLanes, columns: outputs, scale: -outputRate,
+                        output.free.start, rows: batch, rowStride: network.outputWidth, columns: outputs,
+                        scale: -outputRate,
                         into: coefficients + batch, outStride: columns)
                 } else {
                     Kernels.scaledDifferenceTransposed(
-                        output.nudged.start, output.free.start, rows: batch, rowStride: outputLanes, columns: outputs,
+                        output.nudged.start, output.free.start, rows: batch, rowStride: network.outputWidth,
+                        columns: outputs,
                         scale: outputRate, into: coefficients, outStride: columns)
                 }
                 activeRows.withUnsafeBufferPointer { activeRows in
@@ -504,9 +503,9 @@ public final class Trainer: @unchecked Sendable {
                 // b2: Σ_b η2·s·(ρ(V_y¹) − ρ(V_y⁰)) (Eq. 15), summed over the batch as b1 is.
                 Kernels.scaledUnitClampDifference(
                     output.nudged.start, output.free.start, scale: outputRate, into: output.biasDeltas.start,
-                    count: batch * outputLanes)
+                    count: batch * network.outputWidth)
                 Kernels.addColumnSums(
-                    output.biasDeltas.start, rows: batch, width: outputs, rowStride: outputLanes,
+                    output.biasDeltas.start, rows: batch, width: outputs, rowStride: network.outputWidth,
                     into: output.bias.start)
             }
         }

@@ -48,3 +48,12 @@ func wrapData<T>(_ body: () throws(DataError) -> T) throws(RuntimeError) -> T {
         throw .data(error)
     }
 }
+
+/// `test` as the network from `modelPath` classifies it (`Dataset.fitted`), its mismatch as a checkpoint error.
+func fit(_ test: Dataset, to network: Network, modelPath: String) throws(RuntimeError) -> Dataset {
+    do {
+        return try test.fitted(to: network, modelPath: modelPath)
+    } catch {
+        throw .checkpoint(.checkpoint(error))
+    }
+}

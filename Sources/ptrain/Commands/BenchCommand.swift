@@ -65,6 +65,7 @@ struct BenchCommand: Command {
         var training: [Benchmarks.TrainingResult]
         var speedups: [Speedup]
         var schedulerRatios: [SchedulerRatio]
+        var classCounts: [Benchmarks.ClassCountResult]
     }
 
     /// Samples/s with `--scheduler dispatch` over samples/s with `--scheduler pool`, at the same thread count.
@@ -148,11 +149,16 @@ struct BenchCommand: Command {
         }
         Console.out(Self.trainingTable(training, speedups: speedups, schedulerRatios: schedulerRatios))
 
+        let classCounts = Benchmarks.classCounts(
+            hidden: 1000, counts: [10, 100, 1000], threads: threads, samples: 2000, repetitions: repetitions,
+            dataset: mnist.train)
+        Console.out("\n" + Self.classCountTable(classCounts))
+
         let report = Report(
             ptrainVersion: Ptrain.version, processor: processor,
             activeCores: ProcessInfo.processInfo.activeProcessorCount, threads: threads, fmaPeakGFLOPS: peak,
             stepOverhead: overhead, kernels: kernels, steps: steps, training: training, speedups: speedups,
-            schedulerRatios: schedulerRatios)
+            schedulerRatios: schedulerRatios, classCounts: classCounts)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {
@@ -283,6 +289,22 @@ struct BenchCommand: Command {
         for s in schedulerRatios {
             let ratios = s.ratios.map { MetricsTable.fixed($0, 3) + "×" }.joined(separator: ", ")
             lines.append("scheduler at H = \(s.hidden), \(s.threads) threads, dispatch / pool samples/s: \(ratios)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Samples/s per class count, and each repetition's ratio to the first count's (K = 10) in that repetition.
+    static func classCountTable(_ results: [Benchmarks.ClassCountResult]) -> String {
+        var lines = [
+            "classes  hidden  threads  samples/s (each repetition)           ratio to K = 10 (each repetition)"
+        ]
+        let base = results.first?.samplesPerSecond ?? []
+        for r in results {
+            let rates = r.samplesPerSecond.map { MetricsTable.fixed($0, 0) }.joined(separator: ", ")
+            let ratios = zip(r.samplesPerSecond, base).map { MetricsTable.fixed($0 / $1, 3) + "×" }
+            lines.append(
+                String(r.classes).leftPadded(7) + String(r.hidden).leftPadded(8) + String(r.threads).leftPadded(9)
+                    + "  " + rates.padding(toLength: 38, withPad: " ", startingAt: 0) + ratios.joined(separator: ", "))
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -116,16 +116,8 @@ struct CompareCommand: Command {
         } catch {
             throw .checkpoint(error)
         }
-        guard model.network.inputs == test.pixelsPerImage else {
-            throw .checkpoint(
-                .checkpoint(
-                    .shapeMismatch(
-                        path: run.bestPath,
-                        reason:
-                            "the network has \(model.network.inputs) inputs, the test images \(test.pixelsPerImage) pixels"
-                    )))
-        }
-        return Model.evaluate(network: model.network, config: model.config, dataset: test, threads: threads)
+        let fitted = try fit(test, to: model.network, modelPath: run.bestPath)
+        return Model.evaluate(network: model.network, config: model.config, dataset: fitted, threads: threads)
     }
 
     /// The table, the pooled line, the paired t-test and how the epochs were selected.

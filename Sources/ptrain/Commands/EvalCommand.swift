@@ -5,7 +5,7 @@ import Model
 struct EvalCommand: Command {
     static let spec = CommandSpec(
         name: "eval",
-        abstract: "Evaluate a checkpoint or weights file on the MNIST test set",
+        abstract: "Evaluate a checkpoint or weights file on a test set (MNIST by default)",
         discussion: """
             Loads a checkpoint (latest.ckpt, best.ckpt, epoch-XXXX.ckpt) or weights file (weights.bin) written \
             by 'ptrain train' and classifies the MNIST test images with both readouts: the spike readout (the \
@@ -75,20 +75,11 @@ struct EvalCommand: Command {
         let directory = try wrapData { () throws(DataError) in try DataAccess.locateTestSet(explicit: data) }
         let testSet = try wrapData { () throws(DataError) in try DataAccess.loadTestSet(directory: directory) }
         try requireSameData(model.checkpoint, config: model.config, testSet: testSet)
-        let test = testSet.prefix(testLimit)
-        guard test.pixelsPerImage == model.network.inputs else {
-            throw .checkpoint(
-                .checkpoint(
-                    .shapeMismatch(
-                        path: checkpoint,
-                        reason:
-                            "the network has \(model.network.inputs) inputs, the test images \(test.pixelsPerImage) pixels"
-                    )))
-        }
+        let test = try fit(testSet.prefix(testLimit), to: model.network, modelPath: checkpoint)
         var config = model.config
         if let timeSteps { config.timeSteps = timeSteps }
         let evaluation = evaluate(network: model.network, config: config, dataset: test, threads: threads)
-        Console.out(EvaluationReport.render(evaluation, checkpoint: checkpoint))
+        Console.out(EvaluationReport.render(evaluation, checkpoint: checkpoint, classNames: test.classNames))
     }
 }
 

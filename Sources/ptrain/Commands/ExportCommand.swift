@@ -197,8 +197,9 @@ struct ExportCommand: Command {
                 throw .checkpoint(.checkpoint(error))
             }
         }
+        let fitted = try fit(testSet, to: model.network, modelPath: checkpoint)
         do {
-            return try SpikeRecording(network: model.network, config: model.config, dataset: testSet, images: images)
+            return try SpikeRecording(network: model.network, config: model.config, dataset: fitted, images: images)
         } catch {
             throw .output("\(directory): \(error)")
         }

@@ -69,21 +69,12 @@ struct PredictCommand: Command {
             throw .checkpoint(error)
         }
         let directory = try wrapData { () throws(DataError) in try DataAccess.locateTestSet(explicit: data) }
-        let images = try wrapData { () throws(DataError) in try DataAccess.loadTestSet(directory: directory) }
-            .prefix(limit)
-        guard images.pixelsPerImage == model.network.inputs else {
-            throw .checkpoint(
-                .checkpoint(
-                    .shapeMismatch(
-                        path: checkpoint,
-                        reason:
-                            "the network has \(model.network.inputs) inputs, the images \(images.pixelsPerImage) pixels"
-                    )))
-        }
+        let samples = try wrapData { () throws(DataError) in try DataAccess.loadSamples(path: directory) }
+        let images = try fit(samples.dataset.prefix(limit), to: model.network, modelPath: checkpoint)
         let outputs = Evaluator(
             config: model.config, network: model.network, pool: WorkerPool(threadCount: threads)
         ).outputs(on: images)
-        let text = Self.csv(outputs, labels: images.labels)
+        let text = Self.csv(outputs, labels: samples.labelled ? images.labels : nil)
         guard let out else {
             Console.out(text)
             return
@@ -95,13 +86,15 @@ struct PredictCommand: Command {
         }
     }
 
-    /// The CSV text: a header, then one row per image.
-    static func csv(_ outputs: Evaluator.Outputs, labels: [UInt8]) -> String {
+    /// The CSV text: a header, then one row per image; the label field is empty for unlabelled samples
+    /// (`labels` nil: an `.npz` without `y_test`).
+    static func csv(_ outputs: Evaluator.Outputs, labels: [Int32]?) -> String {
         var lines = [headerPrefix + (0..<outputs.classes).map { ",count_\($0)" }.joined()]
-        lines.reserveCapacity(labels.count + 1)
-        for index in labels.indices {
+        lines.reserveCapacity(outputs.spike.count + 1)
+        for index in outputs.spike.indices {
             let counts = outputs.counts(of: index).map { ",\($0)" }.joined()
-            lines.append("\(index),\(labels[index]),\(outputs.spike[index]),\(outputs.relaxed[index])\(counts)")
+            let label = labels.map { String($0[index]) } ?? ""
+            lines.append("\(index),\(label),\(outputs.spike[index]),\(outputs.relaxed[index])\(counts)")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -10,11 +10,12 @@ struct ReportCommand: Command {
         discussion: """
             Reads RUN_DIR/metrics.csv and RUN_DIR/weights.bin and writes, into RUN_DIR (or --out): \
             learning-curve.svg (train and test accuracy per epoch), confusion.txt and confusion.svg (the spike \
-            readout on the test set) and weights.png: for the first --tiles hidden neurons, what training \
-            changed in their 28×28 input weights (W1 minus its seeded initial value; grey = no change, white = \
-            grew, black = shrank), which shows the learned receptive fields without the initial noise.
+            readout on the test set; one line per class beyond 20 classes) and, when a sample is one \
+            grey-level image (28×28, 8×8, …), weights.png: for the first --tiles hidden neurons, what training \
+            changed in their input weights (W1 minus its seeded initial value; grey = no change, white = grew, \
+            black = shrank), which shows the learned receptive fields without the initial noise.
             """,
-        synopsis: "RUN_DIR [--out DIR] [--tiles N] [--data DIR] [--threads N]",
+        synopsis: "RUN_DIR [--out DIR] [--tiles N] [--data DIR|FILE.npz] [--threads N]",
         groups: [
             OptionGroup(
                 "OPTIONS",
@@ -74,13 +75,8 @@ struct ReportCommand: Command {
         // Only the test files: evaluation never needs (or opens) the training set.
         let directory = try wrapData { () throws(DataError) in try DataAccess.locateTestSet(explicit: data) }
         let testSet = try wrapData { () throws(DataError) in try DataAccess.loadTestSet(directory: directory) }
-        let evaluation: Evaluation
-        do {
-            evaluation = try evaluateWeightsFile(
-                path: weightsPath, dataset: testSet.prefix(config.testLimit), threads: threads)
-        } catch {
-            throw .evaluation(path: weightsPath, error)
-        }
+        let test = try fit(testSet.prefix(config.testLimit), to: network, modelPath: weightsPath)
+        let evaluation = evaluate(network: network, config: config, dataset: test, threads: threads)
 
         let name = config.runDirectoryName
         let curve = LineChart(
@@ -96,24 +92,34 @@ struct ReportCommand: Command {
         let initial = Network(
             inputs: network.inputs, hidden: network.hidden, outputs: network.outputs, shards: config.resolvedShards,
             seed: config.seed)
-        let tilesImage = Self.weightTiles(
-            network, initial: initial, count: min(tiles, network.hidden), rows: testSet.rows,
-            columns: testSet.columns)
+        // Receptive fields only where a sample is one grey image (`Dataset.imageSize`): a vector or a colour
+        // image has no such picture.
+        let tilesImage = test.imageSize.map { size in
+            Self.weightTiles(
+                network, initial: initial, count: min(tiles, network.hidden), rows: size.rows, columns: size.columns)
+        }
+        let table = ConfusionMatrixChart.text(evaluation.confusion, names: test.classNames)
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             try AtomicFile.write(text: curve.render(), to: path("learning-curve.svg"))
             try AtomicFile.write(
                 text: ConfusionMatrixChart(title: confusionTitle, matrix: evaluation.confusion).render(),
                 to: path("confusion.svg"))
-            try AtomicFile.write(text: ConfusionMatrixChart.text(evaluation.confusion), to: path("confusion.txt"))
-            try AtomicFile.write(tilesImage.bytes, to: path("weights.png"))
+            try AtomicFile.write(text: table, to: path("confusion.txt"))
+            if let tilesImage { try AtomicFile.write(tilesImage.bytes, to: path("weights.png")) }
         } catch let error as FileWriteError {
             throw .output(error.description)
         } catch {
             throw .output("\(out): \(error.localizedDescription)")
         }
-        Console.out(ConfusionMatrixChart.text(evaluation.confusion))
-        Console.out("wrote learning-curve.svg, confusion.svg, confusion.txt, weights.png to \(out)\n")
+        Console.out(table)
+        if tilesImage == nil {
+            Console.out(
+                "wrote learning-curve.svg, confusion.svg, confusion.txt to \(out) (no weights.png: samples of shape "
+                    + "\(test.shape.map(String.init).joined(separator: "×")) are not one grey-level image)\n")
+        } else {
+            Console.out("wrote learning-curve.svg, confusion.svg, confusion.txt, weights.png to \(out)\n")
+        }
     }
 
     private func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }

@@ -12,7 +12,7 @@ enum SharedOptions {
         default: "the number of active processor cores")
 
     static let data = OptionSpec(
-        "data", value: "DIR", "Directory holding the four MNIST .gz files",
+        "data", value: "DIR|FILE", "The data set: a directory of IDX files in MNIST's names, or one .npz file",
         default: "$PTRAIN_DATA, ../shared/data/mnist or ./data/mnist, the first that exists")
 
     static let scheduler = OptionSpec(

@@ -198,7 +198,7 @@ struct SweepCommand: Command {
     /// sweep over seeds), another `--patience`, a smaller `--keep` or `--seeds` given to a sweep without them (or
     /// the other way round) is refused, naming it, before anything is trained or written.
     private func prepare(lock: Bool) throws(RuntimeError) -> (
-        runs: [Run], mnist: MNIST, sweepDirectory: String, lock: DirectoryLock?, keep: Int
+        runs: [Run], mnist: TrainTestSets, sweepDirectory: String, lock: DirectoryLock?, keep: Int
     ) {
         let (base, source) = try TrainCommand.loadConfig(path: configPath, overrides: overrides)
         let sweepDirectory =
@@ -322,7 +322,7 @@ struct SweepCommand: Command {
     }
 
     /// Trains `runs`, `parallelRuns` at a time; returns whether a signal interrupted them and each failure.
-    private func train(_ runs: [Run], mnist: MNIST, keep: Int, in sweepDirectory: String) -> (
+    private func train(_ runs: [Run], mnist: TrainTestSets, keep: Int, in sweepDirectory: String) -> (
         interrupted: Bool, problems: [String]
     ) {
         let concurrent = max(1, min(parallelRuns, runs.count))
@@ -362,7 +362,7 @@ struct SweepCommand: Command {
     }
 
     /// Trains (or resumes, or skips) one run; returns false when it was interrupted by a signal.
-    private func train(_ run: Run, threads: Int, keep: Int, mnist: MNIST) throws(RuntimeError) -> Bool {
+    private func train(_ run: Run, threads: Int, keep: Int, mnist: TrainTestSets) throws(RuntimeError) -> Bool {
         let (directory, config, label) = (run.directory, run.config, run.label)
         let state = try Self.state(of: directory, epochs: config.epochs)
         let checkpoint: Checkpoint?
@@ -388,7 +388,8 @@ struct SweepCommand: Command {
         let observer = SweepObserver(label: label, patience: patience, earlier: checkpoint?.records ?? [])
         let session = TrainingSession(
             config: runConfig,
-            data: MNIST(train: mnist.train.prefix(runConfig.trainLimit), test: mnist.test.prefix(runConfig.testLimit)),
+            data: TrainTestSets(
+                train: mnist.train.prefix(runConfig.trainLimit), test: mnist.test.prefix(runConfig.testLimit)),
             threads: threads, runDirectory: directory, checkpoints: CheckpointPolicy(every: .seconds(600), keep: keep),
             resumingFrom: checkpoint,
             // A run without a checkpoint whose directory holds files (killed before its first checkpoint) starts

@@ -14,7 +14,7 @@ struct TrainCommand: Command {
 
     static let spec = CommandSpec(
         name: "train",
-        abstract: "Train a network on MNIST and write a run directory",
+        abstract: "Train a network on MNIST or your own data and write a run directory",
         discussion: """
             Trains the spiking network on the MNIST training set, evaluates the test set after every epoch with \
             both readouts (output spike counts and relaxed output potentials), and writes config.json, \
@@ -222,7 +222,7 @@ struct TrainCommand: Command {
     }
 
     /// The run's start and its data; nil (after saying so) when a resumed run has nothing left to train.
-    func prepare() throws(RuntimeError) -> (start: Start, data: MNIST)? {
+    func prepare() throws(RuntimeError) -> (start: Start, data: TrainTestSets)? {
         let start: Start
         if let resume { start = try resumePoint(resume) } else { start = try freshStart() }
         let config = start.config
@@ -247,11 +247,14 @@ struct TrainCommand: Command {
                 throw .checkpoint(.checkpoint(error))
             }
         }
-        return (start, MNIST(train: mnist.train.prefix(config.trainLimit), test: mnist.test.prefix(config.testLimit)))
+        return (
+            start,
+            TrainTestSets(train: mnist.train.prefix(config.trainLimit), test: mnist.test.prefix(config.testLimit))
+        )
     }
 
     /// Trains from `start` (on one rank of `distribution`, or in this process alone).
-    func train(_ start: Start, data limited: MNIST, distribution: Distribution?) throws(RuntimeError) {
+    func train(_ start: Start, data limited: TrainTestSets, distribution: Distribution?) throws(RuntimeError) {
         let config = start.config
         let style: TrainingProgressPrinter.Style = Console.outputIsTerminal ? .terminal : .plain
         let progress = TrainingProgressPrinter(style: style, write: Console.out)

@@ -12,15 +12,19 @@ public enum EvaluationReport {
     ///          0     1 …
     ///     0  970     0 …
     /// ```
-    public static func render(_ evaluation: Evaluation, checkpoint: String) -> String {
+    ///
+    /// With more than `ClassTable.matrixLimit` classes the matrix gives way to one line per class (recall and
+    /// the class most often predicted instead); `classNames` label those lines.
+    public static func render(_ evaluation: Evaluation, checkpoint: String, classNames: [String]? = nil) -> String {
         render(
             checkpoint: checkpoint, count: evaluation.count, spikeAccuracy: evaluation.spikeAccuracy,
-            relaxedAccuracy: evaluation.relaxedAccuracy, confusion: evaluation.confusion)
+            relaxedAccuracy: evaluation.relaxedAccuracy, confusion: evaluation.confusion, classNames: classNames)
     }
 
     /// The same from plain numbers.
     public static func render(
-        checkpoint: String, count: Int, spikeAccuracy: Double, relaxedAccuracy: Double, confusion: [[Int]]
+        checkpoint: String, count: Int, spikeAccuracy: Double, relaxedAccuracy: Double, confusion: [[Int]],
+        classNames: [String]? = nil
     ) -> String {
         var lines = [
             "checkpoint       \(checkpoint)",
@@ -28,9 +32,14 @@ public enum EvaluationReport {
             "spike readout    \(ProgressFormat.percent(spikeAccuracy, decimals: 2))%  (argmax of output spike counts)",
             "relaxed readout  \(ProgressFormat.percent(relaxedAccuracy, decimals: 2))%  (argmax of relaxed output potentials)",
             "",
-            "confusion matrix of the spike readout (rows: true digit, columns: predicted digit)",
         ]
-        lines += confusionMatrix(confusion)
+        if confusion.count > ClassTable.matrixLimit || classNames != nil {
+            lines.append("per class, spike readout (\(confusion.count) classes)")
+            lines += ClassTable.lines(confusion, names: classNames)
+        } else {
+            lines.append("confusion matrix of the spike readout (rows: true class, columns: predicted class)")
+            lines += confusionMatrix(confusion)
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
