@@ -189,8 +189,8 @@ public enum Benchmarks {
             seconds: dotSeconds, note: "\(network.outputs) dot products per shard, T×B calls")
 
         // Rank-10 update of W1, dense (every row, every coefficient non-zero).
-        let rows = AlignedBuffer<UInt16>(count: inputs)
-        for i in 0..<inputs { rows[i] = UInt16(i) }
+        let rows = AlignedBuffer<Kernels.RowIndex>(count: inputs)
+        for i in 0..<inputs { rows[i] = Kernels.RowIndex(i) }
         let coefficients = AlignedBuffer<Float>(count: inputs * batch)
         coefficients.fill(1e-6)
         let deltas = AlignedBuffer<Float>(count: batch * widest)
@@ -230,7 +230,7 @@ public enum Benchmarks {
             var any = false
             for b in 0..<batch where trains.rates[b * inputs + i] != 0 { any = true }
             guard any else { continue }
-            rows[activeCount] = UInt16(i)
+            rows[activeCount] = Kernels.RowIndex(i)
             for b in 0..<batch {
                 let rate = trains.rates[b * inputs + i]
                 coefficients[activeCount * batch + b] = rate * 1e-6
@@ -247,8 +247,8 @@ public enum Benchmarks {
 
         // The W2 update as training runs it (Trainer.updateWeights): every shard's 10 × width W2ᵀ block, all 10
         // rows, 10 dense coefficients per row (differences of output potentials), register-blocked kernel.
-        let outputRows = AlignedBuffer<UInt16>(count: Kernels.lanes)
-        for k in 0..<Kernels.lanes { outputRows[k] = UInt16(k) }
+        let outputRows = AlignedBuffer<Kernels.RowIndex>(count: Kernels.lanes)
+        for k in 0..<Kernels.lanes { outputRows[k] = Kernels.RowIndex(k) }
         let outputCoefficients = AlignedBuffer<Float>(count: Kernels.lanes * batch)
         outputCoefficients.fill(1e-6)
         let outputUpdateSeconds = time {

@@ -7,9 +7,9 @@ import Testing
 /// removedOdd))`. The 64-column blocks and the 16-column tail keep this order for every column, so the
 /// reference needs no blocks.
 private func referenceAccumulateRowChanges(
-    matrix: [Float], rowStride: Int, width: Int, added: [UInt16], removed: [UInt16], base: [Float]
+    matrix: [Float], rowStride: Int, width: Int, added: [Kernels.RowIndex], removed: [Kernels.RowIndex], base: [Float]
 ) -> [Float] {
-    func chains(_ rows: [UInt16], _ column: Int) -> Float {
+    func chains(_ rows: [Kernels.RowIndex], _ column: Int) -> Float {
         var even: Float = 0
         var odd: Float = 0
         for position in rows.indices {
@@ -24,7 +24,7 @@ private func referenceAccumulateRowChanges(
 /// Runs the kernel with `out` a separate buffer; the result holds `width` outputs followed by `guardCount`
 /// sentinels. `matrix` and `base` are used as given (callers append sentinels to catch reads past them).
 private func kernelAccumulateRowChanges(
-    matrix: [Float], rowStride: Int, width: Int, added: [UInt16], removed: [UInt16], base: [Float]
+    matrix: [Float], rowStride: Int, width: Int, added: [Kernels.RowIndex], removed: [Kernels.RowIndex], base: [Float]
 ) -> [Float] {
     var out = [Float](repeating: sentinel, count: width + guardCount)
     withPointer(matrix) { matrix in
@@ -47,7 +47,7 @@ private func kernelAccumulateRowChanges(
 /// Runs the kernel in place (`out` = `base`): `state` holds `width` values followed by any guard the caller
 /// appended, and is updated in place.
 private func kernelAccumulateRowChangesInPlace(
-    matrix: [Float], rowStride: Int, width: Int, added: [UInt16], removed: [UInt16], state: inout [Float]
+    matrix: [Float], rowStride: Int, width: Int, added: [Kernels.RowIndex], removed: [Kernels.RowIndex], state: inout [Float]
 ) {
     withPointer(matrix) { matrix in
         withPointer(added) { addedPointer in
@@ -68,10 +68,10 @@ private func kernelAccumulateRowChangesInPlace(
 /// right after the last row's `width` data columns (the precondition's exact bound), followed by `guardCount`
 /// sentinels.
 private func sparseMatrix(
-    rows: Int, rowStride: Int, width: Int, listed: Set<UInt16>, rng: inout SplitMix64
+    rows: Int, rowStride: Int, width: Int, listed: Set<Kernels.RowIndex>, rng: inout SplitMix64
 ) -> [Float] {
     var matrix = [Float](repeating: sentinel, count: (rows - 1) * rowStride + width + guardCount)
-    for row in 0..<rows where listed.contains(UInt16(row)) {
+    for row in 0..<rows where listed.contains(Kernels.RowIndex(row)) {
         for column in 0..<width { matrix[row * rowStride + column] = rng.float(in: -2..<2) }
     }
     return matrix
@@ -91,9 +91,9 @@ struct AccumulateRowChangesTests {
             // The 64-row case lists rows above 255, so row indices need all 16 bits.
             let matrixRows = addedCounts[caseIndex] == 64 ? 300 : 1 + rng.int(in: 0..<60)
             // Lists may repeat rows and share rows (the kernel requires neither distinct nor disjoint lists).
-            var added = (0..<addedCounts[caseIndex]).map { _ in UInt16(rng.int(in: 0..<matrixRows)) }
-            let removed = (0..<removedCounts[caseIndex]).map { _ in UInt16(rng.int(in: 0..<matrixRows)) }
-            if addedCounts[caseIndex] == 64 { added[0] = UInt16(matrixRows - 1) }
+            var added = (0..<addedCounts[caseIndex]).map { _ in Kernels.RowIndex(rng.int(in: 0..<matrixRows)) }
+            let removed = (0..<removedCounts[caseIndex]).map { _ in Kernels.RowIndex(rng.int(in: 0..<matrixRows)) }
+            if addedCounts[caseIndex] == 64 { added[0] = Kernels.RowIndex(matrixRows - 1) }
             let matrix = sparseMatrix(
                 rows: matrixRows, rowStride: rowStride, width: width, listed: Set(added + removed), rng: &rng)
             var base = rng.floats(width, in: -1..<1) + [Float](repeating: sentinel, count: guardCount)
@@ -116,8 +116,8 @@ struct AccumulateRowChangesTests {
         for (addedCount, removedCount) in [(0, 0), (3, 0), (0, 4), (17, 12), (64, 65)] {
             let rowStride = width + 16
             let matrixRows = 80
-            let added = (0..<addedCount).map { _ in UInt16(rng.int(in: 0..<matrixRows)) }
-            let removed = (0..<removedCount).map { _ in UInt16(rng.int(in: 0..<matrixRows)) }
+            let added = (0..<addedCount).map { _ in Kernels.RowIndex(rng.int(in: 0..<matrixRows)) }
+            let removed = (0..<removedCount).map { _ in Kernels.RowIndex(rng.int(in: 0..<matrixRows)) }
             let matrix = sparseMatrix(
                 rows: matrixRows, rowStride: rowStride, width: width, listed: Set(added + removed), rng: &rng)
             let base = rng.floats(width, in: -3..<3)
@@ -143,7 +143,7 @@ struct AccumulateRowChangesTests {
             for column in 0..<width { matrix[row * rowStride + column] = Float(row + 1) + Float(column) / 16 }
         }
         let base = (0..<width).map { Float($0) * -0.25 }
-        func run(_ added: [UInt16], _ removed: [UInt16]) -> [Float] {
+        func run(_ added: [Kernels.RowIndex], _ removed: [Kernels.RowIndex]) -> [Float] {
             Array(
                 kernelAccumulateRowChanges(
                     matrix: matrix, rowStride: rowStride, width: width, added: added, removed: removed, base: base)[
@@ -180,7 +180,7 @@ struct AccumulateRowChangesTests {
         arguments: [16, 64, 80, 1008])
     func summationOrder(width: Int) {
         // In float, 1e8 + 1 == 1e8 (the spacing of floats at 1e8 is 8).
-        func run(_ values: [Float], _ added: [UInt16], _ removed: [UInt16], base: Float) -> [Float] {
+        func run(_ values: [Float], _ added: [Kernels.RowIndex], _ removed: [Kernels.RowIndex], base: Float) -> [Float] {
             let matrix = values.flatMap { [Float](repeating: $0, count: width) }
             let out = kernelAccumulateRowChanges(
                 matrix: matrix, rowStride: width, width: width, added: added, removed: removed,
@@ -211,8 +211,8 @@ struct AccumulateRowChangesTests {
         }
         var base = [Float](repeating: 0, count: rowStride)
         for column in 0..<dataWidth { base[column] = rng.float(in: -1..<1) }
-        let added: [UInt16] = [3, 17, 0, 5, 5, 11, 19, 29]
-        let removed: [UInt16] = [2, 7, 7, 23, 1]
+        let added: [Kernels.RowIndex] = [3, 17, 0, 5, 5, 11, 19, 29]
+        let removed: [Kernels.RowIndex] = [2, 7, 7, 23, 1]
         // Width 48 runs the 16-column path only; 128 the 64-column path only.
         let narrow = kernelAccumulateRowChanges(
             matrix: matrix, rowStride: rowStride, width: 48, added: added, removed: removed, base: base)
@@ -244,9 +244,9 @@ struct AccumulateRowChangesTests {
         var worst: Float = 0
         for step in 0..<20 {
             let next = rates.map { rng.chance($0) }
-            let on = (0..<inputs).filter { next[$0] && !active[$0] }.map(UInt16.init)
-            let off = (0..<inputs).filter { !next[$0] && active[$0] }.map(UInt16.init)
-            let all = (0..<inputs).filter { next[$0] }.map(UInt16.init)
+            let on = (0..<inputs).filter { next[$0] && !active[$0] }.map(Kernels.RowIndex.init)
+            let off = (0..<inputs).filter { !next[$0] && active[$0] }.map(Kernels.RowIndex.init)
+            let all = (0..<inputs).filter { next[$0] }.map(Kernels.RowIndex.init)
             if step == 0 {
                 drive = Array(
                     kernelAccumulateRowChanges(
@@ -279,7 +279,7 @@ struct AccumulateRowChangesTests {
             let matrix = [Float](repeating: 0, count: 64)
             let base = [Float](repeating: 0, count: 64)
             var out = [Float](repeating: 0, count: 64)
-            let rows: [UInt16] = [0]
+            let rows: [Kernels.RowIndex] = [0]
             Kernels.accumulateRowChanges(
                 matrix: matrix, rowStride: 40, width: 40, added: rows, addedCount: 1, removed: rows, removedCount: 0,
                 base: base, out: &out)
@@ -288,7 +288,7 @@ struct AccumulateRowChangesTests {
             let matrix = [Float](repeating: 0, count: 64)
             let base = [Float](repeating: 0, count: 64)
             var out = [Float](repeating: 0, count: 64)
-            let rows: [UInt16] = [0]
+            let rows: [Kernels.RowIndex] = [0]
             Kernels.accumulateRowChanges(
                 matrix: matrix, rowStride: 16, width: 32, added: rows, addedCount: 1, removed: rows, removedCount: 0,
                 base: base, out: &out)
@@ -297,7 +297,7 @@ struct AccumulateRowChangesTests {
             let matrix = [Float](repeating: 0, count: 64)
             let base = [Float](repeating: 0, count: 64)
             var out = [Float](repeating: 0, count: 64)
-            let rows: [UInt16] = [0]
+            let rows: [Kernels.RowIndex] = [0]
             Kernels.accumulateRowChanges(
                 matrix: matrix, rowStride: 16, width: 16, added: rows, addedCount: 1, removed: rows, removedCount: -1,
                 base: base, out: &out)

@@ -5,7 +5,7 @@ import Testing
 /// The documented dense update, scalar: for each listed row in list order and each column, one FMA chain over
 /// every b in ascending order starting from the old weight, zero coefficients included.
 private func referenceDenseRankUpdate(
-    matrix: inout [Float], rowStride: Int, width: Int, rows: [UInt16], coefficients: [Float], deltas: [Float],
+    matrix: inout [Float], rowStride: Int, width: Int, rows: [Kernels.RowIndex], coefficients: [Float], deltas: [Float],
     batch: Int
 ) {
     for r in rows.indices {
@@ -22,7 +22,7 @@ private func referenceDenseRankUpdate(
 private enum Variant { case dense, compacted }
 
 private func kernel(
-    _ variant: Variant, matrix: inout [Float], rowStride: Int, width: Int, rows: [UInt16], coefficients: [Float],
+    _ variant: Variant, matrix: inout [Float], rowStride: Int, width: Int, rows: [Kernels.RowIndex], coefficients: [Float],
     deltas: [Float], batch: Int
 ) {
     withMutablePointer(&matrix) { matrix in
@@ -61,7 +61,7 @@ struct DenseRankUpdateTests {
                 }
                 // Ragged row lists; up to 10 terms a row may be listed twice (applied twice, in list order),
                 // larger batches need distinct rows.
-                var rows = (0..<rowCount).map { _ in UInt16(rng.int(in: 0..<matrixRows)) }
+                var rows = (0..<rowCount).map { _ in Kernels.RowIndex(rng.int(in: 0..<matrixRows)) }
                 if batch > 10 { rows = Array(Set(rows)).sorted() }
                 let coefficients = (0..<(rows.count * batch)).map { _ in
                     rng.chance(0.3) ? 0 : rng.float(in: -1..<1)
@@ -84,7 +84,7 @@ struct DenseRankUpdateTests {
     func agreesWithCompactedKernel(width: Int) {
         var rng = SplitMix64(seed: 0xC0_4A11 &+ UInt64(width))
         let batch = 10
-        let rows: [UInt16] = [9, 2, 0, 5, 7, 1, 3]
+        let rows: [Kernels.RowIndex] = [9, 2, 0, 5, 7, 1, 3]
         var matrix = (0..<(10 * width)).map { _ in rng.chance(0.05) ? 0 : rng.float(in: -1..<1) }
         // MNIST-like rates: most coefficients of a row are exact zeros.
         let coefficients = (0..<(rows.count * batch)).map { _ in rng.chance(0.7) ? 0 : rng.float(in: 0..<1) }
@@ -119,7 +119,7 @@ struct DenseRankUpdateTests {
             var matrix = [Float](repeating: 0, count: 64)
             let deltas = [Float](repeating: 0, count: 64)
             let coefficients: [Float] = [1]
-            let rows: [UInt16] = [0]
+            let rows: [Kernels.RowIndex] = [0]
             Kernels.denseRankUpdate(
                 matrix: &matrix, rowStride: 16, width: 32, rows: rows, rowCount: 1, coefficients: coefficients,
                 deltas: deltas, batch: 1)

@@ -276,13 +276,13 @@ private func referenceRelaxSummed(
         var rng = SplitMix64(seed: 0x20_C01)
         for (rows, width) in [(0, 5), (1, 17), (4, 100), (10, 784)] {
             let matrix = (0..<(rows * width)).map { _ in rng.chance(0.1) ? rng.float(in: 0.05..<1) : 0 }
-            var expectedColumns: [UInt16] = []
+            var expectedColumns: [Kernels.RowIndex] = []
             var expectedValues: [Float] = []
             for i in 0..<width where (0..<rows).contains(where: { matrix[$0 * width + i] != 0 }) {
-                expectedColumns.append(UInt16(i))
+                expectedColumns.append(Kernels.RowIndex(i))
                 expectedValues += (0..<rows).map { matrix[$0 * width + i] }
             }
-            var columns = [UInt16](repeating: 0xFFFF, count: width + guardCount)
+            var columns = [Kernels.RowIndex](repeating: 0xFFFF, count: width + guardCount)
             var values = [Float](repeating: sentinel, count: rows * width + guardCount)
             let count = withPointer(matrix) { matrix in
                 withMutablePointer(&columns) { columns in

@@ -6,7 +6,7 @@ import Testing
 /// b starting from the old weight, `w = fma(coefficients[r][b], deltas[b][c], w)`, skipping exact-zero
 /// coefficients (+0 and −0).
 private func referenceRankUpdate(
-    matrix: inout [Float], rowStride: Int, width: Int, rows: [UInt16], coefficients: [Float], deltas: [Float],
+    matrix: inout [Float], rowStride: Int, width: Int, rows: [Kernels.RowIndex], coefficients: [Float], deltas: [Float],
     batch: Int
 ) {
     for r in rows.indices {
@@ -24,7 +24,7 @@ private func referenceRankUpdate(
 }
 
 private func kernelRankUpdate(
-    matrix: inout [Float], rowStride: Int, width: Int, rows: [UInt16], coefficients: [Float], deltas: [Float],
+    matrix: inout [Float], rowStride: Int, width: Int, rows: [Kernels.RowIndex], coefficients: [Float], deltas: [Float],
     batch: Int
 ) {
     withMutablePointer(&matrix) { matrix in
@@ -71,7 +71,7 @@ struct RankUpdateTests {
                 let matrixRows = 1 + rng.int(in: 0..<24)
                 var matrix = randomMatrix(rows: matrixRows, rowStride: rowStride, width: width, rng: &rng)
                 // Ragged row lists that may repeat a row: repeats are applied one after the other.
-                let rows = (0..<rowCount).map { _ in UInt16(rng.int(in: 0..<matrixRows)) }
+                let rows = (0..<rowCount).map { _ in Kernels.RowIndex(rng.int(in: 0..<matrixRows)) }
                 let coefficients = randomCoefficients(rowCount * batch, rng: &rng)
                 let deltas = rng.floats(batch * width, in: -1..<1)
                 var expected = matrix
@@ -95,7 +95,7 @@ struct RankUpdateTests {
         let rowCount = 6
         let rowStride = width + 16
         let original = randomMatrix(rows: rowCount, rowStride: rowStride, width: width, rng: &rng)
-        let rows = (0..<rowCount).map { UInt16($0) }
+        let rows = (0..<rowCount).map { Kernels.RowIndex($0) }
         let coefficients = randomCoefficients(rowCount * batch, rng: &rng)
         var deltas = rng.floats(batch * width, in: -1..<1)
         // Where every row's coefficient for b is zero, make delta b infinite or NaN: adding 0·inf would be NaN.
@@ -116,7 +116,7 @@ struct RankUpdateTests {
         for r in 0..<rowCount {
             let kept = (0..<batch).filter { zeroed[r * batch + $0] != 0 }
             kernelRankUpdate(
-                matrix: &compacted, rowStride: rowStride, width: width, rows: [UInt16(r)],
+                matrix: &compacted, rowStride: rowStride, width: width, rows: [Kernels.RowIndex(r)],
                 coefficients: kept.map { zeroed[r * batch + $0] },
                 deltas: kept.flatMap { deltas[($0 * width)..<(($0 + 1) * width)] }, batch: kept.count)
         }
@@ -183,7 +183,7 @@ struct RankUpdateTests {
         for row in 0..<8 {
             for column in 0..<dataWidth { original[row * rowStride + column] = rng.float(in: -1..<1) }
         }
-        let rows: [UInt16] = [7, 0, 3, 3, 5]
+        let rows: [Kernels.RowIndex] = [7, 0, 3, 3, 5]
         let coefficients = randomCoefficients(rows.count * batch, rng: &rng)
         let dataDeltas = (0..<batch).map { _ in rng.floats(dataWidth, in: -1..<1) }
         func update(width: Int) -> [Float] {
@@ -207,7 +207,7 @@ struct RankUpdateTests {
             var matrix = [Float](repeating: 0, count: 64)
             let deltas = [Float](repeating: 0, count: 64)
             let coefficients: [Float] = [1]
-            let rows: [UInt16] = [0]
+            let rows: [Kernels.RowIndex] = [0]
             Kernels.rankUpdate(
                 matrix: &matrix, rowStride: 16, width: 32, rows: rows, rowCount: 1, coefficients: coefficients,
                 deltas: deltas, batch: 1)

@@ -93,19 +93,19 @@ import Testing
         let bits = (0..<count).map { _ in UInt8(rng.int(in: 0..<4)) }
         for bit: UInt8 in [0, 1] {
             let before = (0..<count).map { _ in UInt8(rng.int(in: 0..<2)) }
-            var expectedAdded: [UInt16] = []
-            var expectedRemoved: [UInt16] = []
+            var expectedAdded: [Kernels.RowIndex] = []
+            var expectedRemoved: [Kernels.RowIndex] = []
             var expectedTotals = [Int32](repeating: 3, count: 784)
             var expectedPrevious = before
             for c in 0..<count {
                 let now = (bits[c] >> bit) & 1
-                if now == 1 && before[c] == 0 { expectedAdded.append(UInt16(labels[c])) }
-                if now == 0 && before[c] == 1 { expectedRemoved.append(UInt16(labels[c])) }
+                if now == 1 && before[c] == 0 { expectedAdded.append(Kernels.RowIndex(labels[c])) }
+                if now == 0 && before[c] == 1 { expectedRemoved.append(Kernels.RowIndex(labels[c])) }
                 expectedTotals[Int(labels[c])] += Int32(now)
                 expectedPrevious[c] = now
             }
             var previous = before
-            var added = [UInt16](repeating: 0xFFFF, count: max(count, 1))
+            var added = [Kernels.RowIndex](repeating: 0xFFFF, count: max(count, 1))
             var removed = added
             var totals = [Int32](repeating: 3, count: 784)
             let lengths = withPointer(bits) { bits in

@@ -124,4 +124,20 @@ struct OwnDataCLITests {
         let figures = try Self.run(["report", run, "--data", npz]).stdout
         #expect(figures.contains("(no weights.png: samples of shape 3×32×32 are not one grey-level image)"))
     }
+
+    @Test("inputs past 65,536 (16-bit row indices until issue #14): 2 classes of 70,000 values learn")
+    func moreInputsThanSixteenBitIndices() throws {
+        let scratch = try PtrainProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let data = SyntheticData(classes: 2, shape: [70_000], train: 100, test: 50, seed: 70)
+        let npz = scratch.appendingPathComponent("wide.npz").path
+        try data.writeNPZ(to: npz, float: false, compressed: true)
+        let run = scratch.appendingPathComponent("run").path
+        try Self.train(data: npz, out: run, hidden: 64, epochs: 1)
+        let report = try Self.run(["eval", "--checkpoint", run + "/best.ckpt", "--data", npz]).stdout
+        // Measured 100.00% (2026-12-02): the two prototypes differ in about 29,000 inputs.
+        #expect(try #require(Self.spikeAccuracy(report)) >= 90, "\(report)")
+        let inspected = try Self.run(["inspect", run + "/best.ckpt"]).stdout
+        #expect(inspected.contains("70000"), "\(inspected)")
+    }
 }

@@ -455,9 +455,10 @@ private struct SectionDecoder {
             let imagesCRC = reader.uint32()!
             let labelsCRC = reader.uint32()!
             // 2⁴⁰ images is far beyond any data set and keeps the count an Int on every platform; rows and
-            // columns are bounded by `inputs` (at most 65,536) before they are multiplied.
+            // columns are bounded by `inputs` (< 2³²) and multiplied with an overflow check.
+            let product = rows.multipliedReportingOverflow(by: columns)
             guard count <= 1 << 40, (1...inputs).contains(rows), (1...inputs).contains(columns),
-                rows * columns == inputs
+                !product.overflow, product.partialValue == inputs
             else {
                 throw .malformed(
                     path: path, part: "section dATA",

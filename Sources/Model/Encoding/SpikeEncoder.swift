@@ -13,7 +13,7 @@ public struct SpikeEncoder: Sendable {
     public let inputs: Int
 
     public init(seed: UInt64, timeSteps: Int, inputs: Int) {
-        precondition(inputs <= Int(UInt16.max) + 1, "inputs must fit UInt16 indices")
+        precondition(inputs <= Int(Kernels.RowIndex.max) + 1, "inputs must fit 32-bit row indices")
         self.seed = seed
         self.timeSteps = timeSteps
         self.inputs = inputs
@@ -26,9 +26,9 @@ public struct SpikeEncoder: Sendable {
         public let timeSteps: Int
         public let inputs: Int
         /// `timeSteps` lists of `inputs` slots: inputs that spike at t but not at t − 1 (list t at `t · inputs`).
-        let added: UnsafeMutableBufferPointer<UInt16>
+        let added: UnsafeMutableBufferPointer<Kernels.RowIndex>
         /// Inputs that spiked at t − 1 but not at t, same layout.
-        let removed: UnsafeMutableBufferPointer<UInt16>
+        let removed: UnsafeMutableBufferPointer<Kernels.RowIndex>
         /// Lengths of the lists: `addedCounts[t]`, `removedCounts[t]`.
         let addedCounts: UnsafeMutableBufferPointer<Int32>
         let removedCounts: UnsafeMutableBufferPointer<Int32>
@@ -39,8 +39,8 @@ public struct SpikeEncoder: Sendable {
         let previous: UnsafeMutableBufferPointer<UInt8>
 
         init(
-            timeSteps: Int, inputs: Int, added: UnsafeMutableBufferPointer<UInt16>,
-            removed: UnsafeMutableBufferPointer<UInt16>, addedCounts: UnsafeMutableBufferPointer<Int32>,
+            timeSteps: Int, inputs: Int, added: UnsafeMutableBufferPointer<Kernels.RowIndex>,
+            removed: UnsafeMutableBufferPointer<Kernels.RowIndex>, addedCounts: UnsafeMutableBufferPointer<Int32>,
             removedCounts: UnsafeMutableBufferPointer<Int32>, rates: UnsafeMutableBufferPointer<Float>,
             counts: UnsafeMutableBufferPointer<Int32>, previous: UnsafeMutableBufferPointer<UInt8>
         ) {
@@ -61,13 +61,13 @@ public struct SpikeEncoder: Sendable {
         }
 
         /// The inputs switched on at step `t` (the first `addedCount(step: t)` of `inputs` slots).
-        public func added(step t: Int) -> UnsafePointer<UInt16> {
+        public func added(step t: Int) -> UnsafePointer<Kernels.RowIndex> {
             assert(t >= 0 && t < timeSteps, "step \(t) out of 0..<\(timeSteps)")
             return UnsafePointer(added.pointer(at: t * inputs, count: inputs))
         }
 
         /// The inputs switched off at step `t` (the first `removedCount(step: t)` slots).
-        public func removed(step t: Int) -> UnsafePointer<UInt16> {
+        public func removed(step t: Int) -> UnsafePointer<Kernels.RowIndex> {
             assert(t >= 0 && t < timeSteps, "step \(t) out of 0..<\(timeSteps)")
             return UnsafePointer(removed.pointer(at: t * inputs, count: inputs))
         }

@@ -10,8 +10,8 @@ package final class SpikeTrainBuffers: Sendable {
     package let capacity: Int
     package let timeSteps: Int
     package let inputs: Int
-    package let added: AlignedBuffer<UInt16>
-    package let removed: AlignedBuffer<UInt16>
+    package let added: AlignedBuffer<Kernels.RowIndex>
+    package let removed: AlignedBuffer<Kernels.RowIndex>
     package let addedCounts: AlignedBuffer<Int32>
     package let removedCounts: AlignedBuffer<Int32>
     package let rates: AlignedBuffer<Float>
@@ -61,8 +61,8 @@ package final class SpikeTrainBuffers: Sendable {
         let capacity: Int
         let timeSteps: Int
         let inputs: Int
-        let added: UnsafeMutableBufferPointer<UInt16>
-        let removed: UnsafeMutableBufferPointer<UInt16>
+        let added: UnsafeMutableBufferPointer<Kernels.RowIndex>
+        let removed: UnsafeMutableBufferPointer<Kernels.RowIndex>
         let addedCounts: UnsafeMutableBufferPointer<Int32>
         let removedCounts: UnsafeMutableBufferPointer<Int32>
         let rates: UnsafeMutableBufferPointer<Float>

@@ -20,10 +20,12 @@ public final class Network: Sendable {
     /// `outputs`, so another class count is this value (or the `outputs:` argument) alone.
     public static let mnistClasses = 10
 
-    /// The most inputs a network may have: the spike trains list their changes as `UInt16` input indices.
-    public static let maximumInputs = 65_536
+    /// The most inputs a network may have: what a checkpoint's 32-bit header field holds (the spike trains list
+    /// their changes as 32-bit `Kernels.RowIndex`); in practice memory bounds it first (W1 is inputs × H floats).
+    public static let maximumInputs = Int(UInt32.max)
 
-    /// The most output neurons (classes) a network may have: the W2 update lists output rows as `UInt16`.
+    /// The most output neurons (classes) a network may have, far above any data set's (the W2 update's row
+    /// list and the checkpoint header would hold 2³² − 1).
     public static let maximumOutputs = 65_535
 
     /// Floats in every output-layer buffer of a network with `outputs` classes: `outputs` rounded up to whole

@@ -25,7 +25,7 @@ final class OutputState: Sendable {
     let spikeCounts: AlignedBuffer<Int32>
     /// Coefficients of the W2 update, [width][2B] (Eq. 15), and the rows they update (0, 1, 2, …).
     let coefficients: AlignedBuffer<Float>
-    let rows: AlignedBuffer<UInt16>
+    let rows: AlignedBuffer<Kernels.RowIndex>
     /// b2's per-sample deltas, [B][width].
     let biasDeltas: AlignedBuffer<Float>
     /// Per sample of the batch: 1 correct, 0 wrong, −1 non-finite output drive.
@@ -52,7 +52,7 @@ final class OutputState: Sendable {
         rows = AlignedBuffer(count: lanes)
         biasDeltas = AlignedBuffer(count: batch * lanes)
         sampleOutcome = AlignedBuffer(count: batch)
-        for k in 0..<lanes { rows[k] = UInt16(k) }
+        for k in 0..<lanes { rows[k] = Kernels.RowIndex(k) }
     }
 
     /// Calls `body` with a view of every buffer and of `bias` (b2, `width` floats), valid only inside
@@ -101,7 +101,7 @@ struct OutputView {
     let bias: UnsafeMutableBufferPointer<Float>
     let spikeCounts: UnsafeMutableBufferPointer<Int32>
     let sampleOutcome: UnsafeMutableBufferPointer<Int32>
-    let rows: UnsafeBufferPointer<UInt16>
+    let rows: UnsafeBufferPointer<Kernels.RowIndex>
 
     /// Sample `b`'s `width` entries of a [B][width] buffer.
     func sample<Element>(_ b: Int, of buffer: UnsafeMutableBufferPointer<Element>) -> UnsafeMutableBufferPointer<

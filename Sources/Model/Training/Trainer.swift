@@ -32,7 +32,7 @@ public final class Trainer: @unchecked Sendable {
     // Input encoding of the batch.
     let trains: SpikeTrainBuffers
     // Rows of W1 with non-zero presynaptic activity in the batch, and their coefficients (Eq. 15).
-    let activeRows: AlignedBuffer<UInt16>
+    let activeRows: AlignedBuffer<Kernels.RowIndex>
     let rowCoefficients: AlignedBuffer<Float>
     var activeRowCount = 0
     /// The output layer's partials, potentials and update coefficients.

@@ -16,7 +16,7 @@ extension Kernels {
     ///   `r · rowStride + width <= ` the matrix's size (the caller's buffer holds the rows it lists).
     public static func accumulateRowChanges(
         matrix: UnsafePointer<Float>, rowStride: Int, width: Int,
-        added: UnsafePointer<UInt16>, addedCount: Int, removed: UnsafePointer<UInt16>, removedCount: Int,
+        added: UnsafePointer<Kernels.RowIndex>, addedCount: Int, removed: UnsafePointer<Kernels.RowIndex>, removedCount: Int,
         base: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>
     ) {
         precondition(
@@ -47,7 +47,7 @@ extension Kernels {
     /// Σ of 64 columns of the listed rows: (even positions) + (odd positions), per vector.
     @inline(__always)
     static func sumRows64(
-        _ matrix: UnsafePointer<Float>, rowStride: Int, rows: UnsafePointer<UInt16>, count: Int
+        _ matrix: UnsafePointer<Float>, rowStride: Int, rows: UnsafePointer<Kernels.RowIndex>, count: Int
     ) -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
         var even0 = SIMD16<Float>()
         var even1 = SIMD16<Float>()
@@ -84,7 +84,7 @@ extension Kernels {
     /// Σ of 16 columns of the listed rows: (even positions) + (odd positions).
     @inline(__always)
     static func sumRows16(
-        _ matrix: UnsafePointer<Float>, rowStride: Int, rows: UnsafePointer<UInt16>, count: Int
+        _ matrix: UnsafePointer<Float>, rowStride: Int, rows: UnsafePointer<Kernels.RowIndex>, count: Int
     ) -> SIMD16<Float> {
         var even = SIMD16<Float>()
         var odd = SIMD16<Float>()

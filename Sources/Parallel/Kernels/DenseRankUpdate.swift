@@ -22,7 +22,7 @@ extension Kernels {
     ///   `coefficients` holds `rowCount · batch` floats and `deltas` `batch · width`.
     public static func denseRankUpdate(
         matrix: UnsafeMutablePointer<Float>, rowStride: Int, width: Int,
-        rows: UnsafePointer<UInt16>, rowCount: Int,
+        rows: UnsafePointer<Kernels.RowIndex>, rowCount: Int,
         coefficients: UnsafePointer<Float>, deltas: UnsafePointer<Float>, batch: Int
     ) {
         precondition(
@@ -68,7 +68,7 @@ extension Kernels {
     /// Ten terms on one 32-column strip of every listed row (20 delta vectors held in registers).
     @inline(__always)
     private static func denseStrip32(
-        matrix: UnsafeMutablePointer<Float>, rowStride: Int, rows: UnsafePointer<UInt16>, rowCount: Int,
+        matrix: UnsafeMutablePointer<Float>, rowStride: Int, rows: UnsafePointer<Kernels.RowIndex>, rowCount: Int,
         coefficients: UnsafePointer<Float>, coefficientStride: Int, deltas: UnsafePointer<Float>, deltaStride: Int
     ) {
         let s = deltaStride
@@ -150,7 +150,7 @@ extension Kernels {
     /// vectors).
     @inline(__always)
     private static func denseStrip16(
-        matrix: UnsafeMutablePointer<Float>, rowStride: Int, rows: UnsafePointer<UInt16>, rowCount: Int,
+        matrix: UnsafeMutablePointer<Float>, rowStride: Int, rows: UnsafePointer<Kernels.RowIndex>, rowCount: Int,
         coefficients: UnsafePointer<Float>, coefficientStride: Int, deltas: UnsafePointer<Float>, deltaStride: Int
     ) {
         let s = deltaStride

@@ -17,6 +17,10 @@ public enum Kernels {
     /// `rankUpdate` walk blocks of this width and fall back to single vectors on a narrower tail, so callers
     /// that lay out columns (shard boundaries, the feed-forward's cache blocks) use multiples of it.
     @inlinable public static var blockWidth: Int { 4 * lanes }
+    /// The index type of the row lists the kernels take (a spike train's per-step changes, the active inputs,
+    /// the output rows of the W2 update): 32 bits, so a layer's inputs are bounded by memory, not by the index.
+    /// (It was `UInt16` until issue #14, which capped inputs at 65,536; the bench's training rows measure both.)
+    public typealias RowIndex = UInt32
 }
 
 /// Loads 16 floats from `pointer` (no alignment required).

@@ -15,7 +15,7 @@ extension Kernels {
     ///   `removed` `count` slots, `totals` an element for every label.
     public static func listChanges(
         bits: UnsafePointer<UInt8>, bit: UInt8, previous: UnsafeMutablePointer<UInt8>, labels: UnsafePointer<UInt32>,
-        count: Int, added: UnsafeMutablePointer<UInt16>, removed: UnsafeMutablePointer<UInt16>,
+        count: Int, added: UnsafeMutablePointer<Kernels.RowIndex>, removed: UnsafeMutablePointer<Kernels.RowIndex>,
         totals: UnsafeMutablePointer<Int32>
     ) -> (added: Int, removed: Int) {
         precondition(count >= 0 && bit < 8, "listChanges: count \(count), bit \(bit)")
@@ -25,7 +25,7 @@ extension Kernels {
         for c in 0..<count {
             let now = (bits[c] >> bit) & 1
             let was = previous[c]
-            let label = UInt16(truncatingIfNeeded: labels[c])
+            let label = Kernels.RowIndex(truncatingIfNeeded: labels[c])
             added[addedCount] = label
             addedCount &+= Int(now & ~was & 1)
             removed[removedCount] = label

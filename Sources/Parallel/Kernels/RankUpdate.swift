@@ -12,7 +12,7 @@ extension Kernels {
     ///   `coefficients` holds `rowCount · batch` floats and `deltas` `batch · width`.
     public static func rankUpdate(
         matrix: UnsafeMutablePointer<Float>, rowStride: Int, width: Int,
-        rows: UnsafePointer<UInt16>, rowCount: Int,
+        rows: UnsafePointer<Kernels.RowIndex>, rowCount: Int,
         coefficients: UnsafePointer<Float>, deltas: UnsafePointer<Float>, batch: Int
     ) {
         precondition(
