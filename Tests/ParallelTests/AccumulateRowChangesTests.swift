@@ -47,7 +47,8 @@ private func kernelAccumulateRowChanges(
 /// Runs the kernel in place (`out` = `base`): `state` holds `width` values followed by any guard the caller
 /// appended, and is updated in place.
 private func kernelAccumulateRowChangesInPlace(
-    matrix: [Float], rowStride: Int, width: Int, added: [Kernels.RowIndex], removed: [Kernels.RowIndex], state: inout [Float]
+    matrix: [Float], rowStride: Int, width: Int, added: [Kernels.RowIndex], removed: [Kernels.RowIndex],
+    state: inout [Float]
 ) {
     withPointer(matrix) { matrix in
         withPointer(added) { addedPointer in
@@ -180,7 +181,8 @@ struct AccumulateRowChangesTests {
         arguments: [16, 64, 80, 1008])
     func summationOrder(width: Int) {
         // In float, 1e8 + 1 == 1e8 (the spacing of floats at 1e8 is 8).
-        func run(_ values: [Float], _ added: [Kernels.RowIndex], _ removed: [Kernels.RowIndex], base: Float) -> [Float] {
+        func run(_ values: [Float], _ added: [Kernels.RowIndex], _ removed: [Kernels.RowIndex], base: Float) -> [Float]
+        {
             let matrix = values.flatMap { [Float](repeating: $0, count: width) }
             let out = kernelAccumulateRowChanges(
                 matrix: matrix, rowStride: width, width: width, added: added, removed: removed,

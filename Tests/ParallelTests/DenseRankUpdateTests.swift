@@ -22,7 +22,8 @@ private func referenceDenseRankUpdate(
 private enum Variant { case dense, compacted }
 
 private func kernel(
-    _ variant: Variant, matrix: inout [Float], rowStride: Int, width: Int, rows: [Kernels.RowIndex], coefficients: [Float],
+    _ variant: Variant, matrix: inout [Float], rowStride: Int, width: Int, rows: [Kernels.RowIndex],
+    coefficients: [Float],
     deltas: [Float], batch: Int
 ) {
     withMutablePointer(&matrix) { matrix in

@@ -16,7 +16,8 @@ extension Kernels {
     ///   `r · rowStride + width <= ` the matrix's size (the caller's buffer holds the rows it lists).
     public static func accumulateRowChanges(
         matrix: UnsafePointer<Float>, rowStride: Int, width: Int,
-        added: UnsafePointer<Kernels.RowIndex>, addedCount: Int, removed: UnsafePointer<Kernels.RowIndex>, removedCount: Int,
+        added: UnsafePointer<Kernels.RowIndex>, addedCount: Int, removed: UnsafePointer<Kernels.RowIndex>,
+        removedCount: Int,
         base: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>
     ) {
         precondition(

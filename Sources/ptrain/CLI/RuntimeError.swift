@@ -57,3 +57,15 @@ func fit(_ test: Dataset, to network: Network, modelPath: String) throws(Runtime
         throw .checkpoint(.checkpoint(error))
     }
 }
+
+/// The checkpoint or weights file at `path` (`ModelFile.read`, with `averaged` its running weight average), its
+/// failure as a runtime error: what `eval`, `predict`, `compare` and `export` read first.
+func readModel(_ path: String, averaged: Bool = false) throws(RuntimeError) -> (
+    config: RunConfig, network: Network, checkpoint: Checkpoint?
+) {
+    do {
+        return try ModelFile.read(path: path, averaged: averaged)
+    } catch {
+        throw .checkpoint(error)
+    }
+}

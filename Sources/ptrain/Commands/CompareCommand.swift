@@ -110,12 +110,7 @@ struct CompareCommand: Command {
 
     /// The spike readout of `run`'s best.ckpt on `test`.
     private func evaluate(_ run: ComparedSide.Run, on test: Dataset) throws(RuntimeError) -> Evaluation {
-        let model: (config: RunConfig, network: Network, checkpoint: Checkpoint?)
-        do {
-            model = try ModelFile.read(path: run.bestPath)
-        } catch {
-            throw .checkpoint(error)
-        }
+        let model = try readModel(run.bestPath)
         let fitted = try fit(test, to: model.network, modelPath: run.bestPath)
         return Model.evaluate(network: model.network, config: model.config, dataset: fitted, threads: threads)
     }

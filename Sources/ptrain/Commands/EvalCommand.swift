@@ -65,12 +65,7 @@ struct EvalCommand: Command {
         guard FileManager.default.fileExists(atPath: checkpoint) else {
             throw .missingFile(path: checkpoint, role: "checkpoint")
         }
-        let model: (config: RunConfig, network: Network, checkpoint: Checkpoint?)
-        do {
-            model = try ModelFile.read(path: checkpoint, averaged: averaged)
-        } catch {
-            throw .checkpoint(error)
-        }
+        let model = try readModel(checkpoint, averaged: averaged)
         // Only the test files: evaluation never needs (or opens) the training set.
         let directory = try wrapData { () throws(DataError) in try DataAccess.locateTestSet(explicit: data) }
         let testSet = try wrapData { () throws(DataError) in try DataAccess.loadTestSet(directory: directory) }

@@ -89,12 +89,7 @@ struct ExportCommand: Command {
 
     func run() throws(RuntimeError) {
         let checkpoint = try Self.checkpointPath(source, averaged: averaged)
-        let model: (config: RunConfig, network: Network, checkpoint: Checkpoint?)
-        do {
-            model = try ModelFile.read(path: checkpoint, averaged: averaged)
-        } catch {
-            throw .checkpoint(error)
-        }
+        let model = try readModel(checkpoint, averaged: averaged)
         let kind: FileKind = format == .npz ? .zip : .hdf5
         try Self.requireReplaceable(out, kind: kind)
         if let spikes { try Self.requireReplaceable(spikes, kind: .zip) }

@@ -62,12 +62,7 @@ struct PredictCommand: Command {
             throw .missingFile(path: checkpoint, role: "checkpoint")
         }
         if let out { try Self.requireReplaceable(out) }
-        let model: (config: RunConfig, network: Network, checkpoint: Checkpoint?)
-        do {
-            model = try ModelFile.read(path: checkpoint, averaged: averaged)
-        } catch {
-            throw .checkpoint(error)
-        }
+        let model = try readModel(checkpoint, averaged: averaged)
         let directory = try wrapData { () throws(DataError) in try DataAccess.locateTestSet(explicit: data) }
         let samples = try wrapData { () throws(DataError) in try DataAccess.loadSamples(path: directory) }
         let images = try fit(samples.dataset.prefix(limit), to: model.network, modelPath: checkpoint)
