@@ -113,6 +113,8 @@ struct BenchCommand: Command {
         for hidden in [800, 4500] {
             kernels += Benchmarks.kernels(hidden: hidden, dataset: mnist.train, peak: peak)
         }
+        // The convolution kernels of issue #15's layers ("hidden" is their output channel count).
+        kernels += Benchmarks.convolutionKernels(peak: peak)
         Console.out(Self.kernelTable(kernels) + "\n")
 
         let steps = [(1000, 2000), (4500, 600)].map {

@@ -1,0 +1,58 @@
+extension Kernels {
+    /// The feedback a convolutional or locally connected layer sends to its inputs in relaxation (spec,
+    /// Eqs. 6–10 through the transposed weights; issue #15): for every input (iy, ix, i),
+    ///
+    ///     out[iy, ix, i] = Σ_{ky, kx} Σ_c W[ky, kx, i, c] · signal[oy, ox, c]
+    ///
+    /// over the output positions (oy, ox) = ((iy + p − ky) / s, (ix + p − kx) / s) that are whole and inside the
+    /// output, with W that position's kernel — the transpose of `convolutionForward`. Per input: one 16-lane FMA
+    /// chain over ascending (ky, kx) and channel vectors, then the lanes summed by a fixed pairwise tree, so the
+    /// bits depend on the shapes alone. Inputs no output position sees get 0.
+    ///
+    /// - Precondition: `signal` holds `geometry.outputCount` floats, `weights` `geometry.weightCount`, `out`
+    ///   `geometry.inputCount`.
+    public static func convolutionTranspose(
+        signal: UnsafePointer<Float>, weights: UnsafePointer<Float>, geometry g: ConvolutionGeometry,
+        out: UnsafeMutablePointer<Float>
+    ) {
+        let channels = g.outputChannels
+        let vectors = channels / lanes
+        // This is safe because (oy, ox) is checked to be inside the output before `signal` is read at it, and the
+        // weight and output indices stay below weightCount and inputCount by the geometry's arithmetic.
+        for iy in 0..<g.inputRows {
+            for ix in 0..<g.inputColumns {
+                for i in 0..<g.inputChannels {
+                    var sum = Vector(repeating: 0)
+                    for ky in 0..<g.kernelRows {
+                        let ty = iy &+ g.padding &- ky
+                        guard ty >= 0 && ty % g.stride == 0 && ty / g.stride < g.outputRows else { continue }
+                        let oy = ty / g.stride
+                        for kx in 0..<g.kernelColumns {
+                            let tx = ix &+ g.padding &- kx
+                            guard tx >= 0 && tx % g.stride == 0 && tx / g.stride < g.outputColumns else { continue }
+                            let ox = tx / g.stride
+                            let row =
+                                weights + g.kernelOffset(row: oy, column: ox)
+                                + ((ky &* g.kernelColumns &+ kx) &* g.inputChannels &+ i) &* channels
+                            let values = signal + (oy &* g.outputColumns &+ ox) &* channels
+                            for v in 0..<vectors {
+                                sum = sum.addingProduct(load16(row + v &* lanes), load16(values + v &* lanes))
+                            }
+                        }
+                    }
+                    out[(iy &* g.inputColumns &+ ix) &* g.inputChannels &+ i] = laneSum(sum)
+                }
+            }
+        }
+    }
+}
+
+/// The sum of a vector's 16 lanes by a fixed pairwise tree (halves added, four times): the same bits on every
+/// machine and build, unlike a reduction whose order the compiler may choose.
+@inline(__always)
+func laneSum(_ v: SIMD16<Float>) -> Float {
+    let eight = v.lowHalf + v.highHalf
+    let four = eight.lowHalf + eight.highHalf
+    let two = four.lowHalf + four.highHalf
+    return two[0] + two[1]
+}
