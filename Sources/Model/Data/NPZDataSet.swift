@@ -28,19 +28,13 @@ public enum NPZDataSet {
         }
         let classCount = try self.classCount(
             names: names, labels: [("y_train", trainLabels), ("y_test", testLabels)], path: path)
-        func part(_ key: String, _ values: Dataset.Values, _ shape: [Int], _ labels: [Int32]) throws(DataError)
-            -> Dataset
-        {
-            guard shape[0] >= 1 else {
-                throw .empty(path: "\(path): \(key)", role: key == "x_train" ? "training" : "test")
-            }
-            return Dataset(
-                name: "\((path as NSString).lastPathComponent): \(key)", shape: Array(shape.dropFirst()),
-                values: values, labels: labels, classCount: classCount, classNames: names)
-        }
         return TrainTestSets(
-            train: try part("x_train", trainValues, trainShape, trainLabels),
-            test: try part("x_test", testValues, testShape, testLabels))
+            train: try part(
+                "x_train", values: trainValues, shape: trainShape, labels: trainLabels, classCount: classCount,
+                names: names, path: path),
+            test: try part(
+                "x_test", values: testValues, shape: testShape, labels: testLabels, classCount: classCount,
+                names: names, path: path))
     }
 
     /// The test part alone (`x_test`, and `y_test` unless `labelsRequired` is false, for `ptrain predict` on
@@ -58,11 +52,23 @@ public enum NPZDataSet {
             labelled
             ? try self.labels(archive, key: "y_test", count: shape[0]) : [Int32](repeating: 0, count: shape[0])
         let classCount = try self.classCount(names: names, labels: [("y_test", labels)], path: path)
-        guard shape[0] >= 1 else { throw .empty(path: "\(path): x_test", role: "test") }
-        let dataset = Dataset(
-            name: "\((path as NSString).lastPathComponent): x_test", shape: Array(shape.dropFirst()), values: values,
-            labels: labels, classCount: classCount, classNames: names)
+        let dataset = try part(
+            "x_test", values: values, shape: shape, labels: labels, classCount: classCount, names: names, path: path)
         return (dataset, labelled)
+    }
+
+    /// The part of `key` (`x_train` or `x_test`): its samples (the array's shape without its first dimension),
+    /// named `FILE.npz: KEY`; at least one sample.
+    private static func part(
+        _ key: String, values: Dataset.Values, shape: [Int], labels: [Int32], classCount: Int, names: [String]?,
+        path: String
+    ) throws(DataError) -> Dataset {
+        guard shape[0] >= 1 else {
+            throw .empty(path: "\(path): \(key)", role: key == "x_train" ? "training" : "test")
+        }
+        return Dataset(
+            name: "\((path as NSString).lastPathComponent): \(key)", shape: Array(shape.dropFirst()), values: values,
+            labels: labels, classCount: classCount, classNames: names)
     }
 
     private static func open(_ path: String) throws(DataError) -> NPZArchive {

@@ -16,8 +16,8 @@ enum ClassTable {
         let nameWidth = max(4, names?.map(\.count).max() ?? 0)
         func name(_ k: Int) -> String { names.map { $0[k] } ?? "" }
         var lines = [
-            "class".leftPadded(6) + "  " + "name".padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-                + "images".leftPadded(8) + "recall".leftPadded(9) + "  most often predicted instead"
+            TextLayout.padLeft("class", 6) + "  " + TextLayout.padRight("name", nameWidth)
+                + TextLayout.padLeft("images", 8) + TextLayout.padLeft("recall", 9) + "  most often predicted instead"
         ]
         for (truth, row) in confusion.enumerated() {
             let total = row.reduce(0, +)
@@ -27,9 +27,9 @@ enum ClassTable {
                 confused = "\(worst)\(names == nil ? "" : " " + name(worst)) (\(row[worst]))"
             }
             lines.append(
-                String(truth).leftPadded(6) + "  "
-                    + name(truth).padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-                    + String(total).leftPadded(8) + recall.leftPadded(9) + "  " + confused)
+                TextLayout.padLeft(String(truth), 6) + "  "
+                    + TextLayout.padRight(name(truth), nameWidth)
+                    + TextLayout.padLeft(String(total), 8) + TextLayout.padLeft(recall, 9) + "  " + confused)
         }
         return lines.map { $0.trailingSpacesRemoved }
     }
