@@ -12,6 +12,8 @@ public enum CounterRNG {
         case testSpikes = 5
         /// The images a `validationSplit = random` run holds out (drawn once per run, epoch 0).
         case validationSplit = 6
+        /// The initial weights of a layered network (issue #15), one stream per layer (`index`).
+        case layerWeights = 7
     }
 
     /// SplitMix64 finaliser.

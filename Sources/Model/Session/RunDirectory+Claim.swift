@@ -15,8 +15,11 @@ extension RunDirectory {
     /// Whether `name` is one of the files a run writes (its identity, configuration, metrics, weights,
     /// checkpoints, the sweep's early-stop marker), so that a directory holding one holds a run.
     public static func isRunFile(_ name: String) -> Bool {
-        [RunIdentity.fileName, configuration, metrics, weights, averagedWeights, latest, best, "early-stopped"]
-            .contains(name)
+        [
+            RunIdentity.fileName, configuration, metrics, weights, averagedWeights, latest, best, "early-stopped",
+            "model.bin", "best-model.bin", "averaged-model.bin",
+        ]
+        .contains(name)
             || epoch(ofCheckpoint: name) != nil
     }
 

@@ -27,8 +27,16 @@ extension Kernels {
                 let kernel = weights + g.kernelOffset(row: oy, column: ox)
                 let target = out + position &* channels
                 let start = bias + (biasPerPosition ? position &* channels : 0)
-                for v in 0..<vectors {
-                    var sum = load16(start + v &* lanes)
+                // Four channel vectors at a time share one walk over the receptive field (and one test of each
+                // input for zero); each output's chain is the same as one vector's alone.
+                var v = 0
+                while v < vectors {
+                    let group = min(4, vectors - v)
+                    let offset = v &* lanes
+                    var s0 = load16(start + offset)
+                    var s1 = group > 1 ? load16(start + offset + lanes) : Vector(repeating: 0)
+                    var s2 = group > 2 ? load16(start + offset + 2 &* lanes) : Vector(repeating: 0)
+                    var s3 = group > 3 ? load16(start + offset + 3 &* lanes) : Vector(repeating: 0)
                     for ky in 0..<g.kernelRows {
                         let iy = oy &* g.stride &+ ky &- g.padding
                         guard iy >= 0 && iy < g.inputRows else { continue }
@@ -36,15 +44,24 @@ extension Kernels {
                             let ix = ox &* g.stride &+ kx &- g.padding
                             guard ix >= 0 && ix < g.inputColumns else { continue }
                             let pixel = input + (iy &* g.inputColumns &+ ix) &* g.inputChannels
-                            let row = kernel + ((ky &* g.kernelColumns &+ kx) &* g.inputChannels) &* channels
+                            let row = kernel + ((ky &* g.kernelColumns &+ kx) &* g.inputChannels) &* channels + offset
                             for i in 0..<g.inputChannels {
                                 let x = pixel[i]
                                 if x == 0 { continue }
-                                sum = sum.addingProduct(Vector(repeating: x), load16(row + i &* channels + v &* lanes))
+                                let splat = Vector(repeating: x)
+                                let w = row + i &* channels
+                                s0 = s0.addingProduct(splat, load16(w))
+                                if group > 1 { s1 = s1.addingProduct(splat, load16(w + lanes)) }
+                                if group > 2 { s2 = s2.addingProduct(splat, load16(w + 2 &* lanes)) }
+                                if group > 3 { s3 = s3.addingProduct(splat, load16(w + 3 &* lanes)) }
                             }
                         }
                     }
-                    store16(sum, target + v &* lanes)
+                    store16(s0, target + offset)
+                    if group > 1 { store16(s1, target + offset + lanes) }
+                    if group > 2 { store16(s2, target + offset + 2 &* lanes) }
+                    if group > 3 { store16(s3, target + offset + 3 &* lanes) }
+                    v += group
                 }
             }
         }

@@ -65,6 +65,9 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     public var kernelCount: Int { kernelRows * kernelColumns * inputChannels * outputChannels }
     /// Floats of all weights: one kernel, or one per output position.
     public var weightCount: Int { sharing == .shared ? kernelCount : kernelCount * outputRows * outputColumns }
+    /// Rows of `outputChannels` weights: (position block, kernel row, kernel column, input channel), in the
+    /// order the weights are stored (one position block for a shared kernel, one per position for `local`).
+    public var weightRows: Int { weightCount / outputChannels }
     /// Multiply-adds of one sample's dense forward pass (each output channel of each position over its kernel):
     /// what the bench's GFLOP/s count, twice.
     public var multiplyAdds: Int { outputRows * outputColumns * kernelCount }
