@@ -197,3 +197,193 @@ struct RunConfigTests {
         try config.validate(source: "x", combinations: false)  // one key's own range: 0...65536
     }
 }
+
+/// The `layers` key (issue #15): a JSON list in a file and on the command line, one canonical line in
+/// `config.json`, one-line errors naming the source, the layer and the key.
+extension RunConfigTests {
+    static let twoLayers =
+        #"[{"type": "conv", "channels": 32, "kernel": 5, "stride": 1, "padding": 2}, "#
+        + #"{"type": "fc", "units": 1000}]"#
+    static let twoLayerList: [LayerSpecification] = [
+        .convolution(channels: 32, kernel: 5, stride: 1, padding: 2), .fullyConnected(units: 1000),
+    ]
+
+    func decodeFile(_ json: String, source: String = "configs/x.json") throws(ConfigError) -> RunConfig {
+        try RunConfig.decode(Data(json.utf8), source: source)
+    }
+
+    @Test("a file's two-layer list decodes to those layers, stride and padding defaulted")
+    func decodesAList() throws {
+        let config = try decodeFile(
+            """
+            {"name": "conv", "layers": [{"type": "conv", "channels": 32, "kernel": 5, "padding": 2},
+                                        {"units": 1000, "type": "fc"}]}
+            """)
+        #expect(config.layers == Self.twoLayerList)
+        var expected = RunConfig()
+        expected.name = "conv"
+        expected.layers = Self.twoLayerList
+        #expect(config == expected)
+        #expect(
+            try decodeFile(#"{"layers": [{"type": "local", "channels": 8, "kernel": 5, "stride": 2}]}"#).layers == [
+                .locallyConnected(channels: 8, kernel: 5, stride: 2, padding: 0)
+            ])
+    }
+
+    @Test("config.json writes the list on one line after hidden, and reads it back equal")
+    func rendersAndRoundTrips() throws {
+        var config = RunConfig()
+        config.layers = Self.twoLayerList
+        #expect(RunConfig.key(named: "layers")?.jsonValue(in: config) == Self.twoLayers)
+        #expect(config.jsonText().contains("  \"hidden\": 800,\n  \"layers\": \(Self.twoLayers),\n  \"batch\": 10,\n"))
+        #expect(try decodeFile(config.jsonText()) == config)
+        config.layers = [
+            .fullyConnected(units: 1), .locallyConnected(channels: 8, kernel: 5, stride: 2, padding: 0),
+            .convolution(channels: 1_048_576, kernel: 3, stride: 3, padding: 1),
+        ]
+        #expect(
+            LayerSpecification.jsonText(config.layers)
+                == #"[{"type": "fc", "units": 1}, {"type": "local", "channels": 8, "kernel": 5, "stride": 2, "#
+                + #""padding": 0}, {"type": "conv", "channels": 1048576, "kernel": 3, "stride": 3, "padding": 1}]"#)
+        #expect(try decodeFile(config.jsonText()) == config)
+        #expect(LayerSpecification.jsonText([]) == "[]")
+    }
+
+    @Test("a configuration without layers keeps config.json's bytes and hash")
+    func withoutLayersUnchanged() {
+        let expected = """
+            {
+              "name": "mnist-800",
+              "hidden": 800,
+              "batch": 10,
+              "epochs": 100,
+              "timeSteps": 20,
+              "theta": 1.0,
+              "tauM": null,
+              "dt": 1.0,
+              "kFree": 5,
+              "kPos": 4,
+              "eps": 0.5,
+              "nudge": "centered",
+              "beta": 0.5,
+              "etaC": 0.5,
+              "rule": "stdp",
+              "lr1": 0.05,
+              "lr2": 0.05,
+              "lrDecay": 1.0,
+              "alpha": 0.0,
+              "seed": 1,
+              "shards": 0,
+              "trainLimit": null,
+              "testLimit": null
+            }
+
+            """
+        #expect(RunConfig().jsonText() == expected)
+        var config = RunConfig()
+        config.hidden = 300
+        config.shards = 2
+        config.trainLimit = 5000
+        config.testLimit = 1000
+        #expect(RunIdentity.configurationHash(config) == "fnv1a64:78e7dae9bd908831")
+    }
+
+    @Test("--layers takes the same list as text and gives the same configuration as the file")
+    func overrideEqualsFile() throws {
+        var overridden = RunConfig()
+        try overridden.override(key: "layers", value: Self.twoLayers, source: "--layers")
+        #expect(overridden == (try decodeFile(#"{"layers": \#(Self.twoLayers)}"#)))
+        #expect(overridden.layers == Self.twoLayerList)
+    }
+
+    @Test(
+        "a bad list names the source, the layer and the key",
+        arguments: [
+            (
+                #"{"layers": 5}"#,
+                #"configs/x.json: key 'layers' must be a JSON list of layers, e.g. "#
+                    + #"[{"type": "fc", "units": 1000}]"#
+            ),
+            (
+                #"{"layers": {"type": "fc"}}"#,
+                #"configs/x.json: key 'layers' must be a JSON list of layers, e.g. "#
+                    + #"[{"type": "fc", "units": 1000}]"#
+            ),
+            (
+                #"{"layers": []}"#,
+                "configs/x.json: layers: the list is empty (give at least one layer, or use 'hidden')"
+            ),
+            (
+                #"{"layers": [{"type": "fc", "units": 10}, {"type": "cnv", "channels": 4, "kernel": 3}]}"#,
+                "configs/x.json: layers: layer 1: unknown type 'cnv'. Did you mean 'conv'?"
+            ),
+            (
+                #"{"layers": [{"type": "fc", "unit": 10}]}"#,
+                "configs/x.json: layers: layer 0 (fc): unknown key 'unit'. Did you mean 'units'?"
+            ),
+            (
+                #"{"layers": [{"type": "fc", "units": 2.5}]}"#,
+                "configs/x.json: layers: layer 0: key 'units' = 2.5 is out of range (allowed: 1...1048576)"
+            ),
+            (
+                #"{"layers": [{"type": "conv", "channels": "8", "kernel": 3}]}"#,
+                "configs/x.json: layers: layer 0: key 'channels' = '8' is out of range (allowed: 1...1048576)"
+            ),
+            (#"{"layers": [[1]]}"#, #"configs/x.json: layers: layer 0: not an object (write {"type": "conv", …})"#),
+            (#"{"layers": [{"type": "fc"}]}"#, "configs/x.json: layers: layer 0 (fc): missing key 'units'"),
+        ])
+    func badLists(json: String, message: String) {
+        do {
+            _ = try decodeFile(json)
+            Issue.record("accepted \(json)")
+        } catch {
+            #expect(error.description == message)
+        }
+    }
+
+    @Test("the command line reports the same errors, naming --layers")
+    func badOverrides() {
+        var config = RunConfig()
+        #expect(
+            throws: ConfigError.badLayers(path: "--layers", reason: "layer 0: unknown type 'cnv'. Did you mean 'conv'?")
+        ) { try config.override(key: "layers", value: #"[{"type": "cnv"}]"#, source: "--layers") }
+        #expect(
+            throws: ConfigError.badLayers(
+                path: "--layers", reason: "the list is empty (give at least one layer, or use 'hidden')")
+        ) { try config.override(key: "layers", value: "[]", source: "--layers") }
+        for text in ["fc", "5", #"{"type": "fc", "units": 10}"#, "[{"] {
+            #expect(
+                throws: ConfigError.wrongType(
+                    path: "--layers", key: "layers",
+                    expected: #"a JSON list of layers, e.g. [{"type": "fc", "units": 1000}]"#)
+            ) { try config.override(key: "layers", value: text, source: "--layers") }
+        }
+        #expect(config.layers.isEmpty)
+        #expect(
+            ConfigError.badLayers(path: "configs/x.json", reason: "layer 1: unknown type 'cnv'. Did you mean 'conv'?")
+                .description == "configs/x.json: layers: layer 1: unknown type 'cnv'. Did you mean 'conv'?")
+    }
+
+    @Test("a layered configuration's run directory leaves out the hidden size")
+    func runDirectoryName() {
+        var config = RunConfig()
+        config.name = "conv"
+        config.seed = 3
+        #expect(config.runDirectoryName == "conv-h800-s3")
+        config.layers = Self.twoLayerList
+        #expect(config.runDirectoryName == "conv-s3")
+    }
+
+    @Test("validate refuses a list built in code with sizes parse would refuse")
+    func validatesSizes() throws {
+        var config = RunConfig()
+        config.layers = [.fullyConnected(units: 10)]
+        try config.validate(source: "x")
+        config.layers = [.fullyConnected(units: 0)]
+        #expect(
+            throws: ConfigError.outOfRange(
+                path: "x", key: "layers", value: #"[{"type": "fc", "units": 0}]"#,
+                allowed: "layers whose sizes are 1...1048576 (padding from 0)")
+        ) { try config.validate(source: "x") }
+    }
+}

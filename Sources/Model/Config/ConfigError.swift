@@ -5,6 +5,9 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
     case unknownKey(path: String, key: String, suggestion: String?)
     case wrongType(path: String, key: String, expected: String)
     case outOfRange(path: String, key: String, value: String, allowed: String)
+    /// The `layers` list does not describe layers: `reason` is the `LayerError`'s text, less a leading
+    /// `layers: ` (the description writes the key once), e.g. `layer 1: unknown type 'cnv'. Did you mean 'conv'?`.
+    case badLayers(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -19,6 +22,8 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
             return "\(path): key '\(key)' must be \(expected)"
         case .outOfRange(let path, let key, let value, let allowed):
             return "\(path): key '\(key)' = \(value) is out of range (allowed: \(allowed))"
+        case .badLayers(let path, let reason):
+            return "\(path): layers: \(reason)"
         }
     }
 }

@@ -23,8 +23,15 @@ extension RunConfig: Decodable {
                 let suggestion = closestName(to: name, among: RunConfig.keys.map(\.name))
                 throw ConfigError.unknownKey(path: source, key: name, suggestion: suggestion)
             }
+            if case .layerList(let assign) = key.fileValue {
+                guard let items = try? container.decode([LayerJSON].self, forKey: codingKey) else {
+                    throw ConfigError.wrongType(path: source, key: name, expected: RunConfig.layerListExpected)
+                }
+                try assign(&self, items, source)
+                continue
+            }
             let text: String
-            if key.isText {
+            if case .text = key.fileValue {
                 guard let value = try? container.decode(String.self, forKey: codingKey) else {
                     throw ConfigError.wrongType(path: source, key: name, expected: "a string")
                 }

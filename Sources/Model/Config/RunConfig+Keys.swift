@@ -10,8 +10,8 @@ public struct ConfigKey: Sendable {
     public let valueName: String
     /// One line of help.
     public let summary: String
-    /// Whether the JSON value is a string (otherwise a number or null).
-    let isText: Bool
+    /// What a configuration file holds for the key.
+    let fileValue: FileValue
     /// Sets the key from command-line text or a JSON scalar rendered as text; throws `ConfigError`.
     let assign: @Sendable (inout RunConfig, _ text: String, _ source: String) throws(ConfigError) -> Void
     /// The key's current value rendered as JSON.
@@ -21,13 +21,26 @@ public struct ConfigKey: Sendable {
 
     /// The key's value in `config` as JSON text.
     public func jsonValue(in config: RunConfig) -> String { render(config) }
+
+    /// The JSON value a configuration file gives a key, and how decoding passes it on.
+    enum FileValue: Sendable {
+        /// A string, passed to `assign` as it is.
+        case text
+        /// A number or null, passed to `assign` as its decimal text (`null` for null).
+        case number
+        /// A list of layers (`layers`), passed to the closure as decoded items; `assign` takes the same list as
+        /// JSON text.
+        case layerList(@Sendable (inout RunConfig, [LayerJSON], _ source: String) throws(ConfigError) -> Void)
+    }
 }
 
 extension RunConfig {
     /// Every key, in the order they are written to `config.json` and listed in help.
     public static let keys: [ConfigKey] = [
-        .string("name", "NAME", "run name (run directory runs/<name>-h<H>-s<seed>)", \.name),
+        .string(
+            "name", "NAME", "run name (run directory runs/<name>-h<H>-s<seed>, with layers <name>-s<seed>)", \.name),
         .int("hidden", "hidden LIF neurons H", \.hidden, 1...1_000_000),
+        .layers("layers", "network as a JSON list of layers (fc | local | conv), replacing hidden", \.layers),
         .int("batch", "minibatch (patch) size B", \.batch, 1...100_000),
         .int("epochs", "passes over the training set", \.epochs, 1...100_000),
         .int("timeSteps", "spiking time steps T per sample", \.timeSteps, 1...10_000),
@@ -65,7 +78,7 @@ extension RunConfig {
     /// Keys that `config.json` leaves out while they hold their default value (added after 1.1 checkpoints: a
     /// configuration that does not use them keeps the bytes, and the configuration hash, it always had).
     static let writtenOnlyWhenSet: Set<String> = [
-        "reset", "validation", "validationSplit", "averageFrom", "averageEvery",
+        "layers", "reset", "validation", "validationSplit", "averageFrom", "averageEvery",
     ]
 
     /// The most logical shards any configuration may ask for.
@@ -114,7 +127,7 @@ extension ConfigKey {
         _ range: ClosedRange<Int>
     ) -> ConfigKey {
         ConfigKey(
-            name: name, valueName: "N", summary: summary, isText: false,
+            name: name, valueName: "N", summary: summary, fileValue: .number,
             assign: { config, text, source throws(ConfigError) in
                 guard let value = DecimalNumber.integer(text) else {
                     throw .wrongType(path: source, key: name, expected: "an integer")
@@ -129,7 +142,7 @@ extension ConfigKey {
         _ name: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Int?> & Sendable
     ) -> ConfigKey {
         ConfigKey(
-            name: name, valueName: "N", summary: summary, isText: false,
+            name: name, valueName: "N", summary: summary, fileValue: .number,
             assign: { config, text, source throws(ConfigError) in
                 if text == "null" || text == "all" {
                     config[keyPath: path] = nil
@@ -154,7 +167,7 @@ extension ConfigKey {
         allowed: @escaping @Sendable (Float) -> String?
     ) -> ConfigKey {
         ConfigKey(
-            name: name, valueName: "X", summary: summary, isText: false,
+            name: name, valueName: "X", summary: summary, fileValue: .number,
             assign: { config, text, source throws(ConfigError) in
                 config[keyPath: path] = try parseFloat(text, key: name, source: source)
             },
@@ -197,7 +210,7 @@ extension ConfigKey {
         _ name: String, _ summary: String, _ path: WritableKeyPath<RunConfig, Float?> & Sendable
     ) -> ConfigKey {
         ConfigKey(
-            name: name, valueName: "X", summary: summary, isText: false,
+            name: name, valueName: "X", summary: summary, fileValue: .number,
             assign: { config, text, source throws(ConfigError) in
                 if text == "null" || text == "none" {
                     config[keyPath: path] = nil
@@ -217,7 +230,7 @@ extension ConfigKey {
         _ path: WritableKeyPath<RunConfig, String> & Sendable
     ) -> ConfigKey {
         ConfigKey(
-            name: name, valueName: valueName, summary: summary, isText: true,
+            name: name, valueName: valueName, summary: summary, fileValue: .text,
             assign: { config, text, _ in config[keyPath: path] = text },
             render: { jsonString($0[keyPath: path]) },
             check: { config in
@@ -232,7 +245,7 @@ extension ConfigKey {
     ) -> ConfigKey where Choice.RawValue == String {
         let names = Choice.allCases.map(\.rawValue).joined(separator: " | ")
         return ConfigKey(
-            name: name, valueName: "NAME", summary: summary, isText: true,
+            name: name, valueName: "NAME", summary: summary, fileValue: .text,
             assign: { config, text, source throws(ConfigError) in
                 guard let value = Choice(rawValue: text) else {
                     throw .outOfRange(path: source, key: name, value: jsonString(text), allowed: names)
@@ -247,7 +260,7 @@ extension ConfigKey {
         _ name: String, _ summary: String, _ path: WritableKeyPath<RunConfig, UInt64> & Sendable
     ) -> ConfigKey {
         ConfigKey(
-            name: name, valueName: "N", summary: summary, isText: false,
+            name: name, valueName: "N", summary: summary, fileValue: .number,
             assign: { config, text, source throws(ConfigError) in
                 guard let value = DecimalNumber.unsignedInteger(text) else {
                     throw .wrongType(path: source, key: name, expected: "a non-negative integer")

@@ -43,10 +43,15 @@ public struct RunConfig: Equatable, Sendable {
         case eqprop
     }
 
-    /// Run name, used for the default run directory `runs/<name>-h<H>-s<seed>`.
+    /// Run name, used for the default run directory `runs/<name>-h<H>-s<seed>` (`runs/<name>-s<seed>` with
+    /// `layers`).
     public var name: String = "mnist-800"
     /// Hidden LIF neurons H.
     public var hidden: Int = 800
+    /// The network between the spiking input and the output as a list of layers (issue #15). Empty (the
+    /// default) means the classic three-layer network of `hidden` LIF neurons; a non-empty list replaces `hidden`.
+    /// `config.json` writes it only when set, as a one-line JSON list (`LayerSpecification.jsonText(_:)`).
+    public var layers: [LayerSpecification] = []
     /// Minibatch ("patch") size B.
     public var batch: Int = 10
     /// Passes over the training set ("iterations").
@@ -135,6 +140,7 @@ public struct RunConfig: Equatable, Sendable {
         return max(1, min(64, count, Network.maximumShards(hidden: hidden)))
     }
 
-    /// Default run directory name: `<name>-h<H>-s<seed>`.
-    public var runDirectoryName: String { "\(name)-h\(hidden)-s\(seed)" }
+    /// Default run directory name: `<name>-h<H>-s<seed>`, or `<name>-s<seed>` for a layered network (`layers` not
+    /// empty), whose size `hidden` does not give.
+    public var runDirectoryName: String { layers.isEmpty ? "\(name)-h\(hidden)-s\(seed)" : "\(name)-s\(seed)" }
 }

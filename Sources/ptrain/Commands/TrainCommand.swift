@@ -191,6 +191,8 @@ struct TrainCommand: Command {
             if allowed.contains(" | ") { return "must be one of \(allowed)" }
             let isRange = allowed.wholeMatch(of: /-?[0-9]+\.\.\.-?[0-9]+/) != nil
             return "must be \(isRange ? "in " : "")\(allowed)"
+        case .badLayers(_, let reason):
+            return reason
         case .unreadable, .malformedJSON, .unknownKey:
             return error.description
         }
