@@ -31,6 +31,18 @@ private enum Reference {
         -> [Float]
     {
         var out = [Float](repeating: 0, count: g.outputCount)
+        if g.isFullyConnected && g.outputChannels == 16 {
+            // One vector of outputs: the non-zero inputs' k-th goes to chain k mod 4, then (c0 + c1) + (c2 + c3).
+            let listed = (0..<g.inputChannels).filter { input[$0] != 0 }
+            for c in 0..<16 {
+                var chains: [Float] = [bias[c], 0, 0, 0]
+                for (k, i) in listed.enumerated() {
+                    chains[k % 4] = chains[k % 4].addingProduct(input[i], weights[i * 16 + c])
+                }
+                out[c] = (chains[0] + chains[1]) + (chains[2] + chains[3])
+            }
+            return out
+        }
         for oy in 0..<g.outputRows {
             for ox in 0..<g.outputColumns {
                 for c in 0..<g.outputChannels {
@@ -179,6 +191,8 @@ private func sparse(_ count: Int, _ random: inout SplitMix64) -> [Float] {
 /// Geometries that exercise stride, padding, several input and output channel vectors, and both sharings.
 private let geometries: [ConvolutionGeometry] = [
     (5, 6, 3, 3, 2, 1, 0, 16), (7, 7, 2, 3, 3, 2, 1, 32), (4, 5, 1, 2, 2, 2, 1, 16), (6, 4, 4, 5, 3, 1, 2, 48),
+    // Fully connected (a 1 × 1 image): one output vector (four chains) and three (one chain each).
+    (1, 1, 37, 1, 1, 1, 0, 16), (1, 1, 50, 1, 1, 1, 0, 48),
 ].flatMap { s in
     [ConvolutionGeometry.Sharing.shared, .local].map {
         ConvolutionGeometry(

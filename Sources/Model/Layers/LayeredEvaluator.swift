@@ -17,6 +17,13 @@ public struct LayeredEvaluator {
         self.pool = pool
     }
 
+    /// `network` (trained with `config`) evaluated on `dataset` with `threads` threads.
+    public static func evaluate(
+        network: LayeredNetwork, config: RunConfig, dataset: Dataset, threads: Int
+    ) -> Evaluation {
+        LayeredEvaluator(config: config, network: network, pool: WorkerPool(threadCount: threads)).evaluate(dataset)
+    }
+
     /// Accuracy of both readouts and the spike readout's confusion matrix.
     public func evaluate(_ dataset: Dataset) -> Evaluation {
         precondition(dataset.inputsPerSample == network.inputs, "dataset and network disagree on the inputs")

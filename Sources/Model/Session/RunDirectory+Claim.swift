@@ -17,7 +17,7 @@ extension RunDirectory {
     public static func isRunFile(_ name: String) -> Bool {
         [
             RunIdentity.fileName, configuration, metrics, weights, averagedWeights, latest, best, "early-stopped",
-            "model.bin", "best-model.bin", "averaged-model.bin",
+            LayeredSession.model, LayeredSession.bestModel, LayeredSession.averagedModel,
         ]
         .contains(name)
             || epoch(ofCheckpoint: name) != nil

@@ -471,6 +471,8 @@ public struct TrainingSession {
 /// Why a training session stopped.
 public enum SessionError: Error, Equatable, CustomStringConvertible {
     case invalidData(String)
+    /// The configuration's `layers` do not fit the data (or the machine's memory): the `LayerError`'s line.
+    case invalidLayers(String)
     case diverged(epoch: Int, batch: Int, detail: String)
     case output(String)
     /// The run directory may not be used (another run, another writer); nothing in it was changed.
@@ -480,6 +482,7 @@ public enum SessionError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .directory(let error): return error.description
         case .invalidData(let reason): return "invalid data: \(reason)"
+        case .invalidLayers(let reason): return "layers: \(reason)"
         case .diverged(let epoch, let batch, let detail): return "epoch \(epoch), batch \(batch): \(detail)"
         case .output(let reason): return reason
         }

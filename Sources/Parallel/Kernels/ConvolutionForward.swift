@@ -18,6 +18,9 @@ extension Kernels {
     ) {
         let channels = g.outputChannels
         let vectors = channels / lanes
+        if g.isFullyConnected {
+            return fullyConnectedForward(input: input, weights: weights, bias: bias, geometry: g, out: out)
+        }
         // This is safe because every input index is checked against the input's rows and columns before it is
         // read, every weight index is below the position's kernel offset + kernelCount ≤ weightCount, and every
         // output index is below outputCount (the geometry's arithmetic, checked in its initializer).
@@ -63,6 +66,88 @@ extension Kernels {
                     if group > 3 { store16(s3, target + offset + 3 &* lanes) }
                     v += group
                 }
+            }
+        }
+    }
+
+    /// `convolutionForward` of a fully connected layer (`geometry.isFullyConnected`): the non-zero inputs are
+    /// listed first, without a branch, so the FMA loop over them has none either (on spikes, half the tests of
+    /// `x == 0` are mispredicted). Each output's chain ascends over the non-zero inputs, as in the general path —
+    /// except for a layer of one vector (at most 16 outputs: the K-class output layer of MNIST), whose one chain
+    /// would wait on the FMA latency at every input: there the listed inputs k = 0, 1, 2, … go to four chains by
+    /// k mod 4 (the first starting from the bias, the others from zero), summed as (c0 + c1) + (c2 + c3).
+    private static func fullyConnectedForward(
+        input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+        geometry g: ConvolutionGeometry, out: UnsafeMutablePointer<Float>
+    ) {
+        let channels = g.outputChannels
+        let vectors = channels / lanes
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: g.inputChannels) { list in
+            // This is safe because n ≤ i < inputChannels when list[n] is written, every listed input is below
+            // inputChannels, and weight rows (inputChannels × channels) and outputs (channels) are indexed inside.
+            var n = 0
+            let raw = UnsafeRawPointer(input).assumingMemoryBound(to: UInt32.self)
+            for i in 0..<g.inputChannels {
+                list[n] = Int32(truncatingIfNeeded: i)
+                // ±0 have no bit set but the sign. For the rest x = bits << 1 ≠ 0, so x | −x has its top bit set:
+                // one integer expression, no branch (the float comparison `!= 0` compiled to two).
+                let x = raw[i] &<< 1
+                n &+= Int(truncatingIfNeeded: (x | (0 &- x)) >> 31)
+            }
+            if vectors == 1 {
+                var c0 = load16(bias)
+                var c1 = Vector(repeating: 0)
+                var c2 = Vector(repeating: 0)
+                var c3 = Vector(repeating: 0)
+                var k = 0
+                while k &+ 4 <= n {
+                    let i0 = Int(list[k])
+                    let i1 = Int(list[k &+ 1])
+                    let i2 = Int(list[k &+ 2])
+                    let i3 = Int(list[k &+ 3])
+                    c0 = c0.addingProduct(Vector(repeating: input[i0]), load16(weights + i0 &* channels))
+                    c1 = c1.addingProduct(Vector(repeating: input[i1]), load16(weights + i1 &* channels))
+                    c2 = c2.addingProduct(Vector(repeating: input[i2]), load16(weights + i2 &* channels))
+                    c3 = c3.addingProduct(Vector(repeating: input[i3]), load16(weights + i3 &* channels))
+                    k &+= 4
+                }
+                if k < n {
+                    let i = Int(list[k])
+                    c0 = c0.addingProduct(Vector(repeating: input[i]), load16(weights + i &* channels))
+                }
+                if k &+ 1 < n {
+                    let i = Int(list[k &+ 1])
+                    c1 = c1.addingProduct(Vector(repeating: input[i]), load16(weights + i &* channels))
+                }
+                if k &+ 2 < n {
+                    let i = Int(list[k &+ 2])
+                    c2 = c2.addingProduct(Vector(repeating: input[i]), load16(weights + i &* channels))
+                }
+                store16((c0 + c1) + (c2 + c3), out)
+                return
+            }
+            var v = 0
+            while v < vectors {
+                let group = min(4, vectors - v)
+                let offset = v &* lanes
+                var s0 = load16(bias + offset)
+                var s1 = group > 1 ? load16(bias + offset + lanes) : Vector(repeating: 0)
+                var s2 = group > 2 ? load16(bias + offset + 2 &* lanes) : Vector(repeating: 0)
+                var s3 = group > 3 ? load16(bias + offset + 3 &* lanes) : Vector(repeating: 0)
+                for k in 0..<n {
+                    let i = Int(list[k])
+                    let splat = Vector(repeating: input[i])
+                    let w = weights + i &* channels + offset
+                    s0 = s0.addingProduct(splat, load16(w))
+                    if group > 1 { s1 = s1.addingProduct(splat, load16(w + lanes)) }
+                    if group > 2 { s2 = s2.addingProduct(splat, load16(w + 2 &* lanes)) }
+                    if group > 3 { s3 = s3.addingProduct(splat, load16(w + 3 &* lanes)) }
+                }
+                store16(s0, out + offset)
+                if group > 1 { store16(s1, out + offset + lanes) }
+                if group > 2 { store16(s2, out + offset + 2 &* lanes) }
+                if group > 3 { store16(s3, out + offset + 3 &* lanes) }
+                v += group
             }
         }
     }

@@ -65,6 +65,12 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     public var kernelCount: Int { kernelRows * kernelColumns * inputChannels * outputChannels }
     /// Floats of all weights: one kernel, or one per output position.
     public var weightCount: Int { sharing == .shared ? kernelCount : kernelCount * outputRows * outputColumns }
+    /// Whether this is a fully connected layer: a 1 × 1 image whose one pixel has every input as a channel, a
+    /// 1 × 1 kernel (the matrix `[input][output]`). The kernels take shorter paths for it, with the same bits.
+    public var isFullyConnected: Bool {
+        inputRows == 1 && inputColumns == 1 && kernelRows == 1 && kernelColumns == 1 && padding == 0
+    }
+
     /// Rows of `outputChannels` weights: (position block, kernel row, kernel column, input channel), in the
     /// order the weights are stored (one position block for a shared kernel, one per position for `local`).
     public var weightRows: Int { weightCount / outputChannels }

@@ -17,6 +17,18 @@ extension Kernels {
     ) {
         let channels = g.outputChannels
         let vectors = channels / lanes
+        if g.inputRows == 1 && g.inputColumns == 1 && g.kernelRows == 1 && g.kernelColumns == 1 && g.padding == 0 {
+            // A fully connected layer (a 1 × 1 image): the one tap of the loops below, without their index
+            // arithmetic; the same chain per input. This is safe because i < inputChannels and v < vectors index
+            // inside the weights (inputChannels × channels) and the signal (channels).
+            for i in 0..<g.inputChannels {
+                let row = weights + i &* channels
+                var sum = Vector(repeating: 0)
+                for v in 0..<vectors { sum = sum.addingProduct(load16(row + v &* lanes), load16(signal + v &* lanes)) }
+                out[i] = laneSum(sum)
+            }
+            return
+        }
         // This is safe because (oy, ox) is checked to be inside the output before `signal` is read at it, and the
         // weight and output indices stay below weightCount and inputCount by the geometry's arithmetic.
         for iy in 0..<g.inputRows {

@@ -144,6 +144,11 @@ struct TrainCommand: Command {
                     option: "--hidden", other: "--resume",
                     reason: "the checkpoint's weights fix the number of hidden neurons, even with '--force'")
             }
+            if key.name == "layers" {
+                throw .conflictingOptions(
+                    option: "--layers", other: "--resume",
+                    reason: "the checkpoint's weights fix the network's layers, even with '--force'")
+            }
             guard !force else { continue }
             let effect = key.name == "name" ? "" : ", and changing '\(key.name)' would change its weights or metrics"
             throw .conflictingOptions(
@@ -266,6 +271,9 @@ struct TrainCommand: Command {
         let setup = RunSetup(
             mode: start.mode, overwrite: overwrite, command: CommandLine.arguments,
             checkpointEvery: start.checkpointEvery)
+        if !config.layers.isEmpty {
+            return try trainLayered(config, data: limited, start: start, setup: setup, distribution: distribution)
+        }
         let session = TrainingSession(
             config: config, data: limited, threads: threads, runDirectory: start.runDirectory,
             checkpoints: start.checkpoints, resumingFrom: start.checkpoint, distribution: distribution, setup: setup)
@@ -290,6 +298,31 @@ struct TrainCommand: Command {
                 Self.interruptionMessage(
                     checkpoint: checkpoint, cursor: cursor, config: session.config, runDirectory: start.runDirectory))
         }
+    }
+
+    /// A layered network (`layers`, issue #15): `LayeredSession`, in one process, from epoch 1.
+    func trainLayered(
+        _ config: RunConfig, data: TrainTestSets, start: Start, setup: RunSetup, distribution: Distribution?
+    ) throws(RuntimeError) {
+        guard distribution == nil else {
+            throw .output("--distributed: layered networks ('layers') train in one process for now (issue #15)")
+        }
+        let style: TrainingProgressPrinter.Style = Console.outputIsTerminal ? .terminal : .plain
+        let progress = TrainingProgressPrinter(style: style, write: Console.out)
+        let session = LayeredSession(
+            config: config, data: data, threads: threads, runDirectory: start.runDirectory, setup: setup)
+        let records: [EpochRecord]
+        do {
+            records = try session.run(observer: progress)
+        } catch {
+            progress.finishLine()
+            if case .directory(let refusal) = error {
+                throw .output(refusal.description + Self.hint(refusal, directory: start.runDirectory))
+            }
+            throw .training(error)
+        }
+        let table = ProgressFormat.summaryTable(records)
+        if !table.isEmpty { Console.out("\n" + table.joined(separator: "\n") + "\n") }
     }
 
     /// What to do about a refused directory, appended to its message.

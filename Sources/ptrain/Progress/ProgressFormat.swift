@@ -56,10 +56,24 @@ public enum ProgressFormat {
         let leak = (config.tauM.map { "tau-m \($0)" } ?? "no leak") + (config.reset == .zero ? ", reset to zero" : "")
         let workers =
             (ranks > 1 ? "\(ranks) ranks × " : "") + "\(threads) \(threads == 1 ? "thread" : "threads")"
-        return "run \(config.name): hidden \(config.hidden), batch \(config.batch), \(config.epochs) epochs, "
+        let network = config.layers.isEmpty ? "hidden \(config.hidden)" : "layers \(Self.layerSummary(config.layers))"
+        return "run \(config.name): \(network), batch \(config.batch), \(config.epochs) epochs, "
             + "T \(config.timeSteps), \(leak), rule \(config.rule.rawValue), nudge \(config.nudge.rawValue), "
             + "seed \(config.seed); \(trainSamples) train / \(testSamples) test images; "
             + "\(workers); writing \(runDirectory)"
+    }
+
+    /// A layer list in one short phrase: `conv 16c5s2 → fc 1000` (channels, kernel, stride, padding when not 0).
+    public static func layerSummary(_ layers: [LayerSpecification]) -> String {
+        layers.map { layer -> String in
+            switch layer {
+            case .fullyConnected(let units): return "fc \(units)"
+            case .locallyConnected(let channels, let kernel, let stride, let padding),
+                .convolution(let channels, let kernel, let stride, let padding):
+                return "\(layer.typeName) \(channels)c\(kernel)s\(stride)" + (padding > 0 ? "p\(padding)" : "")
+            }
+        }
+        .joined(separator: " → ")
     }
 
     /// The line printed after the start line when a run continues from a checkpoint:

@@ -1,0 +1,99 @@
+import Foundation
+import Model
+import Testing
+
+/// Layered networks (issue #15) through the built binary: `ptrain train --layers` writes a run directory of its
+/// own files that read back to the network that was evaluated, a layer list that does not fit the data is refused
+/// before anything is written, and a model file is checked when read.
+@Suite("layered networks on the command line", .serialized)
+struct LayeredCLITests {
+    static let conv = #"[{"type": "conv", "channels": 16, "kernel": 5, "stride": 2}]"#
+
+    @Test("train --layers: the start line, 2 epochs of metrics, model.bin and best-model.bin that read back")
+    func trainsAndWritesItsFiles() throws {
+        let scratch = try PtrainProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let data = try TestMNIST.located.get()
+        let run = scratch.appendingPathComponent("run").path
+        let result = try PtrainProcess.run([
+            "train", "--data", data, "--layers", Self.conv, "--epochs", "2", "--train-limit", "2000",
+            "--validation", "500", "--test-limit", "500", "--threads", "2", "--out", run,
+        ])
+        #expect(result.status == 0, "\(result)")
+        #expect(
+            result.stdout.contains(
+                "run mnist-800: layers conv 16c5s2, batch 10, 2 epochs, T 20, no leak, rule stdp, nudge centered, "
+                    + "seed 1; 1500 train / 500 test images; 2 threads; writing \(run)"), "\(result.stdout)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: run).filter { !$0.hasPrefix(".") }.sorted()
+        #expect(names == ["best-model.bin", "config.json", "metrics.csv", "model.bin", "run.json"])
+        let records = try MetricsTable.parse(
+            try String(contentsOfFile: run + "/metrics.csv", encoding: .utf8), path: run + "/metrics.csv")
+        #expect(records.count == 2)
+        // Measured 85.00% (2026-12-02) after 2 epochs of 1,500 images.
+        #expect(records[1].testSpikeAccuracy >= 0.75, "\(records)")
+        let (config, network) = try LayeredModelFile.read(path: run + "/model.bin")
+        #expect(config.layers == [.convolution(channels: 16, kernel: 5, stride: 2, padding: 0)])
+        let test = try MNIST.load(directory: data).test.prefix(500)
+        let evaluation = LayeredEvaluator.evaluate(network: network, config: config, dataset: test, threads: 1)
+        #expect(evaluation.spikeAccuracy == records[1].testSpikeAccuracy)
+        #expect(evaluation.relaxedAccuracy == records[1].testRelaxedAccuracy)
+        let configText = try String(contentsOfFile: run + "/config.json", encoding: .utf8)
+        #expect(
+            configText.contains(
+                #"  "layers": [{"type": "conv", "channels": 16, "kernel": 5, "stride": 2, "padding": 0}],"#))
+        // The same directory again is another run's: refused, and nothing in it changes.
+        let before = try Data(contentsOf: URL(fileURLWithPath: run + "/model.bin"))
+        let again = try PtrainProcess.run([
+            "train", "--data", data, "--layers", Self.conv, "--epochs", "1", "--train-limit", "200", "--out", run,
+        ])
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("holds another run"), "\(again.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: run + "/model.bin")) == before)
+    }
+
+    @Test("a kernel larger than its input: one line naming the layer, exit 1, no run directory")
+    func refusesALayerThatDoesNotFit() throws {
+        let scratch = try PtrainProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let data = try TestMNIST.located.get()
+        let run = scratch.appendingPathComponent("run").path
+        let result = try PtrainProcess.run([
+            "train", "--data", data, "--train-limit", "100", "--test-limit", "100", "--out", run, "--layers",
+            #"[{"type": "conv", "channels": 8, "kernel": 3, "stride": 2}, {"type": "conv", "channels": 8, "kernel": 15}]"#,
+        ])
+        #expect(result.status == 1)
+        #expect(
+            result.stderr
+                == "Error: training stopped: layers: layer 1: key 'kernel' = 15 is larger than its 13×13 input "
+                + "(the data's samples are 28×28×1)\n")
+        #expect(!FileManager.default.fileExists(atPath: run))
+    }
+
+    @Test("model files: a damaged byte and a three-layer weights.bin are refused with one line naming the file")
+    func modelFilesAreChecked() throws {
+        let scratch = try PtrainProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var config = RunConfig()
+        config.layers = [.locallyConnected(channels: 2, kernel: 3, stride: 1, padding: 0), .fullyConnected(units: 5)]
+        let stack = try LayerStack(
+            input: ActivationShape(rows: 6, columns: 6, channels: 1), layers: config.layers, outputs: 3)
+        let network = LayeredNetwork(stack: stack, outputs: 3, seed: 4)
+        let path = scratch.appendingPathComponent("model.bin").path
+        try LayeredModelFile.write(network: network, config: config, to: path)
+        let (readConfig, read) = try LayeredModelFile.read(path: path)
+        #expect(readConfig == config)
+        #expect(read.parameters() == network.parameters())
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[bytes.count / 2] ^= 0x40
+        try bytes.write(to: URL(fileURLWithPath: path))
+        #expect(throws: LayeredModelError(path: path, reason: "damaged (its CRC-32 does not match)")) {
+            try LayeredModelFile.read(path: path)
+        }
+        let classic = scratch.appendingPathComponent("weights.bin").path
+        try WeightsFile.write(
+            network: Network(inputs: 4, hidden: 16, outputs: 2, shards: 1, seed: 1), config: RunConfig(), to: classic)
+        #expect(throws: LayeredModelError(path: classic, reason: "not a layered ptrain model (no PTRAINL1 header)")) {
+            try LayeredModelFile.read(path: classic)
+        }
+    }
+}
