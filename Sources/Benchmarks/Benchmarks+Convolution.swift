@@ -1,16 +1,33 @@
 import Parallel
 
 extension Benchmarks {
-    /// The convolution kernels (issue #15) on a first layer for MNIST: 28 × 28 × 1 inputs, 5 × 5 kernels,
-    /// stride 1, padding 2, 32 output channels (a 28 × 28 × 32 output), shared and locally connected. Dense
-    /// inputs (no zero skipped) so that the flop count is the shape's; the `hidden` field of each row is the
-    /// output channel count. Single thread; GFLOP/s against `peak`.
+    /// The convolution kernels (issue #15) on the layers of a layered MNIST network: a first layer of 28 × 28 × 1
+    /// inputs, 5 × 5 kernels, stride 1, padding 2, 32 output channels (a 28 × 28 × 32 output), shared and locally
+    /// connected; and two fully connected layers on the kernels' `fc` path: `configs/conv-32.json`'s output layer
+    /// (14 × 14 × 32 = 6,272 inputs → 16, the 10 classes padded) and 784 → 1,000 (1,008 padded). Dense inputs (no
+    /// zero skipped) so that the flop count is the shape's; the `hidden` field of each row is the output channel
+    /// count. Single thread; GFLOP/s against `peak`.
     public static func convolutionKernels(peak: Double) -> [KernelResult] {
         var results: [KernelResult] = []
-        for sharing in [ConvolutionGeometry.Sharing.shared, .local] {
-            let g = ConvolutionGeometry(
-                inputRows: 28, inputColumns: 28, inputChannels: 1, kernelRows: 5, kernelColumns: 5, stride: 1,
-                padding: 2, outputChannels: 32, sharing: sharing)
+        let cases: [(ConvolutionGeometry, name: String, shape: String)] =
+            [ConvolutionGeometry.Sharing.shared, .local].map { sharing in
+                (
+                    ConvolutionGeometry(
+                        inputRows: 28, inputColumns: 28, inputChannels: 1, kernelRows: 5, kernelColumns: 5, stride: 1,
+                        padding: 2, outputChannels: 32, sharing: sharing),
+                    sharing == .shared ? "conv" : "local", "28×28×1 → 28×28×32, 5×5, pad 2"
+                )
+            }
+            + [(6272, 16, "6272 → 16 (conv-32's output layer)"), (784, 1008, "784 → 1000")].map {
+                inputs, units, shape in
+                (
+                    ConvolutionGeometry(
+                        inputRows: 1, inputColumns: 1, inputChannels: inputs, kernelRows: 1, kernelColumns: 1,
+                        stride: 1, padding: 0, outputChannels: units, sharing: .shared),
+                    "fc", shape
+                )
+            }
+        for (g, name, shape) in cases {
             let batch = 10
             let input = AlignedBuffer<Float>(count: batch * g.inputCount)
             let weights = AlignedBuffer<Float>(count: g.weightCount)
@@ -34,8 +51,6 @@ extension Benchmarks {
                 }
             }
             let flops = 2 * Double(taps * g.inputChannels * g.outputChannels)
-            let name = sharing == .shared ? "conv" : "local"
-            let shape = "28×28×1 → 28×28×32, 5×5, pad 2"
             func record(_ kernel: String, _ perCall: Double, seconds: Double, _ note: String) {
                 let gflops = perCall / seconds / 1e9
                 results.append(
@@ -67,7 +82,9 @@ extension Benchmarks {
                                 }
                                 record(
                                     "\(name) weight update, batch 10", flops * Double(batch), seconds: update,
-                                    shape + ", Σ over positions" + (sharing == .shared ? "" : " (own only)"))
+                                    shape
+                                        + (g.isFullyConnected
+                                            ? "" : ", Σ over positions" + (g.sharing == .shared ? "" : " (own only)")))
                             }
                         }
                     }
