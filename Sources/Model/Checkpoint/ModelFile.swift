@@ -14,6 +14,9 @@ public enum ModelFile {
         } catch {
             throw .checkpoint(error)
         }
+        if bytes.starts(with: LayeredModelFile.magic) {
+            throw .layered(path: path)
+        }
         if bytes.starts(with: WeightsFile.magic) {
             if averaged {
                 throw .noAverage(path: path, reason: "a weights file holds one set of weights; evaluate it as it is")
@@ -54,10 +57,15 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     case weights(WeightsFileError)
     /// The averaged weights were asked for and the file has none.
     case noAverage(path: String, reason: String)
+    /// A layered network's model file, which the commands that read models do not read yet.
+    case layered(path: String)
 
     public var description: String {
         switch self {
         case .noAverage(let path, let reason): return "\(path): no averaged weights: \(reason)"
+        case .layered(let path):
+            return "\(path): a layered model (a 'layers' run's, issue #15), which this command does not read yet; "
+                + "its accuracies are in the run's metrics.csv"
         case .checkpoint(let error): return error.description
         case .weights(let error): return error.description
         }

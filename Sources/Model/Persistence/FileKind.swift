@@ -12,6 +12,8 @@ public enum FileKind: String, Sendable, CaseIterable {
     // Raw values name the kind in messages, article included.
     case checkpoint = "a ptrain checkpoint"
     case weights = "a ptrain weights file"
+    /// A layered network's `model.bin` (`LayeredModelFile`, issue #15).
+    case layeredModel = "a layered ptrain model"
     case png = "a PNG image"
     case svg = "an SVG image"
     /// A zip archive: a NumPy `.npz` (`ptrain export --format npz`, `--spikes`).
@@ -30,6 +32,7 @@ public enum FileKind: String, Sendable, CaseIterable {
     public static func identify(_ prefix: ArraySlice<UInt8>) -> FileKind? {
         if prefix.starts(with: Array("PTRAINCK".utf8)) { return .checkpoint }
         if prefix.starts(with: Array("PTRW".utf8)) { return .weights }
+        if prefix.starts(with: LayeredModelFile.magic) { return .layeredModel }
         if prefix.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
         // A zip's first local file header, or the end record of an empty archive (APPNOTE 4.3.7, 4.3.16).
         if prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) || prefix.starts(with: [0x50, 0x4B, 0x05, 0x06]) {

@@ -201,6 +201,11 @@ struct SweepCommand: Command {
         runs: [Run], mnist: TrainTestSets, sweepDirectory: String, lock: DirectoryLock?, keep: Int
     ) {
         let (base, source) = try TrainCommand.loadConfig(path: configPath, overrides: overrides)
+        guard base.layers.isEmpty else {
+            throw .output(
+                "\(source): sweeps vary the hidden size of the three-layer network; a layered network ('layers') "
+                    + "cannot be swept yet (issue #15): train each configuration with 'ptrain train'")
+        }
         let sweepDirectory =
             out ?? (seeds == nil ? "runs/sweep-\(base.name)-s\(base.seed)" : "runs/sweep-\(base.name)-seeds")
         let directory = try wrapData { () throws(DataError) in try DataAccess.locate(explicit: data) }
