@@ -91,7 +91,8 @@ extension RunDirectory {
             parts.append("\(checkpoint.config.name), hidden \(checkpoint.hidden), seed \(checkpoint.config.seed)")
             parts.append("\(checkpoint.cursor.completedEpochs) of \(checkpoint.config.epochs) epochs done")
         } else if let config = try? RunConfig.load(path: file(Self.configuration)) {
-            parts.append("\(config.name), hidden \(config.hidden), seed \(config.seed), no \(Self.latest)")
+            let network = config.layers.isEmpty ? "hidden \(config.hidden)" : "\(config.layers.count)-layer network"
+            parts.append("\(config.name), \(network), seed \(config.seed), no \(Self.latest)")
         }
         return parts.joined(separator: ", ")
     }
@@ -103,6 +104,7 @@ extension RunDirectory {
         case metrics: return .text
         case weights, averagedWeights: return .weights
         case latest, best: return .checkpoint
+        case LayeredSession.model, LayeredSession.bestModel, LayeredSession.averagedModel: return .layeredModel
         default: return epoch(ofCheckpoint: name) != nil ? .checkpoint : nil
         }
     }
