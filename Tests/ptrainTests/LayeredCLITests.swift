@@ -9,7 +9,7 @@ import Testing
 struct LayeredCLITests {
     static let conv = #"[{"type": "conv", "channels": 16, "kernel": 5, "stride": 2}]"#
 
-    @Test("train --layers: the start line, 2 epochs of metrics, model.bin and best-model.bin that read back")
+    @Test("train --layers: the start line, 2 epochs of metrics, checkpoints and model files that read back, eval")
     func trainsAndWritesItsFiles() throws {
         let scratch = try PtrainProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -25,7 +25,11 @@ struct LayeredCLITests {
                 "run mnist-800: layers conv 16c5s2, batch 10, 2 epochs, T 20, no leak, rule stdp, nudge centered, "
                     + "seed 1; 1500 train / 500 test images; 2 threads; writing \(run)"), "\(result.stdout)")
         let names = try FileManager.default.contentsOfDirectory(atPath: run).filter { !$0.hasPrefix(".") }.sorted()
-        #expect(names == ["best-model.bin", "config.json", "metrics.csv", "model.bin", "run.json"])
+        #expect(
+            names == [
+                "best-model.bin", "best.ckpt", "config.json", "epoch-0001.ckpt", "epoch-0002.ckpt", "latest.ckpt",
+                "metrics.csv", "model.bin", "run.json",
+            ])
         let records = try MetricsTable.parse(
             try String(contentsOfFile: run + "/metrics.csv", encoding: .utf8), path: run + "/metrics.csv")
         #expect(records.count == 2)
@@ -41,13 +45,25 @@ struct LayeredCLITests {
         #expect(
             configText.contains(
                 #"  "layers": [{"type": "conv", "channels": 16, "kernel": 5, "stride": 2, "padding": 0}],"#))
-        // Commands that read models refuse a layered one by name, for now.
-        let eval = try PtrainProcess.run(["eval", "--checkpoint", run + "/model.bin", "--data", data])
-        #expect(eval.status != 0)
+        // eval reads the model files and the checkpoints, and reports what the run measured.
+        for file in ["model.bin", "latest.ckpt", "epoch-0002.ckpt"] {
+            let eval = try PtrainProcess.run([
+                "eval", "--checkpoint", run + "/" + file, "--data", data, "--test-limit", "500", "--threads", "2",
+            ])
+            #expect(eval.status == 0, "\(eval)")
+            #expect(eval.stdout.contains("test images      500\n"), "\(eval.stdout)")
+            #expect(
+                eval.stdout.contains(
+                    "spike readout    \(String(format: "%.2f", 100 * records[1].testSpikeAccuracy))%"),
+                "\(eval.stdout)")
+        }
+        // Commands that read three-layer models refuse a layered one by name, for now.
+        let predict = try PtrainProcess.run(["predict", "--checkpoint", run + "/model.bin", "--data", data])
+        #expect(predict.status != 0)
         #expect(
-            eval.stderr
-                == "Error: \(run)/model.bin: a layered model (a 'layers' run's, issue #15), which this command does not "
-                + "read yet; its accuracies are in the run's metrics.csv\n", "\(eval.stderr)")
+            predict.stderr
+                == "Error: \(run)/model.bin: a layered model (a 'layers' run's, issue #15), which this command does "
+                + "not read yet; 'ptrain eval' does\n", "\(predict.stderr)")
         // The same directory again is another run's: refused, and nothing in it changes.
         let before = try Data(contentsOf: URL(fileURLWithPath: run + "/model.bin"))
         let again = try PtrainProcess.run([
@@ -55,8 +71,43 @@ struct LayeredCLITests {
         ])
         #expect(again.status != 0)
         #expect(again.stderr.contains("holds another run ("), "\(again.stderr)")
-        #expect(again.stderr.contains(", mnist-800, 1-layer network, seed 1, no latest.ckpt); "), "\(again.stderr)")
+        #expect(
+            again.stderr.contains(", mnist-800, 1-layer network, seed 1, 2 of 2 epochs done); resume it with "),
+            "\(again.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: run + "/model.bin")) == before)
+    }
+
+    @Test("train --resume continues a layered run in place: 1 + 1 epochs give the bytes of 2")
+    func resumesInPlace() throws {
+        let scratch = try PtrainProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let data = try TestMNIST.located.get()
+        let common = [
+            "--data", data, "--layers", Self.conv, "--train-limit", "1000", "--validation", "200", "--test-limit",
+            "200", "--average-from", "1",
+        ]
+        let whole = scratch.appendingPathComponent("whole").path
+        let pieces = scratch.appendingPathComponent("pieces").path
+        let first = try PtrainProcess.run(["train"] + common + ["--epochs", "2", "--threads", "2", "--out", whole])
+        #expect(first.status == 0, "\(first)")
+        let half = try PtrainProcess.run(["train"] + common + ["--epochs", "1", "--threads", "1", "--out", pieces])
+        #expect(half.status == 0, "\(half)")
+        let resumed = try PtrainProcess.run(["train", "--resume", pieces, "--epochs", "2", "--data", data])
+        #expect(resumed.status == 0, "\(resumed)")
+        #expect(resumed.stdout.contains("configuration: from \(pieces)/latest.ckpt\n"), "\(resumed.stdout)")
+        for name in ["model.bin", "averaged-model.bin", "best-model.bin"] {
+            #expect(
+                try Data(contentsOf: URL(fileURLWithPath: pieces + "/" + name))
+                    == Data(contentsOf: URL(fileURLWithPath: whole + "/" + name)), "\(name)")
+        }
+        let identity = try RunIdentity.read(path: pieces + "/run.json")
+        #expect(identity?.invocations.count == 2)
+        // A resume may not change the layers, even with --force.
+        let changed = try PtrainProcess.run([
+            "train", "--resume", pieces, "--epochs", "3", "--data", data, "--layers", #"[{"type": "fc", "units": 10}]"#,
+        ])
+        #expect(changed.status != 0)
+        #expect(changed.stderr.contains("the checkpoint's weights fix the network's layers"), "\(changed.stderr)")
     }
 
     @Test("a kernel larger than its input: one line naming the layer, exit 1, no run directory")

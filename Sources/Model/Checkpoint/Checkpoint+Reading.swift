@@ -156,9 +156,17 @@ private struct SectionDecoder {
         for tag in CheckpointFormat.Tag.allCases where tag.isRequired && found[tag] == nil {
             throw .missingSection(path: path, tag: tag.rawValue)
         }
-        let header = try self.header()
+        let layeredSection = found[.layers]
+        let header = try self.header(layered: layeredSection != nil)
         let config = try configuration(found[.configuration]!)
         try checkShape(header, config: config)
+        switch (config.layers.isEmpty, found[.weights], layeredSection) {
+        case (true, _?, nil), (false, nil, _?): break
+        case (true, nil, _): throw .missingSection(path: path, tag: CheckpointFormat.Tag.weights.rawValue)
+        case (false, _, nil): throw .missingSection(path: path, tag: CheckpointFormat.Tag.layers.rawValue)
+        case (_, _?, _?):
+            throw .malformed(path: path, part: "the file", reason: "it holds both WGHT and LAYR (one network each)")
+        }
         let cursor = try self.cursor(found[.cursor]!, config: config)
         var records = try metrics(found[.metrics]!, cursor: cursor)
         switch (config.validation > 0, found[.validation]) {
@@ -168,7 +176,27 @@ private struct SectionDecoder {
             throw .malformed(path: path, part: "section VALD", reason: "the configuration has no validation split")
         case (false, nil): break
         }
-        let count = header.inputs * header.hidden + header.hidden + header.hidden * header.outputs + header.outputs
+        // The weights: WGHT of the three-layer shape, or LAYR of the layered network the configuration describes.
+        let weightSection: CheckpointSection
+        let count: Int
+        let skip: Int
+        var layeredInput: ActivationShape?
+        if let layeredSection {
+            let (shape, layeredCount) = try layered(layeredSection, header: header, config: config)
+            (weightSection, count, skip, layeredInput) = (
+                layeredSection, layeredCount, CheckpointFormat.layeredShapeLength, shape
+            )
+        } else {
+            weightSection = found[.weights]!
+            count = header.inputs * header.hidden + header.hidden + header.hidden * header.outputs + header.outputs
+            skip = 0
+            guard weightSection.length == count * 4 else {
+                throw .shapeMismatch(
+                    path: path,
+                    reason: "section WGHT holds \(weightSection.length) bytes, a \(header.inputs)×\(header.hidden)×"
+                        + "\(header.outputs) network needs \(count * 4)")
+            }
+        }
         var average: WeightAveraging?
         switch (config.averageFrom > 0, found[.average]) {
         case (true, let section?):
@@ -180,13 +208,6 @@ private struct SectionDecoder {
         }
         let trainSeconds = try timing(found[.timing]!, records: &records)
         try checkBest(found[.best]!, records: records)
-        let weightSection = found[.weights]!
-        guard weightSection.length == count * 4 else {
-            throw .shapeMismatch(
-                path: path,
-                reason: "section WGHT holds \(weightSection.length) bytes, a \(header.inputs)×\(header.hidden)×"
-                    + "\(header.outputs) network needs \(count * 4)")
-        }
         let data = try found[.data].map { section throws(CheckpointError) in
             try self.data(section, inputs: header.inputs)
         }
@@ -195,8 +216,9 @@ private struct SectionDecoder {
         return Checkpoint(
             inputs: header.inputs, hidden: header.hidden, outputs: header.outputs, shards: header.shards,
             config: config, cursor: timedCursor, records: records,
-            parameters: weights == .load ? parameters(weightSection, count: count) : nil, layout: layout, data: data,
-            average: average)
+            parameters: weights == .load ? parameters(weightSection, count: count, skip: skip) : nil, layout: layout,
+            data: data, average: average, layeredInput: layeredInput,
+            layeredParameterCount: layeredInput == nil ? 0 : count)
     }
 
     // MARK: Header fields and shape
@@ -208,15 +230,17 @@ private struct SectionDecoder {
         var shards: Int
     }
 
-    func header() throws(CheckpointError) -> Header {
+    /// The header's shape: a three-layer network's, or (`layered`, a file with LAYR) hidden and shards 0.
+    func header(layered: Bool) throws(CheckpointError) -> Header {
         var reader = ByteReader(bytes: bytes, offset: 16)
         // The header passed its CRC and is at least 48 bytes long, so these reads succeed.
         let header = Header(
             inputs: Int(reader.uint32()!), hidden: Int(reader.uint32()!), outputs: Int(reader.uint32()!),
             shards: Int(reader.uint32()!))
-        guard (1...Network.maximumInputs).contains(header.inputs),
-            (1...Network.maximumOutputs).contains(header.outputs), header.hidden >= 1,
-            header.shards >= 1
+        let plausibleLayers =
+            layered ? header.hidden == 0 && header.shards == 0 : header.hidden >= 1 && header.shards >= 1
+        guard (1...(layered ? Int(Int32.max) : Network.maximumInputs)).contains(header.inputs),
+            (1...Network.maximumOutputs).contains(header.outputs), plausibleLayers
         else {
             throw .shapeMismatch(
                 path: path,
@@ -228,6 +252,8 @@ private struct SectionDecoder {
     }
 
     func checkShape(_ header: Header, config: RunConfig) throws(CheckpointError) {
+        // A layered network's shape is its configuration's `layers` (checked against LAYR in `layered`).
+        guard config.layers.isEmpty else { return }
         guard header.hidden == config.hidden else {
             throw .shapeMismatch(
                 path: path,
@@ -472,8 +498,46 @@ private struct SectionDecoder {
         return DataFingerprint(train: parts[0], test: parts[1])
     }
 
-    func parameters(_ section: CheckpointSection, count: Int) -> [Float] {
-        let start = section.payload.lowerBound
+    /// The LAYR section's input shape, checked with the configuration's layers and the header's sizes, and the
+    /// number of parameters it must hold (its length checked before anything is allocated).
+    func layered(_ section: CheckpointSection, header: Header, config: RunConfig) throws(CheckpointError) -> (
+        ActivationShape, Int
+    ) {
+        var reader = try payloadReader(section, minimum: CheckpointFormat.layeredShapeLength)
+        let (rows, columns, channels, isImage) = (
+            Int(reader.uint32()!), Int(reader.uint32()!), Int(reader.uint32()!), reader.uint32()!
+        )
+        let shape = ActivationShape(rows: rows, columns: columns, channels: channels, isImage: isImage == 1)
+        guard rows >= 1, columns >= 1, channels >= 1, isImage <= 1, shape.count == header.inputs else {
+            throw .shapeMismatch(
+                path: path,
+                reason:
+                    "section LAYR's input \(rows)×\(columns)×\(channels) is not the header's \(header.inputs) inputs")
+        }
+        let stack: LayerStack
+        do {
+            stack = try LayerStack(input: shape, layers: config.layers, outputs: header.outputs)
+        } catch {
+            throw .shapeMismatch(path: path, reason: "its layers do not fit its input \(shape): \(error.description)")
+        }
+        // The unpadded count bounds the padded one from below: a network larger than the section is refused before
+        // its padded layout is computed (which could overflow for absurd layers).
+        let floats = (section.length - CheckpointFormat.layeredShapeLength) / 4
+        let count =
+            stack.totalParameters <= floats
+            ? LayeredNetwork.storedParameterCount(stack: stack, outputs: header.outputs) : Int.max
+        guard count != Int.max, section.length == CheckpointFormat.layeredShapeLength + 4 * count else {
+            throw .shapeMismatch(
+                path: path,
+                reason: "section LAYR holds \(section.length) bytes, its \(stack.layers.count)-layer network needs "
+                    + "\(CheckpointFormat.layeredShapeLength) + 4 × "
+                    + (count == Int.max ? "at least \(stack.totalParameters)" : "\(count)"))
+        }
+        return (shape, count)
+    }
+
+    func parameters(_ section: CheckpointSection, count: Int, skip: Int = 0) -> [Float] {
+        let start = section.payload.lowerBound + skip
         return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             bytes.withUnsafeBytes { raw in
                 // This is safe because the layout pass checked that the payload's count · 4 bytes lie in the file.

@@ -8,7 +8,7 @@ extension Checkpoint {
         precondition(
             parameters.count == parameterCount, "\(parameters.count) parameters for a shape of \(parameterCount)")
         var bytes = encodedPrefix()
-        let sectionStart = bytes.count - 12
+        let sectionStart = bytes.count - 12 - (isLayered ? CheckpointFormat.layeredShapeLength : 0)
         let start = bytes.count
         bytes.append(contentsOf: repeatElement(0, count: parameters.count * 4))
         bytes.withUnsafeMutableBytes { raw in
@@ -25,7 +25,8 @@ extension Checkpoint {
     }
 
     /// Everything before the WGHT payload: the header, the other sections (VALD with a validation split, dATA
-    /// when the fingerprint is known, AVRG with a weight average), and the WGHT section's tag and length. It does
+    /// when the fingerprint is known, AVRG with a weight average), and the WGHT section's tag and length (for a
+    /// layered network LAYR's tag, length and input shape). It does
     /// not depend on the current weights, so every rank of a group can compute it (every rank keeps the same
     /// average; only the TIME values differ between ranks, not the length).
     func encodedPrefix() -> [UInt8] {
@@ -40,9 +41,11 @@ extension Checkpoint {
         bytes.appendLittleEndian(CheckpointFormat.major)
         let hasValidation = config.validation > 0
         let minor =
-            average != nil
+            isLayered
             ? CheckpointFormat.minor
-            : hasValidation ? CheckpointFormat.minorWithValidation : CheckpointFormat.minorWithoutNewSections
+            : average != nil
+                ? CheckpointFormat.minorWithAverage
+                : hasValidation ? CheckpointFormat.minorWithValidation : CheckpointFormat.minorWithoutNewSections
         bytes.appendLittleEndian(minor)
         bytes.appendLittleEndian(UInt32(CheckpointFormat.headerLength))
         bytes.appendLittleEndian(UInt32(inputs))
@@ -52,7 +55,7 @@ extension Checkpoint {
         bytes.appendLittleEndian(FNV1a.hash64(configuration))
         let required = CheckpointFormat.Tag.allCases.filter(\.isRequired).count
         bytes.appendLittleEndian(
-            UInt32(required + (data == nil ? 0 : 1) + (hasValidation ? 1 : 0) + (average == nil ? 0 : 1)))
+            UInt32(required + 1 + (data == nil ? 0 : 1) + (hasValidation ? 1 : 0) + (average == nil ? 0 : 1)))
         bytes.appendLittleEndian(CRC32.checksum(bytes))
 
         bytes.appendSection(.configuration) { $0 += configuration }
@@ -113,6 +116,15 @@ extension Checkpoint {
             }
         }
         if let average { bytes.appendAverage(average, records: records, perBatch: config.averageEvery == .batch) }
+        if let layeredInput {
+            bytes += CheckpointFormat.Tag.layers.bytes
+            bytes.appendLittleEndian(UInt64(CheckpointFormat.layeredShapeLength + weightBytes))
+            for value in [layeredInput.rows, layeredInput.columns, layeredInput.channels, layeredInput.isImage ? 1 : 0]
+            {
+                bytes.appendLittleEndian(UInt32(value))
+            }
+            return bytes
+        }
         bytes += CheckpointFormat.Tag.weights.bytes
         bytes.appendLittleEndian(UInt64(weightBytes))
         return bytes

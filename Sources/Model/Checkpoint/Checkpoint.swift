@@ -27,6 +27,12 @@ public struct Checkpoint: Sendable {
     public var data: DataFingerprint?
     /// The running weight average (the AVRG section): present exactly when `config.averageFrom` is above 0.
     public var average: WeightAveraging?
+    /// A layered network's input shape (issue #15; the LAYR section); nil for the three-layer network. With it,
+    /// `hidden` and `shards` are 0, the network's layers are `config.layers`, and `parameters` (and the
+    /// average's sums) are in the layout of `LayeredNetwork.parameters()`.
+    public var layeredInput: ActivationShape?
+    /// Floats of a layered network's parameters (0 for the three-layer network).
+    let layeredParameterCount: Int
 
     /// A checkpoint of `network` trained with `config` up to `cursor` on the data of fingerprint `data`, with
     /// the run's weight average when it keeps one.
@@ -49,12 +55,40 @@ public struct Checkpoint: Sendable {
         layout = nil
         self.data = data
         self.average = average
+        layeredInput = nil
+        layeredParameterCount = 0
+    }
+
+    /// A checkpoint of the layered `network` (issue #15) trained with `config` (whose `layers` it has) up to
+    /// `cursor`, with the run's weight average when it keeps one.
+    /// - Precondition: as the three-layer initializer's; `config.layers` is the network's.
+    public init(
+        network: LayeredNetwork, config: RunConfig, cursor: TrainingCursor, records: [EpochRecord],
+        data: DataFingerprint? = nil, average: WeightAveraging? = nil
+    ) {
+        precondition(config.layers == network.stack.layers, "a layered checkpoint's configuration has its layers")
+        Self.checkPixels(data, inputs: network.inputs)
+        Self.checkAverage(average, config: config)
+        inputs = network.inputs
+        hidden = 0
+        outputs = network.outputs
+        shards = 0
+        self.config = config
+        self.cursor = cursor
+        self.records = records
+        let parameters = network.parameters()
+        self.parameters = parameters
+        layout = nil
+        self.data = data
+        self.average = average
+        layeredInput = network.stack.input
+        layeredParameterCount = parameters.count
     }
 
     init(
         inputs: Int, hidden: Int, outputs: Int, shards: Int, config: RunConfig, cursor: TrainingCursor,
         records: [EpochRecord], parameters: [Float]?, layout: CheckpointLayout?, data: DataFingerprint?,
-        average: WeightAveraging?
+        average: WeightAveraging?, layeredInput: ActivationShape? = nil, layeredParameterCount: Int = 0
     ) {
         Self.checkPixels(data, inputs: inputs)
         Self.checkAverage(average, config: config)
@@ -69,6 +103,8 @@ public struct Checkpoint: Sendable {
         self.layout = layout
         self.data = data
         self.average = average
+        self.layeredInput = layeredInput
+        self.layeredParameterCount = layeredParameterCount
     }
 
     /// An average without `averageFrom`, or `averageFrom` without an average, is a caller's mistake.
@@ -91,20 +127,37 @@ public struct Checkpoint: Sendable {
     /// The best test spike accuracy so far (the BEST section).
     public var best: BestAccuracy? { BestAccuracy.of(records) }
 
-    /// Number of parameters of the shape.
-    public var parameterCount: Int { inputs * hidden + hidden + hidden * outputs + outputs }
+    /// Whether the checkpoint holds a layered network (issue #15) rather than the three-layer one.
+    public var isLayered: Bool { layeredInput != nil }
+
+    /// Number of parameters of the shape (a layered network's as stored, padding included).
+    public var parameterCount: Int {
+        isLayered ? layeredParameterCount : inputs * hidden + hidden + hidden * outputs + outputs
+    }
+
+    /// The layered network holding the weights (with `averaged`, the running average's mean instead); nil for a
+    /// three-layer checkpoint, one read without weights, or an average before its first epoch.
+    public func makeLayeredNetwork(averaged: Bool = false) -> LayeredNetwork? {
+        guard let layeredInput, let values = averaged ? average?.mean : parameters,
+            let stack = try? LayerStack(input: layeredInput, layers: config.layers, outputs: outputs)
+        else { return nil }
+        let network = LayeredNetwork(stack: stack, outputs: outputs)
+        network.load(parameters: values)
+        return network
+    }
 
     /// A network holding the weights, split into `shards` shards (clamped to what the hidden size allows; the
     /// weights are canonical, so any count works, but training continues bit-exactly only with the recorded
-    /// one). Nil when read without weights.
+    /// one). Nil when read without weights, and for a layered checkpoint (`makeLayeredNetwork`).
     public func makeNetwork(shards: Int? = nil) -> Network? {
-        parameters.map { network(holding: $0, shards: shards) }
+        guard !isLayered else { return nil }
+        return parameters.map { network(holding: $0, shards: shards) }
     }
 
     /// A network holding the averaged weights (split like `makeNetwork`); nil without an average, before its
     /// first epoch, or when read without weights.
     public func makeAveragedNetwork(shards: Int? = nil) -> Network? {
-        guard parameters != nil, let mean = average?.mean else { return nil }
+        guard !isLayered, parameters != nil, let mean = average?.mean else { return nil }
         return network(holding: mean, shards: shards)
     }
 

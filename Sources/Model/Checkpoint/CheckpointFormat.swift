@@ -1,11 +1,12 @@
-/// The constants of the checkpoint file format, version 1.3 (docs/checkpoint-format.md describes every byte).
+/// The constants of the checkpoint file format, version 1.4 (docs/checkpoint-format.md describes every byte).
 ///
 ///     header   "PTRAINCK" | major u16 | minor u16 | header length u32 | inputs u32 | hidden u32 | outputs u32
 ///              | shards u32 | configuration hash u64 | section count u32 | header CRC32 u32
 ///     sections tag (4 ASCII bytes) | payload length u64 | payload | CRC32 u32 of tag, length and payload
 ///
-/// All integers and floats little-endian. Version 1.3 writes CONF, CURS, METR, VALD (with a validation split),
-/// BEST, TIME, dATA (when the data fingerprint is known), AVRG (with `averageFrom`), WGHT in that order; readers accept any order. As PNG's chunk names, the case of a
+/// All integers and floats little-endian. Version 1.4 writes CONF, CURS, METR, VALD (with a validation split),
+/// BEST, TIME, dATA (when the data fingerprint is known), AVRG (with `averageFrom`), and WGHT for the three-layer
+/// network or LAYR for a layered one (issue #15), in that order; readers accept any order. As PNG's chunk names, the case of a
 /// tag's first letter says whether a reader may ignore the section: uppercase is *critical* (a reader that does
 /// not know it refuses the file, naming it), lowercase *ancillary* (skipped after its CRC is checked). Readers
 /// reject a major version other than their own.
@@ -20,7 +21,11 @@ public enum CheckpointFormat {
     /// marks a file 1.2 only when it holds a 1.2 section, so files of runs without one keep their 1.1 bytes.
     /// 1.3 added the critical AVRG section (the running weight average of `averageFrom` and its accuracies), on
     /// the same rule: only files that hold it are 1.3.
-    public static let minor: UInt16 = 3
+    /// 1.4 added the critical LAYR section, a layered network's input shape and weights in place of WGHT (a 1.3
+    /// reader refuses such a file by its unknown critical section); only layered checkpoints are 1.4.
+    public static let minor: UInt16 = 4
+    /// The minor version of a file whose newest section is AVRG.
+    static let minorWithAverage: UInt16 = 3
     /// The minor version of a file without a section newer than 1.1.
     static let minorWithoutNewSections: UInt16 = 1
     /// The minor version of a file whose newest section is VALD.
@@ -33,8 +38,8 @@ public enum CheckpointFormat {
     /// (seed, stream, epoch, sample, time step) and `EpochOrder.permutation(count:seed:epoch:)`.
     public static let randomScheme: UInt32 = 1
 
-    /// The sections of version 1.3: the critical ones (uppercase), of which VALD and AVRG depend on the
-    /// configuration, and the ancillary dATA.
+    /// The sections of version 1.4: the critical ones (uppercase), of which VALD, AVRG, WGHT and LAYR depend on
+    /// the configuration, and the ancillary dATA.
     public enum Tag: String, CaseIterable, Sendable {
         /// The resolved configuration as JSON (`config.json`).
         case configuration = "CONF"
@@ -57,12 +62,17 @@ public enum CheckpointFormat {
         /// The running weight average (1.3, critical: a resume without it would restart the average): present
         /// exactly when the configuration's `averageFrom` is above 0.
         case average = "AVRG"
+        /// A layered network (1.4, critical; in place of WGHT, exactly when the configuration has `layers`): the
+        /// input's rows, columns, channels u32 and whether it is an image u32, then `LayeredNetwork.parameters()`
+        /// as Float32 (every layer's weights then biases, HWIO, channels padded to 16 with zeros).
+        case layers = "LAYR"
 
         public var bytes: [UInt8] { Array(rawValue.utf8) }
         /// Critical sections are required in every file; an ancillary one may be absent.
         public var isCritical: Bool { CheckpointFormat.isCritical(bytes[...]) }
-        /// The six sections of 1.0, which every file has; the others depend on the configuration or the writer.
-        public var isRequired: Bool { isCritical && self != .validation && self != .average }
+        /// The five sections every file has; the others depend on the configuration (WGHT of 1.0, or LAYR) or the
+        /// writer.
+        public var isRequired: Bool { isCritical && ![.validation, .average, .weights, .layers].contains(self) }
     }
 
     /// Whether a section with this tag is critical: unless its first byte is a lowercase ASCII letter (bit 5 of
@@ -89,6 +99,8 @@ public enum CheckpointFormat {
     /// parameter, none while the count is 0).
     static let averageHeaderLength = 8
     static let averageRecordLength = 36
+    /// LAYR bytes before the parameters: rows, columns, channels, isImage u32.
+    static let layeredShapeLength = 16
     /// BEST payload bytes: epoch u32 (0: none yet), two f64 accuracies.
     static let bestLength = 20
     /// TIME bytes per epoch: seconds f64, samples/s f64.

@@ -93,6 +93,10 @@ public enum LayeredModelFile {
             throw fail("its layers: \(error.description)")
         }
         guard outputs >= 1 && outputs <= Network.maximumOutputs else { throw fail("\(outputs) outputs") }
+        // Each parameter takes at least 4 bytes: a network larger than the file is refused before it is allocated.
+        guard stack.totalParameters <= (body.count - offset) / 4 else {
+            throw fail("its layers need at least \(stack.totalParameters) parameters, more than the file holds")
+        }
         let network = LayeredNetwork(stack: stack, outputs: outputs)
         for (l, layer) in network.layers.enumerated() {
             for buffer in [layer.weights, layer.bias] {

@@ -5,6 +5,12 @@ extension Dataset {
     /// `export` do before they evaluate.
     /// - Throws: `CheckpointError.shapeMismatch` naming `modelPath`, the file the network came from.
     public func fitted(to network: Network, modelPath: String) throws(CheckpointError) -> Dataset {
+        try fitted(inputs: network.inputs, outputs: network.outputs, modelPath: modelPath)
+    }
+
+    /// The same for a network of `inputs` inputs and `outputs` classes (a layered one, issue #15).
+    public func fitted(inputs: Int, outputs: Int, modelPath: String) throws(CheckpointError) -> Dataset {
+        let network = (inputs: inputs, outputs: outputs)
         guard inputsPerSample == network.inputs else {
             throw .shapeMismatch(
                 path: modelPath,

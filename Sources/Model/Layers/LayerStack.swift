@@ -89,6 +89,11 @@ public struct LayerStack: Sendable, Equatable {
         outputParameters = saturatingSum(saturating(previous.count, outputs), outputs)
     }
 
+    /// Weights and biases of every layer and the output layer, without padding (saturating at `Int.max`): a lower
+    /// bound of what a stored network holds, which a file reader compares with the bytes it has before it
+    /// computes a padded layout or allocates.
+    public var totalParameters: Int { parameterCounts.reduce(outputParameters, saturatingSum) }
+
     /// Parses the JSON list of a configuration's `layers` key and checks it as `init` does.
     public static func parse(_ json: Data, input: ActivationShape, outputs: Int) throws(LayerError) -> LayerStack {
         let items: [LayerJSON]

@@ -25,7 +25,16 @@ public final class LayeredNetwork: Sendable {
             outputs >= 1 && outputs <= Network.maximumOutputs, "outputs must be in 1...\(Network.maximumOutputs)")
         self.stack = stack
         self.outputs = outputs
-        var layers: [LayerWeights] = []
+        layers = LayeredNetwork.layout(stack: stack, outputs: outputs).map {
+            LayerWeights(specification: $0.specification, geometry: $0.geometry, units: $0.units)
+        }
+    }
+
+    /// Every layer's specification (nil for the output layer), geometry and real units, computed without
+    /// allocating a weight: what `init(stack:outputs:)` allocates, and what a file reader checks a stored
+    /// length against before it allocates anything.
+    public static func layout(stack: LayerStack, outputs: Int) -> [LayerLayout] {
+        var layers: [LayerLayout] = []
         var below = stack.input
         var belowChannels = stack.input.channels  // as stored: the input's own, padded ones above it
         for (index, specification) in stack.layers.enumerated() {
@@ -44,17 +53,22 @@ public final class LayeredNetwork: Sendable {
                     kernelRows: kernel, kernelColumns: kernel, stride: stride, padding: padding,
                     outputChannels: Kernels.paddedWidth(channels), sharing: sharing)
             }
-            layers.append(LayerWeights(specification: specification, geometry: geometry, units: shape.channels))
+            layers.append(LayerLayout(specification: specification, geometry: geometry, units: shape.channels))
             below = shape
             belowChannels = Kernels.paddedWidth(shape.channels)
         }
         layers.append(
-            LayerWeights(
+            LayerLayout(
                 specification: nil,
                 geometry: LayeredNetwork.fullyConnected(
                     inputs: below.rows * below.columns * belowChannels, units: outputs),
                 units: outputs))
-        self.layers = layers
+        return layers
+    }
+
+    /// Floats of `parameters()` for a network of this stack and output count (padding included).
+    public static func storedParameterCount(stack: LayerStack, outputs: Int) -> Int {
+        layout(stack: stack, outputs: outputs).reduce(0) { $0 + $1.geometry.weightCount + $1.biasCount }
     }
 
     /// An `fc` layer as a 1 × 1 image with `inputs` channels.
@@ -110,6 +124,23 @@ public final class LayeredNetwork: Sendable {
             belowRealChannels = layer.units
         }
     }
+}
+
+/// One layer of a `LayeredNetwork` before it is allocated: its specification (nil for the output layer), the
+/// geometry of its weights and its real (unpadded) output channels.
+public struct LayerLayout: Sendable {
+    public let specification: LayerSpecification?
+    public let geometry: ConvolutionGeometry
+    public let units: Int
+
+    /// Whether each output position has its own bias (`local`) rather than one per channel.
+    public var biasPerPosition: Bool {
+        if case .locallyConnected? = specification { return true }
+        return false
+    }
+
+    /// Stored biases: one per output neuron for `local`, one per (padded) channel otherwise.
+    public var biasCount: Int { biasPerPosition ? geometry.outputCount : geometry.outputChannels }
 }
 
 extension LayeredNetwork {

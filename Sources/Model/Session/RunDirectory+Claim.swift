@@ -88,7 +88,9 @@ extension RunDirectory {
             parts.append("no \(RunIdentity.fileName)")
         }
         if let checkpoint = try? Checkpoint.read(path: file(Self.latest), weights: .skip) {
-            parts.append("\(checkpoint.config.name), hidden \(checkpoint.hidden), seed \(checkpoint.config.seed)")
+            let network =
+                checkpoint.isLayered ? "\(checkpoint.config.layers.count)-layer network" : "hidden \(checkpoint.hidden)"
+            parts.append("\(checkpoint.config.name), \(network), seed \(checkpoint.config.seed)")
             parts.append("\(checkpoint.cursor.completedEpochs) of \(checkpoint.config.epochs) epochs done")
         } else if let config = try? RunConfig.load(path: file(Self.configuration)) {
             let network = config.layers.isEmpty ? "hidden \(config.hidden)" : "\(config.layers.count)-layer network"

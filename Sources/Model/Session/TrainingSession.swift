@@ -65,44 +65,24 @@ public struct TrainingSession {
     /// Runs the remaining epochs. `stopRequested` is asked after every batch and after every epoch; when it
     /// says yes, the session writes `latest.ckpt` at the position reached and returns `.interrupted`.
     public func run(observer: any TrainingObserver, stopRequested: () -> Bool) throws(SessionError) -> Outcome {
-        let used = data.train.prefix(config.trainLimit)
-        let test = data.test.prefix(config.testLimit)
-        // `validation` images of the training set as used are held out, by `validationSplit` (ValidationSplit.swift).
-        let (train, validation) = ValidationSplit.split(used, for: config)
-        var (network, cursor, records, average) = try agreed { () throws(SessionError) in
-            guard config.validation == 0 || config.validation < used.count else {
-                throw .invalidData(
-                    "validation \(config.validation) leaves no training images of \(used.count)")
-            }
-            guard train.count >= 1 else { throw .invalidData("the training set is empty") }
+        let (data, start) = try agreed { () throws(SessionError) in
+            // `validation` images of the training set as used are held out (SessionData, ValidationSplit.swift).
+            let data = try SessionData(self.data, config: config)
             // Between batches each rank holds only its own shards' new weights (they are shared before each
             // evaluation), so an average of every batch's whole network would need an exchange per batch.
             guard config.averageFrom == 0 || config.averageEvery == .epoch || (distribution?.size ?? 1) == 1 else {
                 throw .invalidData("averageEvery batch needs one process; average every epoch across ranks")
             }
-            guard train.inputsPerSample == test.inputsPerSample else {
+            guard data.train.inputsPerSample <= Network.maximumInputs else {
                 throw .invalidData(
-                    "training samples have \(train.inputsPerSample) inputs, test samples \(test.inputsPerSample)")
-            }
-            guard train.inputsPerSample <= Network.maximumInputs else {
-                throw .invalidData(
-                    "samples of \(train.inputsPerSample) inputs: ptrain's networks take at most "
+                    "samples of \(data.train.inputsPerSample) inputs: ptrain's networks take at most "
                         + "\(Network.maximumInputs)"
                 )
             }
-            guard train.classCount <= Network.maximumOutputs else {
-                throw .invalidData(
-                    "\(train.classCount) classes: ptrain's networks have at most \(Network.maximumOutputs) outputs")
-            }
-            guard train.classCount == test.classCount else {
-                throw .invalidData(
-                    "the training set has \(train.classCount) classes, the test set \(test.classCount)")
-            }
-            guard config.batch <= train.count else {
-                throw .invalidData("batch \(config.batch) is larger than the training set (\(train.count) images)")
-            }
-            return try startingState(train: train)
+            return (data, try startingState(train: data.train))
         }
+        var (network, cursor, records, average) = start
+        let (used, train, validation, test) = (data.used, data.train, data.validation, data.test)
 
         // What the run trains and evaluates on, in every checkpoint and in run.json (`DataFingerprint`).
         let fingerprint = DataFingerprint(train: used, test: test)
@@ -291,51 +271,9 @@ public struct TrainingSession {
         guard let network = checkpoint.makeNetwork(shards: config.shards) else {
             throw .invalidData("the checkpoint was read without its weights")
         }
-        var cursor = checkpoint.cursor
-        if cursor.isMidEpoch {
-            guard cursor.epochSamples == train.count else {
-                throw .invalidData(
-                    "the checkpoint stopped inside an epoch of \(cursor.epochSamples) training images; this data "
-                        + "gives \(train.count), so the epoch cannot be continued")
-            }
-        } else {
-            cursor.epochSamples = train.count
-        }
-        guard checkpoint.records.count == cursor.completedEpochs else {
-            throw .invalidData("the checkpoint's metrics and cursor disagree")
-        }
-        let average = try continuedAverage(of: checkpoint)
-        var records = checkpoint.records
-        if average?.firstEpoch != checkpoint.average?.firstEpoch
-            || config.averageEvery != checkpoint.config.averageEvery
-        {
-            for index in records.indices {
-                records[index].averagedTest = nil
-                records[index].averagedValidation = nil
-            }
-        }
+        let cursor = try ResumeState.cursor(of: checkpoint, trainCount: train.count)
+        let (average, records) = try ResumeState.average(of: checkpoint, config: config)
         return (network, cursor, records, average)
-    }
-
-    /// The weight average a continued run or a fork goes on with: the checkpoint's when `averageFrom` is
-    /// unchanged; a new empty one when a fork sets `averageFrom` to an epoch not yet finished (and drops
-    /// averaged accuracies it no longer keeps); none when a fork turns averaging off.
-    /// - Throws: `.invalidData` when a fork asks for an average over epochs the checkpoint did not keep.
-    private func continuedAverage(of checkpoint: Checkpoint) throws(SessionError) -> WeightAveraging? {
-        guard config.averageFrom > 0 else { return nil }
-        if let kept = checkpoint.average, kept.firstEpoch == config.averageFrom,
-            checkpoint.config.averageEvery == config.averageEvery
-        {
-            return kept
-        }
-        let completed = checkpoint.cursor.completedEpochs
-        guard config.averageFrom > completed else {
-            throw .invalidData(
-                "averageFrom \(config.averageFrom) needs the weights of epochs \(config.averageFrom)…\(completed), "
-                    + "which the checkpoint (after epoch \(completed)) does not keep; average from epoch "
-                    + "\(completed + 1) or later, or after the fact from its epoch checkpoints")
-        }
-        return WeightAveraging(firstEpoch: config.averageFrom)
     }
 
     /// The files a run writes when it starts, by how it starts: for a new run or a fork `run.json`,

@@ -65,6 +65,7 @@ struct EvalCommand: Command {
         guard FileManager.default.fileExists(atPath: checkpoint) else {
             throw .missingFile(path: checkpoint, role: "checkpoint")
         }
+        if LayeredModel.isLayered(path: checkpoint) { return try evaluateLayered() }
         let model = try readModel(checkpoint, averaged: averaged)
         // Only the test files: evaluation never needs (or opens) the training set.
         let directory = try wrapData { () throws(DataError) in try DataAccess.locateTestSet(explicit: data) }
@@ -79,6 +80,32 @@ struct EvalCommand: Command {
 }
 
 extension EvalCommand {
+    /// `run` for a layered network's model file or checkpoint (issue #15): the same checks and report, by
+    /// `LayeredEvaluator`.
+    func evaluateLayered() throws(RuntimeError) {
+        let model: (config: RunConfig, network: LayeredNetwork, checkpoint: Checkpoint?)
+        do {
+            model = try LayeredModel.read(path: checkpoint, averaged: averaged)
+        } catch {
+            throw .checkpoint(error)
+        }
+        let directory = try wrapData { () throws(DataError) in try DataAccess.locateTestSet(explicit: data) }
+        let testSet = try wrapData { () throws(DataError) in try DataAccess.loadTestSet(directory: directory) }
+        try requireSameData(model.checkpoint, config: model.config, testSet: testSet)
+        let test: Dataset
+        do {
+            test = try testSet.prefix(testLimit).fitted(
+                inputs: model.network.inputs, outputs: model.network.outputs, modelPath: checkpoint)
+        } catch {
+            throw .checkpoint(.checkpoint(error))
+        }
+        var config = model.config
+        if let timeSteps { config.timeSteps = timeSteps }
+        let evaluation = LayeredEvaluator.evaluate(
+            network: model.network, config: config, dataset: test, threads: threads)
+        Console.out(EvaluationReport.render(evaluation, checkpoint: checkpoint, classNames: test.classNames))
+    }
+
     /// Refuses, unless `--allow-other-data`, test images other than those the checkpoint's run used (the run's
     /// `testLimit` prefix of `testSet`, whatever `--test-limit` says). A weights file or a checkpoint without a
     /// fingerprint is evaluated on any data.

@@ -103,11 +103,18 @@ struct InspectCommand: Command {
                     + "every CRC32 verified")
             field("configuration", "\(config.name), FNV-1a 64 hash \(hex(layout.configurationHash))")
         }
-        field(
-            "network",
-            "\(checkpoint.inputs) inputs, \(checkpoint.hidden) hidden, \(checkpoint.outputs) outputs; "
-                + "\(checkpoint.shards) \(checkpoint.shards == 1 ? "shard" : "shards"); "
-                + "\(checkpoint.parameterCount) parameters")
+        if let input = checkpoint.layeredInput {
+            field(
+                "network",
+                "\(input) inputs → \(ProgressFormat.layerSummary(config.layers)) → \(checkpoint.outputs) outputs; "
+                    + "\(checkpoint.parameterCount) parameters as stored (channels padded to 16)")
+        } else {
+            field(
+                "network",
+                "\(checkpoint.inputs) inputs, \(checkpoint.hidden) hidden, \(checkpoint.outputs) outputs; "
+                    + "\(checkpoint.shards) \(checkpoint.shards == 1 ? "shard" : "shards"); "
+                    + "\(checkpoint.parameterCount) parameters")
+        }
         field("data", checkpoint.data?.description ?? "not recorded (eval and resume accept any data)")
         field("position", position(cursor, config: config))
         field(
@@ -145,7 +152,9 @@ struct InspectCommand: Command {
         lines += config.jsonText().split(separator: "\n").map { "  " + $0 }
 
         lines += ["", "metrics"]
-        let summary = ProgressFormat.summaryTable(checkpoint.records)
+        let summary = ProgressFormat.summaryTable(
+            checkpoint.records,
+            averagedFile: checkpoint.isLayered ? LayeredSession.averagedModel : RunDirectory.averagedWeights)
         lines += summary.isEmpty ? ["  no epoch finished yet"] : summary.map { "  " + $0 }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -176,6 +185,9 @@ struct InspectCommand: Command {
         case "TIME": return "timing (the only section that differs between identical runs)"
         case "WGHT": return "weights, Float32, canonical order (verified, not loaded)"
         case "dATA": return "data fingerprint (ancillary)"
+        case "VALD": return "validation accuracies of every finished epoch"
+        case "AVRG": return "running weight average: its sums and accuracies"
+        case "LAYR": return "layered network: input shape, weights and biases, Float32 (verified, not loaded)"
         default: return ""
         }
     }

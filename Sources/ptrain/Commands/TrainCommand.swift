@@ -237,7 +237,8 @@ struct TrainCommand: Command {
             Console.out(
                 "\(start.checkpointPath ?? ""): the run has finished all \(config.epochs) epochs; nothing to train "
                     + "(raise --epochs to train longer)\n")
-            let table = ProgressFormat.summaryTable(checkpoint.records)
+            let averagedFile = config.layers.isEmpty ? RunDirectory.averagedWeights : LayeredSession.averagedModel
+            let table = ProgressFormat.summaryTable(checkpoint.records, averagedFile: averagedFile)
             if !table.isEmpty { Console.out("\n" + table.joined(separator: "\n") + "\n") }
             return nil
         }
@@ -271,16 +272,27 @@ struct TrainCommand: Command {
         let setup = RunSetup(
             mode: start.mode, overwrite: overwrite, command: CommandLine.arguments,
             checkpointEvery: start.checkpointEvery)
-        if !config.layers.isEmpty {
-            return try trainLayered(config, data: limited, start: start, setup: setup, distribution: distribution)
+        // A layered network (`layers`, issue #15) trains in `LayeredSession`, in one process.
+        guard config.layers.isEmpty || distribution == nil else {
+            throw .output("--distributed: layered networks ('layers') train in one process for now (issue #15)")
         }
-        let session = TrainingSession(
-            config: config, data: limited, threads: threads, runDirectory: start.runDirectory,
-            checkpoints: start.checkpoints, resumingFrom: start.checkpoint, distribution: distribution, setup: setup)
         InterruptSignal.install()
         let outcome: TrainingSession.Outcome
-        do {
-            outcome = try session.run(observer: progress, stopRequested: { InterruptSignal.requested })
+        do throws(SessionError) {
+            if config.layers.isEmpty {
+                outcome = try TrainingSession(
+                    config: config, data: limited, threads: threads, runDirectory: start.runDirectory,
+                    checkpoints: start.checkpoints, resumingFrom: start.checkpoint, distribution: distribution,
+                    setup: setup
+                )
+                .run(observer: progress, stopRequested: { InterruptSignal.requested })
+            } else {
+                outcome = try LayeredSession(
+                    config: config, data: limited, threads: threads, runDirectory: start.runDirectory,
+                    checkpoints: start.checkpoints, resumingFrom: start.checkpoint, setup: setup
+                )
+                .run(observer: progress, stopRequested: { InterruptSignal.requested })
+            }
         } catch {
             progress.finishLine()
             if case .directory(let refusal) = error {
@@ -290,39 +302,15 @@ struct TrainCommand: Command {
         }
         switch outcome {
         case .completed(let records):
-            let table = ProgressFormat.summaryTable(records)
+            let averagedFile = config.layers.isEmpty ? RunDirectory.averagedWeights : LayeredSession.averagedModel
+            let table = ProgressFormat.summaryTable(records, averagedFile: averagedFile)
             if !table.isEmpty { Console.out("\n" + table.joined(separator: "\n") + "\n") }
         case .interrupted(_, let cursor, let checkpoint):
             progress.finishLine()
             throw .interrupted(
                 Self.interruptionMessage(
-                    checkpoint: checkpoint, cursor: cursor, config: session.config, runDirectory: start.runDirectory))
+                    checkpoint: checkpoint, cursor: cursor, config: config, runDirectory: start.runDirectory))
         }
-    }
-
-    /// A layered network (`layers`, issue #15): `LayeredSession`, in one process, from epoch 1.
-    func trainLayered(
-        _ config: RunConfig, data: TrainTestSets, start: Start, setup: RunSetup, distribution: Distribution?
-    ) throws(RuntimeError) {
-        guard distribution == nil else {
-            throw .output("--distributed: layered networks ('layers') train in one process for now (issue #15)")
-        }
-        let style: TrainingProgressPrinter.Style = Console.outputIsTerminal ? .terminal : .plain
-        let progress = TrainingProgressPrinter(style: style, write: Console.out)
-        let session = LayeredSession(
-            config: config, data: data, threads: threads, runDirectory: start.runDirectory, setup: setup)
-        let records: [EpochRecord]
-        do {
-            records = try session.run(observer: progress)
-        } catch {
-            progress.finishLine()
-            if case .directory(let refusal) = error {
-                throw .output(refusal.description + Self.hint(refusal, directory: start.runDirectory))
-            }
-            throw .training(error)
-        }
-        let table = ProgressFormat.summaryTable(records)
-        if !table.isEmpty { Console.out("\n" + table.joined(separator: "\n") + "\n") }
     }
 
     /// What to do about a refused directory, appended to its message.

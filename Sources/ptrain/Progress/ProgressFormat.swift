@@ -124,8 +124,9 @@ public enum ProgressFormat {
     /// The table printed when a run ends: one row per epoch, right-aligned under the headings, the epoch
     /// `EpochSelection` chooses (by validation spike accuracy with a split, else by test spike accuracy; the
     /// first on a tie) marked `*` and named in a last line that says how it was selected. Empty when there are
-    /// no records.
-    public static func summaryTable(_ records: [EpochRecord]) -> [String] {
+    /// no records. `averagedFile` names the file of the averaged weights (`averaged.bin`, a layered run's
+    /// `averaged-model.bin`).
+    public static func summaryTable(_ records: [EpochRecord], averagedFile: String = "averaged.bin") -> [String] {
         guard let selection = EpochSelection.best(of: records) else { return [] }
         let best = records.firstIndex { $0.epoch == selection.record.epoch }!
         let withValidation = selection.rule == .validation
@@ -167,7 +168,7 @@ public enum ProgressFormat {
             let first = records.first(where: { $0.averagedTest != nil })
         {
             lines.append(
-                "averaged weights of epochs \(first.epoch)–\(last.epoch) (averaged.bin, fixed by averageFrom, not "
+                "averaged weights of epochs \(first.epoch)–\(last.epoch) (\(averagedFile), fixed by averageFrom, not "
                     + "selected): test spike \(percent(averaged.spike, decimals: 2))%, relaxed "
                     + "\(percent(averaged.relaxed, decimals: 2))%")
         }
