@@ -216,12 +216,13 @@ struct CheckpointSectionTests {
     }
 
     /// FuzzCheckpoint's seeds (docs/reliability.md) are named for what the reader does with them: the 1.0 file,
-    /// 1.1 files with dATA and with an unknown ancillary section parse; an unknown critical section, a dATA of
-    /// another shape, a truncated file and a bare magic are refused.
+    /// 1.1 files with dATA and with an unknown ancillary section parse, and so does a layered 1.4 file with a
+    /// running average; an unknown critical section, a dATA of another shape, a truncated file and a bare magic
+    /// are refused.
     @Test("the FuzzCheckpoint seed corpus: valid- seeds read, invalid- seeds are refused")
     func fuzzCorpus() throws {
         let seeds = FuzzInputs.corpus("FuzzCheckpoint")
-        #expect(seeds.count == 7)
+        #expect(seeds.count == 8)
         for seed in seeds {
             let result = Result { () throws(CheckpointError) in try Checkpoint.decode(seed.bytes, path: seed.name) }
             switch result {
@@ -242,5 +243,9 @@ struct CheckpointSectionTests {
             error(try seed("invalid-16x16-unknown-critical.ckpt"))
                 == .unknownCriticalSection(path: Self.path, tag: "NEWS"))
         #expect(error(try seed("invalid-16x16-data-shape.ckpt"))?.part == "section dATA")
+        let layered = try Checkpoint.decode(seed("valid-6x6-conv-1.4-average.ckpt"), path: "x")
+        #expect(layered.layeredInput == ActivationShape(rows: 6, columns: 6, channels: 1))
+        #expect(layered.layout.map { [$0.major, $0.minor] } == [1, 4])
+        #expect(layered.average?.count == 1)
     }
 }

@@ -57,6 +57,17 @@ struct LayeredCLITests {
                     "spike readout    \(String(format: "%.2f", 100 * records[1].testSpikeAccuracy))%"),
                 "\(eval.stdout)")
         }
+        // report draws the learning curve, the confusion matrix and the 16 first-layer kernels (a 4 × 4 grid of
+        // 5 × 5 kernels magnified 5×: 4 · (25 + 2) + 2 = 110 pixels square).
+        let figures = scratch.appendingPathComponent("figures").path
+        let report = try PtrainProcess.run(["report", run, "--data", data, "--out", figures, "--threads", "2"])
+        #expect(report.status == 0, "\(report)")
+        #expect(
+            report.stdout.hasSuffix(
+                "wrote learning-curve.svg, confusion.svg, confusion.txt, weights.png to \(figures)\n"))
+        let png = try Data(contentsOf: URL(fileURLWithPath: figures + "/weights.png"))
+        #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        #expect(png.count > 24 && png[16..<24] == Data([0, 0, 0, 110, 0, 0, 0, 110]))
         // Commands that read three-layer models refuse a layered one by name, for now.
         let predict = try PtrainProcess.run(["predict", "--checkpoint", run + "/model.bin", "--data", data])
         #expect(predict.status != 0)

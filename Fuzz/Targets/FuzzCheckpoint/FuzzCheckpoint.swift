@@ -45,15 +45,24 @@ func check(_ bytes: [UInt8]) {
     let path = "fuzz.ckpt"
     do {
         let checkpoint = try Checkpoint.decode(bytes, path: path)
-        guard let network = checkpoint.makeNetwork() else { fatalError("decoded with weights but no network") }
+        // A three-layer network (WGHT) or a layered one (LAYR, format 1.4), with the run's average when it has one.
+        let encoded: [UInt8]
+        if checkpoint.isLayered {
+            guard let network = checkpoint.makeLayeredNetwork() else { fatalError("decoded layers but no network") }
+            encoded = Checkpoint(
+                network: network, config: checkpoint.config, cursor: checkpoint.cursor, records: checkpoint.records,
+                data: checkpoint.data, average: checkpoint.average
+            ).encoded()
+        } else {
+            guard let network = checkpoint.makeNetwork() else { fatalError("decoded with weights but no network") }
+            encoded = Checkpoint(
+                network: network, config: checkpoint.config, cursor: checkpoint.cursor, records: checkpoint.records,
+                data: checkpoint.data, average: checkpoint.average
+            ).encoded()
+        }
         let again: Checkpoint
         do {
-            again = try Checkpoint.decode(
-                Checkpoint(
-                    network: network, config: checkpoint.config, cursor: checkpoint.cursor, records: checkpoint.records,
-                    data: checkpoint.data
-                )
-                .encoded(), path: "round trip")
+            again = try Checkpoint.decode(encoded, path: "round trip")
         } catch {
             fatalError("a decoded checkpoint does not read back: \(error)")
         }
@@ -61,6 +70,8 @@ func check(_ bytes: [UInt8]) {
         fuzzCheck(again.cursor == checkpoint.cursor, "round trip changed the cursor")
         fuzzCheck(again.records == checkpoint.records, "round trip changed the metrics")
         fuzzCheck(again.data == checkpoint.data, "round trip changed the data fingerprint")
+        fuzzCheck(again.average == checkpoint.average, "round trip changed the weight average")
+        fuzzCheck(again.layeredInput == checkpoint.layeredInput, "round trip changed the layered input")
         fuzzCheck(
             again.parameters!.map(\.bitPattern) == checkpoint.parameters!.map(\.bitPattern),
             "round trip changed the parameters")

@@ -26,6 +26,7 @@ public enum WeightAverage {
             } catch {
                 throw .unreadable(.checkpoint(error))
             }
+            guard !checkpoint.isLayered else { throw .unreadable(.layered(path: path)) }
             guard let parameters = checkpoint.parameters else { throw .mismatch(path: path, reason: "no weights") }
             if let data = checkpoint.data {
                 if let recordedData, recordedData.data != data {

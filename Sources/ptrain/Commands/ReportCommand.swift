@@ -13,7 +13,9 @@ struct ReportCommand: Command {
             readout on the test set; one line per class beyond 20 classes) and, when a sample is one \
             grey-level image (28×28, 8×8, …), weights.png: for the first --tiles hidden neurons, what training \
             changed in their input weights (W1 minus its seeded initial value; grey = no change, white = grew, \
-            black = shrank), which shows the learned receptive fields without the initial noise.
+            black = shrank), which shows the learned receptive fields without the initial noise. A layered \
+            run's (issue #15) RUN_DIR/model.bin is read instead, and weights.png shows its first layer: a conv \
+            layer's kernels, a local layer's at its central position, an fc layer's units.
             """,
         synopsis: "RUN_DIR [--out DIR] [--tiles N] [--data DIR|FILE.npz] [--threads N]",
         groups: [
@@ -22,10 +24,14 @@ struct ReportCommand: Command {
                 [
                     OptionSpec("run", value: "DIR", "The run directory (also accepted as a bare word)"),
                     OptionSpec("out", value: "DIR", "Where to write the figures", default: "RUN_DIR"),
-                    OptionSpec("tiles", value: "N", "Hidden neurons drawn in weights.png, 1...1024", default: "64"),
+                    OptionSpec(
+                        "tiles", value: "N",
+                        "Hidden neurons (a layered run's first-layer kernels) drawn in weights.png, "
+                            + "1...1024", default: "64"),
                     OptionSpec(
                         "averaged", value: nil,
-                        "Draw the confusion matrix and weights of RUN_DIR/averaged.bin (a run with averageFrom)"),
+                        "Draw the confusion matrix and weights of RUN_DIR/averaged.bin (averaged-model.bin of a layered run; "
+                            + "a run with averageFrom)"),
                     SharedOptions.data,
                     SharedOptions.threads,
                 ])
@@ -51,8 +57,15 @@ struct ReportCommand: Command {
 
     func run() throws(RuntimeError) {
         let metricsPath = (runDirectory as NSString).appendingPathComponent("metrics.csv")
-        let weightsPath = (runDirectory as NSString).appendingPathComponent(
+        // A layered run (issue #15) has model.bin (averaged-model.bin) where a three-layer run has weights.bin.
+        let layeredPath = (runDirectory as NSString).appendingPathComponent(
+            averaged ? LayeredSession.averagedModel : LayeredSession.model)
+        let threeLayerPath = (runDirectory as NSString).appendingPathComponent(
             averaged ? RunDirectory.averagedWeights : RunDirectory.weights)
+        let isLayered =
+            !FileManager.default.fileExists(atPath: threeLayerPath)
+            && FileManager.default.fileExists(atPath: layeredPath)
+        let weightsPath = isLayered ? layeredPath : threeLayerPath
         guard FileManager.default.fileExists(atPath: metricsPath) else {
             throw .missingFile(path: metricsPath, role: "metrics")
         }
@@ -66,17 +79,52 @@ struct ReportCommand: Command {
         } catch {
             throw .output(error.description)
         }
-        let (config, network): (RunConfig, Network)
-        do {
-            (config, network) = try WeightsFile.read(path: weightsPath)
-        } catch {
-            throw .evaluation(path: weightsPath, error)
-        }
         // Only the test files: evaluation never needs (or opens) the training set.
-        let directory = try wrapData { () throws(DataError) in try DataAccess.locateTestSet(explicit: data) }
-        let testSet = try wrapData { () throws(DataError) in try DataAccess.loadTestSet(directory: directory) }
-        let test = try fit(testSet.prefix(config.testLimit), to: network, modelPath: weightsPath)
-        let evaluation = evaluate(network: network, config: config, dataset: test, threads: threads)
+        let loadTestSet = { () throws(RuntimeError) -> Dataset in
+            let directory = try wrapData { () throws(DataError) in try DataAccess.locateTestSet(explicit: data) }
+            return try wrapData { () throws(DataError) in try DataAccess.loadTestSet(directory: directory) }
+        }
+        let config: RunConfig
+        let test: Dataset
+        let evaluation: Evaluation
+        let tilesImage: PNGImage?
+        if isLayered {
+            let network: LayeredNetwork
+            do {
+                (config, network) = try LayeredModelFile.read(path: weightsPath)
+            } catch {
+                throw .output(error.description)
+            }
+            let testSet = try loadTestSet().prefix(config.testLimit)
+            do {
+                test = try testSet.fitted(inputs: network.inputs, outputs: network.outputs, modelPath: weightsPath)
+            } catch {
+                throw .checkpoint(.checkpoint(error))
+            }
+            evaluation = LayeredEvaluator.evaluate(network: network, config: config, dataset: test, threads: threads)
+            // The first layer's kernels (or units), as learned from the initial weights of the run's seed.
+            let initial = LayeredNetwork(stack: network.stack, outputs: network.outputs, seed: config.seed)
+            tilesImage = WeightTiles.firstLayer(network, initial: initial, count: tiles)
+        } else {
+            let network: Network
+            do {
+                (config, network) = try WeightsFile.read(path: weightsPath)
+            } catch {
+                throw .evaluation(path: weightsPath, error)
+            }
+            test = try fit(loadTestSet().prefix(config.testLimit), to: network, modelPath: weightsPath)
+            evaluation = evaluate(network: network, config: config, dataset: test, threads: threads)
+            let initial = Network(
+                inputs: network.inputs, hidden: network.hidden, outputs: network.outputs,
+                shards: config.resolvedShards, seed: config.seed)
+            // Receptive fields only where a sample is one grey image (`Dataset.imageSize`): a vector or a colour
+            // image has no such picture.
+            tilesImage = test.imageSize.map { size in
+                WeightTiles.hiddenNeurons(
+                    network, initial: initial, count: min(tiles, network.hidden), rows: size.rows,
+                    columns: size.columns)
+            }
+        }
 
         let name = config.runDirectoryName
         let curve = LineChart(
@@ -89,15 +137,6 @@ struct ReportCommand: Command {
             xTicks: records.count <= 20 ? records.map { Double($0.epoch) } : nil)
         let confusionTitle =
             "\(name): spike readout, \(MetricsTable.fixed(100 * evaluation.spikeAccuracy, 2))% of \(evaluation.count)"
-        let initial = Network(
-            inputs: network.inputs, hidden: network.hidden, outputs: network.outputs, shards: config.resolvedShards,
-            seed: config.seed)
-        // Receptive fields only where a sample is one grey image (`Dataset.imageSize`): a vector or a colour
-        // image has no such picture.
-        let tilesImage = test.imageSize.map { size in
-            Self.weightTiles(
-                network, initial: initial, count: min(tiles, network.hidden), rows: size.rows, columns: size.columns)
-        }
         let table = ConfusionMatrixChart.text(evaluation.confusion, names: test.classNames)
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -148,38 +187,5 @@ struct ReportCommand: Command {
             let points = records.compactMap { record in value(record).map { (Double(record.epoch), 100 * $0) } }
             return points.isEmpty ? nil : LineChart.Series(label: label, points: points)
         }
-    }
-
-    /// The learned change of the input weights (trained minus initial) of the first `count` hidden neurons
-    /// as a grid of rows×columns tiles, each scaled symmetrically around zero (grey) by its own largest
-    /// magnitude, magnified 3× for viewing.
-    static func weightTiles(_ network: Network, initial: Network, count: Int, rows: Int, columns: Int) -> PNGImage {
-        let trained = network.canonicalParameters()
-        let start = initial.canonicalParameters()
-        let parameters = zip(trained, start).map { $0 - $1 }
-        let hidden = network.hidden
-        let perRow = Int(Double(count).squareRoot().rounded(.up))
-        let gridRows = (count + perRow - 1) / perRow
-        let scale = 3
-        let gap = 2
-        let tileWidth = columns * scale
-        let tileHeight = rows * scale
-        let width = perRow * (tileWidth + gap) + gap
-        let height = gridRows * (tileHeight + gap) + gap
-        var image = PNGImage(width: width, height: height, pixels: [UInt8](repeating: 40, count: width * height))
-        for neuron in 0..<count {
-            var largest: Float = 1e-12
-            for i in 0..<(rows * columns) { largest = max(largest, abs(parameters[i * hidden + neuron])) }
-            let originX = gap + (neuron % perRow) * (tileWidth + gap)
-            let originY = gap + (neuron / perRow) * (tileHeight + gap)
-            for y in 0..<tileHeight {
-                for x in 0..<tileWidth {
-                    let input = (y / scale) * columns + x / scale
-                    let value = parameters[input * hidden + neuron] / largest
-                    image.pixels[(originY + y) * width + originX + x] = UInt8(max(0, min(255, 127.5 + 127.5 * value)))
-                }
-            }
-        }
-        return image
     }
 }
