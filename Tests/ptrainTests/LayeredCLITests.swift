@@ -139,21 +139,70 @@ struct LayeredCLITests {
         #expect(!FileManager.default.fileExists(atPath: run))
     }
 
-    @Test("sweep refuses a layered configuration before training anything")
-    func sweepRefusesLayers() throws {
+    @Test("sweep --layer 0.channels=4,8 --seeds 1,2: four layered runs, the summary per size, resumable")
+    func sweepsALayersSize() throws {
         let scratch = try PtrainProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let data = try TestMNIST.located.get()
         let out = scratch.appendingPathComponent("sweep").path
-        let result = try PtrainProcess.run([
-            "sweep", "--data", data, "--hidden", "100,200", "--layers", Self.conv, "--epochs", "1", "--out", out,
-        ])
-        #expect(result.status == 1)
+        let command = [
+            "sweep", "--data", data, "--layers", Self.conv, "--layer", "0.channels=4,8", "--seeds", "1,2", "--epochs",
+            "1", "--train-limit", "600", "--validation", "100", "--test-limit", "200", "--threads", "2", "--out", out,
+        ]
+        let result = try PtrainProcess.run(command)
+        #expect(result.status == 0, "\(result)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: out).filter { !$0.hasPrefix(".") }.sorted()
         #expect(
-            result.stderr.hasSuffix(
-                ": sweeps vary the hidden size of the three-layer network; a layered network ('layers') cannot be "
-                    + "swept yet (issue #15): train each configuration with 'ptrain train'\n"), "\(result.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: out))
+            names == [
+                "accuracy-vs-epoch.svg", "accuracy-vs-size.svg", "l0-channels4-s1", "l0-channels4-s2",
+                "l0-channels8-s1", "l0-channels8-s2", "results.csv", "results.md", "summary.csv", "sweep.json",
+            ])
+        let csv = try String(contentsOfFile: out + "/results.csv", encoding: .utf8).split(separator: "\n")
+        #expect(csv.count == 5)
+        #expect(csv[0].hasPrefix("layer0_channels,best_test_accuracy_spike,best_epoch,"))
+        #expect(csv[1...].map { $0.split(separator: ",")[0] } == ["4", "4", "8", "8"])
+        // Each row is its run's metrics: the run trained the layer at the row's size.
+        let (config, _) = try LayeredModelFile.read(path: out + "/l0-channels8-s2/model.bin")
+        #expect(config.layers == [.convolution(channels: 8, kernel: 5, stride: 2, padding: 0)] && config.seed == 2)
+        let records = try MetricsTable.read(path: out + "/l0-channels8-s2/metrics.csv")
+        #expect(csv[4].split(separator: ",")[1] == Substring(String(format: "%.6f", records[0].testSpikeAccuracy)))
+        let summary = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8).split(separator: "\n")
+        #expect(summary.count == 3 && summary[0].hasPrefix("layer0_channels,n,selected_by,"))
+        #expect(summary[1].hasPrefix("4,2,validation,") && summary[2].hasPrefix("8,2,validation,"))
+        let markdown = try String(contentsOfFile: out + "/results.md", encoding: .utf8)
+        #expect(markdown.contains("| layer 0 channels | seed | test (spike) at the selected epoch |"))
+        // The same command again trains nothing and writes the same table.
+        let before = try Data(contentsOf: URL(fileURLWithPath: out + "/results.csv"))
+        let again = try PtrainProcess.run(command)
+        #expect(again.status == 0, "\(again)")
+        #expect(again.stdout.contains("l0-channels8-s2: finished earlier, skipped\n"), "\(again.stdout)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/results.csv")) == before)
+    }
+
+    @Test("sweep: a layer the network does not have, a key its type does not have, --hidden of a layered network")
+    func sweepRefusesWhatDoesNotFit() throws {
+        let scratch = try PtrainProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let data = try TestMNIST.located.get()
+        let out = scratch.appendingPathComponent("sweep").path
+        let cases: [([String], String)] = [
+            (["--layer", "1.channels=4,8"], ": --layer 1.channels: the network has layers 0...0\n"),
+            (["--layer", "0.units=4,8"], ": --layer 0.units: layer 0 is 'conv', whose size is 'channels'\n"),
+            (
+                ["--hidden", "100,200"],
+                ": a layered network ('layers') has no hidden size to sweep: vary a layer with --layer I.KEY=LIST "
+                    + "(0.channels=8,16,32), or give --seeds alone\n"
+            ),
+        ]
+        for (arguments, suffix) in cases {
+            let result = try PtrainProcess.run(
+                ["sweep", "--data", data, "--layers", Self.conv, "--epochs", "1", "--out", out] + arguments)
+            #expect(result.status == 1)
+            #expect(result.stderr.hasSuffix(suffix), "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out))
+        }
+        let usage = try PtrainProcess.run(["sweep", "--layer", "0.kernel=3,5", "--out", out])
+        #expect(usage.status != 0 && usage.stderr.contains("'--layer'"), "\(usage.stderr)")
     }
 
     @Test("model files: a damaged byte and a three-layer weights.bin are refused with one line naming the file")

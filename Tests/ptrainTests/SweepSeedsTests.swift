@@ -189,7 +189,10 @@ struct SweepSeedsTests {
                 "Error: Option '--seed' cannot be used with '--seeds': each run of a sweep over seeds takes its seed "
                     + "from --seeds.\n"
             ),
-            (["--epochs", "1"], "Error: Missing required option '--hidden LIST' or '--seeds LIST'.\n"),
+            (
+                ["--epochs", "1"],
+                "Error: Missing required option '--hidden LIST', '--layer I.KEY=LIST' or '--seeds LIST'.\n"
+            ),
         ]
         for (arguments, message) in usage {
             let result = try PtrainProcess.run(["sweep"] + arguments)

@@ -35,6 +35,11 @@ struct SweepCommand: Command {
                         "hidden", value: "LIST", "Hidden sizes, comma-separated (100,200,500,1000)",
                         default: "the configuration's, with --seeds"),
                     OptionSpec(
+                        "layer", value: "I.KEY=LIST",
+                        "A layered network's layer size instead: layer I (from 0), its 'channels' (local, conv) or "
+                            + "'units' (fc), e.g. 0.channels=8,16,32",
+                        default: "with --seeds alone, the first layer's"),
+                    OptionSpec(
                         "seeds", value: "LIST",
                         "Seeds, comma-separated (1,2,3,4,5): one run per size and seed, summarized over the seeds",
                         default: "one run per size with the configuration's seed"),
@@ -69,8 +74,10 @@ struct SweepCommand: Command {
                 }),
         ])
 
-    /// `--hidden`; empty with `--seeds` alone (then the configuration's size).
+    /// `--hidden` or `--layer`'s sizes; empty with `--seeds` alone (then the configuration's size).
     let sizes: [Int]
+    /// `--layer`'s layer and key; nil: the hidden size (`--hidden`), or a layered configuration's first layer.
+    let layerAxis: SweepAxis?
     /// `--seeds`, duplicates dropped; nil: one run per size with the configuration's seed.
     let seeds: [UInt64]?
     let configPath: String?
@@ -88,7 +95,15 @@ struct SweepCommand: Command {
     init(options: ParsedOptions) throws(UsageError) {
         let sizeList = try options.nonEmptyString("hidden")
         let seedList = try options.nonEmptyString("seeds")
-        guard sizeList != nil || seedList != nil else { throw .missingOption("--hidden LIST' or '--seeds LIST") }
+        let layerList = try options.nonEmptyString("layer")
+        guard sizeList != nil || seedList != nil || layerList != nil else {
+            throw .missingOption("--hidden LIST', '--layer I.KEY=LIST' or '--seeds LIST")
+        }
+        if sizeList != nil && layerList != nil {
+            throw .conflictingOptions(
+                option: "--layer", other: "--hidden", reason: "a sweep varies one size: a layer's or the hidden layer's"
+            )
+        }
         var sizes: [Int] = []
         for item in sizeList?.split(separator: ",", omittingEmptySubsequences: false) ?? [] {
             guard let size = Int(item.trimmingCharacters(in: .whitespaces)), (1...1_000_000).contains(size) else {
@@ -96,6 +111,13 @@ struct SweepCommand: Command {
                     value: sizeList!, option: "--hidden", reason: "must be sizes in 1...1000000 separated by commas")
             }
             if !sizes.contains(size) { sizes.append(size) }
+        }
+        if let layerList {
+            let (axis, layerSizes) = try SweepAxis.parseLayer(layerList)
+            layerAxis = axis
+            sizes = layerSizes
+        } else {
+            layerAxis = nil
         }
         self.sizes = sizes
         if let seedList {
@@ -141,7 +163,8 @@ struct SweepCommand: Command {
         let size: Int
         let config: RunConfig
         let directory: String
-        /// `h<H>`, or `h<H>-s<seed>` in a sweep over seeds: the run directory's name and its prefix in messages.
+        /// `h<H>`, or `h<H>-s<seed>` in a sweep over seeds (`l<I>-<key><size>[-s<seed>]` for a layer): the run
+        /// directory's name and its prefix in messages.
         let label: String
     }
 
@@ -157,16 +180,16 @@ struct SweepCommand: Command {
 
     func run() throws(RuntimeError) {
         guard distributed else {
-            let (runs, mnist, sweepDirectory, lock, keep) = try prepare(lock: true)
+            let (runs, mnist, sweepDirectory, lock, keep, axis) = try prepare(lock: true)
             defer { withExtendedLifetime(lock) {} }
             let (interrupted, problems) = train(runs, mnist: mnist, keep: keep, in: sweepDirectory)
             if interrupted { throw Self.interruption }
             guard problems.isEmpty else { throw .output("sweep: " + problems.joined(separator: "; ")) }
-            return try writeResults(runs, into: sweepDirectory, overSeeds: seeds != nil)
+            return try writeResults(runs, into: sweepDirectory, overSeeds: seeds != nil, axis: axis)
         }
         try DistributedLaunch.run { communicator throws(RuntimeError) in
             // Rank 0 holds the sweep directory's lock; each run directory is locked by the rank training it.
-            let (runs, mnist, sweepDirectory, lock, keep) = try DistributedLaunch.agreed(communicator) {
+            let (runs, mnist, sweepDirectory, lock, keep, axis) = try DistributedLaunch.agreed(communicator) {
                 () throws(RuntimeError) in try prepare(lock: communicator.rank == 0)
             }
             defer { withExtendedLifetime(lock) {} }
@@ -180,7 +203,7 @@ struct SweepCommand: Command {
             var written: String?
             if communicator.rank == 0 {
                 do {
-                    try writeResults(runs, into: sweepDirectory, overSeeds: seeds != nil)
+                    try writeResults(runs, into: sweepDirectory, overSeeds: seeds != nil, axis: axis)
                 } catch {
                     written = "\(error)"
                 }
@@ -198,19 +221,24 @@ struct SweepCommand: Command {
     /// sweep over seeds), another `--patience`, a smaller `--keep` or `--seeds` given to a sweep without them (or
     /// the other way round) is refused, naming it, before anything is trained or written.
     private func prepare(lock: Bool) throws(RuntimeError) -> (
-        runs: [Run], mnist: TrainTestSets, sweepDirectory: String, lock: DirectoryLock?, keep: Int
+        runs: [Run], mnist: TrainTestSets, sweepDirectory: String, lock: DirectoryLock?, keep: Int, axis: SweepAxis
     ) {
         let (base, source) = try TrainCommand.loadConfig(path: configPath, overrides: overrides)
-        guard base.layers.isEmpty else {
+        // What varies: --layer's layer, a layered configuration's first layer (--seeds alone), or the hidden size.
+        let axis =
+            layerAxis ?? (base.layers.isEmpty || !sizes.isEmpty ? SweepAxis.hidden : SweepAxis.firstLayer(of: base))
+        if let mismatch = axis.mismatch(with: base) { throw .output("\(source): \(mismatch)") }
+        if distributed && !base.layers.isEmpty {
             throw .output(
-                "\(source): sweeps vary the hidden size of the three-layer network; a layered network ('layers') "
-                    + "cannot be swept yet (issue #15): train each configuration with 'ptrain train'")
+                "--distributed: a sweep of layered networks ('layers') trains in one process for now (issue #15)")
         }
         let sweepDirectory =
             out ?? (seeds == nil ? "runs/sweep-\(base.name)-s\(base.seed)" : "runs/sweep-\(base.name)-seeds")
         let directory = try wrapData { () throws(DataError) in try DataAccess.locate(explicit: data) }
         let mnist = try wrapData { () throws(DataError) in try DataAccess.load(directory: directory) }
-        let runs = Self.runs(sizes: sizes.isEmpty ? [base.hidden] : sizes, seeds: seeds, base: base, in: sweepDirectory)
+        let runs = Self.runs(
+            sizes: sizes.isEmpty ? [axis.size(of: base)] : sizes, seeds: seeds, base: base, axis: axis,
+            in: sweepDirectory)
         let held: DirectoryLock?
         do throws(RunDirectoryError) {
             held = lock ? try RunDirectory(path: sweepDirectory).lock(purpose: "sweep") : nil
@@ -283,18 +311,19 @@ struct SweepCommand: Command {
             }
         }
         Console.out("configuration: \(source)\n")
-        return (runs, mnist, sweepDirectory, held, keep)
+        return (runs, mnist, sweepDirectory, held, keep, axis)
     }
 
     /// Every size with every seed, size by size: `h<H>` directories with `base`'s seed when `seeds` is nil,
-    /// `h<H>-s<seed>` otherwise.
-    static func runs(sizes: [Int], seeds: [UInt64]?, base: RunConfig, in sweepDirectory: String) -> [Run] {
+    /// `h<H>-s<seed>` otherwise (`l<I>-<key><size>` for a layer's size).
+    static func runs(
+        sizes: [Int], seeds: [UInt64]?, base: RunConfig, axis: SweepAxis = .hidden, in sweepDirectory: String
+    ) -> [Run] {
         sizes.flatMap { size in
             (seeds ?? [base.seed]).map { seed in
-                var config = base
-                config.hidden = size
+                var config = axis.applying(size, to: base)
                 config.seed = seed
-                let label = seeds == nil ? "h\(size)" : "h\(size)-s\(seed)"
+                let label = seeds == nil ? axis.label(size) : "\(axis.label(size))-s\(seed)"
                 return Run(
                     size: size, config: config, directory: (sweepDirectory as NSString).appendingPathComponent(label),
                     label: label)
@@ -319,8 +348,10 @@ struct SweepCommand: Command {
         }
     }
 
-    /// `config` as its run records it: the shard count resolved (`TrainingSession` does the same).
+    /// `config` as its run records it: the shard count resolved (`TrainingSession` does the same; a layered
+    /// network's configuration is recorded as it is).
     static func resolved(_ config: RunConfig) -> RunConfig {
+        guard config.layers.isEmpty else { return config }
         var resolved = config
         resolved.shards = config.resolvedShards
         return resolved
@@ -391,21 +422,30 @@ struct SweepCommand: Command {
         var runConfig = checkpoint?.config ?? config
         runConfig.epochs = config.epochs
         let observer = SweepObserver(label: label, patience: patience, earlier: checkpoint?.records ?? [])
-        let session = TrainingSession(
-            config: runConfig,
-            data: TrainTestSets(
-                train: mnist.train.prefix(runConfig.trainLimit), test: mnist.test.prefix(runConfig.testLimit)),
-            threads: threads, runDirectory: directory, checkpoints: CheckpointPolicy(every: .seconds(600), keep: keep),
-            resumingFrom: checkpoint,
-            // A run without a checkpoint whose directory holds files (killed before its first checkpoint) starts
-            // again; its files move aside to h<H>.replaced-N (h<H>-s<seed>.replaced-N).
-            setup: RunSetup(
-                mode: checkpoint == nil ? .fresh : .continuing, overwrite: checkpoint == nil,
-                command: CommandLine.arguments, checkpointEvery: "10m"))
+        let data = TrainTestSets(
+            train: mnist.train.prefix(runConfig.trainLimit), test: mnist.test.prefix(runConfig.testLimit))
+        let policy = CheckpointPolicy(every: .seconds(600), keep: keep)
+        // A run without a checkpoint whose directory holds files (killed before its first checkpoint) starts
+        // again; its files move aside to h<H>.replaced-N (h<H>-s<seed>.replaced-N).
+        let setup = RunSetup(
+            mode: checkpoint == nil ? .fresh : .continuing, overwrite: checkpoint == nil,
+            command: CommandLine.arguments, checkpointEvery: "10m")
+        let stop = { InterruptSignal.requested || observer.patienceExhausted }
         let outcome: TrainingSession.Outcome
-        do {
-            outcome = try session.run(
-                observer: observer, stopRequested: { InterruptSignal.requested || observer.patienceExhausted })
+        do throws(SessionError) {
+            if runConfig.layers.isEmpty {
+                outcome = try TrainingSession(
+                    config: runConfig, data: data, threads: threads, runDirectory: directory, checkpoints: policy,
+                    resumingFrom: checkpoint, setup: setup
+                )
+                .run(observer: observer, stopRequested: stop)
+            } else {
+                outcome = try LayeredSession(
+                    config: runConfig, data: data, threads: threads, runDirectory: directory, checkpoints: policy,
+                    resumingFrom: checkpoint, setup: setup
+                )
+                .run(observer: observer, stopRequested: stop)
+            }
         } catch {
             throw .training(error)
         }
@@ -444,7 +484,9 @@ struct SweepCommand: Command {
     /// results.csv, results.md, the two figures and, over seeds, summary.csv, from each run's latest checkpoint.
     /// A run whose checkpoint holds another configuration (all keys but `hidden` and `epochs`) is an error, never a
     /// row, and each result file may only replace a file of its own kind.
-    private func writeResults(_ runs: [Run], into sweepDirectory: String, overSeeds: Bool) throws(RuntimeError) {
+    private func writeResults(_ runs: [Run], into sweepDirectory: String, overSeeds: Bool, axis: SweepAxis)
+        throws(RuntimeError)
+    {
         var rows: [SweepResult] = []
         for run in runs {
             let latest = (run.directory as NSString).appendingPathComponent(RunDirectory.latest)
@@ -459,15 +501,15 @@ struct SweepCommand: Command {
         }
         let summaries = SweepSummary.of(rows)
         let markdown =
-            SweepResult.markdown(rows, overSeeds: overSeeds)
-            + (overSeeds ? "\n" + SweepSummary.markdown(summaries) : "")
+            SweepResult.markdown(rows, overSeeds: overSeeds, axis: axis)
+            + (overSeeds ? "\n" + SweepSummary.markdown(summaries, axis: axis) : "")
         var files: [(String, String, FileKind)] = [
-            ("results.csv", SweepResult.csv(rows), .text),
+            ("results.csv", SweepResult.csv(rows, axis: axis), .text),
             ("results.md", markdown, .text),
-            ("accuracy-vs-hidden.svg", SweepResult.accuracyVersusHidden(summaries), .svg),
-            ("accuracy-vs-epoch.svg", SweepResult.accuracyVersusEpoch(rows, overSeeds: overSeeds), .svg),
+            (axis.figureName, SweepResult.accuracyVersusSize(summaries, axis: axis), .svg),
+            ("accuracy-vs-epoch.svg", SweepResult.accuracyVersusEpoch(rows, overSeeds: overSeeds, axis: axis), .svg),
         ]
-        if overSeeds { files.insert(("summary.csv", SweepSummary.csv(summaries), .text), at: 1) }
+        if overSeeds { files.insert(("summary.csv", SweepSummary.csv(summaries, axis: axis), .text), at: 1) }
         do {
             for (name, _, kind) in files {
                 try kind.requireReplaceable((sweepDirectory as NSString).appendingPathComponent(name))

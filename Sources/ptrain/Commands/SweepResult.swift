@@ -22,9 +22,11 @@ struct SweepResult {
     /// `final_averaged_test_accuracy_spike` is the averaged weights' test accuracy at the final epoch (empty without
     /// `averageFrom`). The last three columns came later than the others, so that older readers of the first nine
     /// still work.
-    static let csvHeader =
-        "hidden,best_test_accuracy_spike,best_epoch,final_test_accuracy_spike,best_test_accuracy_relaxed,epochs,seconds,"
-        + "samples_per_second,selected_by,seed,selected_epoch_test_accuracy_relaxed,final_averaged_test_accuracy_spike"
+    static func csvHeader(axis: SweepAxis = .hidden) -> String {
+        axis.column
+            + ",best_test_accuracy_spike,best_epoch,final_test_accuracy_spike,best_test_accuracy_relaxed,epochs,seconds,"
+            + "samples_per_second,selected_by,seed,selected_epoch_test_accuracy_relaxed,final_averaged_test_accuracy_spike"
+    }
 
     /// An accuracy as results.csv writes it (6 decimals). `SweepSummary` summarizes these values, not the
     /// unrounded ones, so that its means and deviations can be recomputed from the file bit for bit.
@@ -33,8 +35,8 @@ struct SweepResult {
     /// `fraction` rounded as results.csv writes it.
     static func asWritten(_ fraction: Double) -> Double { Double(csvText(fraction))! }
 
-    static func csv(_ rows: [SweepResult]) -> String {
-        var text = csvHeader + "\n"
+    static func csv(_ rows: [SweepResult], axis: SweepAxis = .hidden) -> String {
+        var text = csvHeader(axis: axis) + "\n"
         for row in rows {
             text += "\(row.size),\(csvText(row.best.testSpikeAccuracy)),\(row.best.epoch),"
             text += "\(csvText(row.final.testSpikeAccuracy)),\(csvText(row.bestRelaxed)),"
@@ -48,10 +50,10 @@ struct SweepResult {
     }
 
     /// One row per run (with its seed in a sweep over seeds) and the line that says how epochs were selected.
-    static func markdown(_ rows: [SweepResult], overSeeds: Bool) -> String {
+    static func markdown(_ rows: [SweepResult], overSeeds: Bool, axis: SweepAxis = .hidden) -> String {
         let seedHeader = overSeeds ? " seed |" : ""
         var lines = [
-            "| hidden |\(seedHeader) test (spike) at the selected epoch | selected epoch | test (relaxed) at that epoch | final test (spike) | max test (relaxed), test-selected | epochs | s/epoch | samples/s |",
+            "| \(axis.heading) |\(seedHeader) test (spike) at the selected epoch | selected epoch | test (relaxed) at that epoch | final test (spike) | max test (relaxed), test-selected | epochs | s/epoch | samples/s |",
             "|---|" + (overSeeds ? "---|" : "") + "---|---|---|---|---|---|---|---|",
         ]
         for row in rows {
@@ -76,10 +78,10 @@ struct SweepResult {
 
     static func percent(_ fraction: Double) -> String { MetricsTable.fixed(100 * fraction, 2) + "%" }
 
-    /// Test accuracy against hidden size (log axis), the paper's first figure: at the selected epoch by both
-    /// readouts and at the final epoch, the mean over a size's seeds with ± 1 sample sd as error bars when it has
-    /// two or more.
-    static func accuracyVersusHidden(_ summaries: [SweepSummary]) -> String {
+    /// Test accuracy against hidden size (log axis), the paper's first figure (or against a layer's size): at the
+    /// selected epoch by both readouts and at the final epoch, the mean over a size's seeds with ± 1 sample sd as
+    /// error bars when it has two or more.
+    static func accuracyVersusSize(_ summaries: [SweepSummary], axis: SweepAxis = .hidden) -> String {
         let withSpread = summaries.contains { $0.count >= 2 }
         let counts = Set(summaries.map(\.count)).sorted()
         let seeds = counts.count == 1 ? "\(counts[0])" : "\(counts.first!)–\(counts.last!)"
@@ -98,7 +100,9 @@ struct SweepResult {
         }
         let quantities = SweepSummary.Quantity.all
         return LineChart(
-            title: "Test accuracy against hidden-layer size", xTitle: "hidden LIF neurons", yTitle: "test accuracy (%)",
+            title: axis == .hidden
+                ? "Test accuracy against hidden-layer size" : "Test accuracy against \(axis.heading)",
+            xTitle: axis == .hidden ? "hidden LIF neurons" : axis.heading, yTitle: "test accuracy (%)",
             series: quantities.indices.compactMap { series(quantities[$0].legend, $0) },
             caption: caption, logarithmicX: true, xTicks: summaries.map { Double($0.size) }
         ).render()
@@ -106,13 +110,13 @@ struct SweepResult {
 
     /// Test accuracy against epoch, one line per run, the paper's second figure; over seeds one line per size, the
     /// mean over its seeds of every epoch they all reached.
-    static func accuracyVersusEpoch(_ rows: [SweepResult], overSeeds: Bool) -> String {
+    static func accuracyVersusEpoch(_ rows: [SweepResult], overSeeds: Bool, axis: SweepAxis = .hidden) -> String {
         guard overSeeds else {
             return LineChart(
                 title: "Test accuracy (spike readout) per epoch", xTitle: "epoch", yTitle: "test accuracy (%)",
                 series: rows.map { row in
                     .init(
-                        label: "H = \(row.size)",
+                        label: axis.seriesLabel(row.size),
                         points: row.records.map { (Double($0.epoch), 100 * $0.testSpikeAccuracy) })
                 }
             ).render()
@@ -123,7 +127,7 @@ struct SweepResult {
                 let values = summary.runs.map { $0.records[index].testSpikeAccuracy }
                 return (Double(summary.runs[0].records[index].epoch), 100 * SeedSummary(values).mean)
             }
-            return .init(label: "H = \(summary.size), \(summary.count) seeds", points: points)
+            return .init(label: "\(axis.seriesLabel(summary.size)), \(summary.count) seeds", points: points)
         }
         return LineChart(
             title: "Test accuracy (spike readout) per epoch, mean over seeds", xTitle: "epoch",

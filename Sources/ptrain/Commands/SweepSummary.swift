@@ -62,16 +62,16 @@ struct SweepSummary {
 
     /// `hidden,n,selected_by`, then `<quantity>_mean,_sd,_ci95_low,_ci95_high` per quantity: fractions with 6
     /// decimals; sd and interval empty for one seed.
-    static var csvHeader: String {
-        (["hidden", "n", "selected_by"]
+    static func csvHeader(axis: SweepAxis = .hidden) -> String {
+        ([axis.column, "n", "selected_by"]
             + Quantity.all.flatMap {
                 ["\($0.name)_mean", "\($0.name)_sd", "\($0.name)_ci95_low", "\($0.name)_ci95_high"]
             })
             .joined(separator: ",")
     }
 
-    static func csv(_ summaries: [SweepSummary]) -> String {
-        var text = csvHeader + "\n"
+    static func csv(_ summaries: [SweepSummary], axis: SweepAxis = .hidden) -> String {
+        var text = csvHeader(axis: axis) + "\n"
         for summary in summaries {
             var fields = [
                 String(summary.size), String(summary.count), summary.rule == .validation ? "validation" : "test",
@@ -88,13 +88,13 @@ struct SweepSummary {
     }
 
     /// The per-size table: `mean% ± sd [low%, high%]`, sd in percentage points; one seed: the value alone.
-    static func markdown(_ summaries: [SweepSummary]) -> String {
+    static func markdown(_ summaries: [SweepSummary], axis: SweepAxis = .hidden) -> String {
         let rule = Set(summaries.map(\.rule)) == [.validation] ? "validation-selected" : "test-selected"
         var lines = [
             "Per size over seeds, epochs \(rule): mean ± sample sd (n − 1) in points, and [the 95% confidence "
                 + "interval of the mean] (Student t, n − 1 degrees of freedom).",
             "",
-            "| hidden | seeds | " + Quantity.all.map(\.title).joined(separator: " | ") + " |",
+            "| \(axis.heading) | seeds | " + Quantity.all.map(\.title).joined(separator: " | ") + " |",
             "|---|---|" + String(repeating: "---|", count: Quantity.all.count),
         ]
         for summary in summaries {
