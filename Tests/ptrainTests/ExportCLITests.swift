@@ -228,4 +228,138 @@ struct ExportCLITests {
             "\(text)")
         #expect(text.hasSuffix("export check passed\n"), "\(text)")
     }
+
+    /// A small trained layered run (issue #15): conv 8c5s2p1 → fc 20 → 10 classes, 1 epoch on 2,000 images.
+    static let layeredRun: Result<URL, any Error> = Result {
+        let directory = try PtrainProcess.temporaryDirectory().appendingPathComponent("layered")
+        let trained = try PtrainProcess.run([
+            "train", "--layers",
+            #"[{"type": "conv", "channels": 8, "kernel": 5, "stride": 2, "padding": 1}, {"type": "fc", "units": 20}]"#,
+            "--seed", "4", "--train-limit", "2000", "--validation", "400", "--epochs", "1", "--threads", "2",
+            "--data", try TestMNIST.located.get(), "--out", directory.path,
+        ])
+        guard trained.status == 0 else { throw ExportTestFailure(description: "training failed: \(trained)") }
+        return directory
+    }
+
+    @Test("a layered run exports as npz (PyTorch layouts) and as a NIR graph of Conv2d, Flatten and Affine nodes")
+    func exportsALayeredRun() throws {
+        let run = try Self.layeredRun.get()
+        let scratch = try PtrainProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let best = run.appendingPathComponent("best.ckpt").path
+        let npz = scratch.appendingPathComponent("net.npz").path
+        let result = try PtrainProcess.run(["export", run.path, "--format", "npz", "--out", npz])
+        #expect(
+            result
+                == ProcessResult(
+                    status: 0,
+                    stdout: "exported the network of \(best) (after epoch 1) to \(npz): input_shape, layer0…2 weight "
+                        + "and bias (weights 8×1×5×5, 20×1352, 10×20; float32), config\n", stderr: ""))
+        #expect(FileKind.identify(try Array(Data(contentsOf: URL(fileURLWithPath: npz)))[...]) == .zip)
+        let nir = scratch.appendingPathComponent("net.nir").path
+        let model = run.appendingPathComponent("model.bin").path
+        let graph = try PtrainProcess.run(["export", model, "--format", "nir", "--out", nir])
+        #expect(
+            graph.stdout
+                == "exported the network of \(model) to \(nir): NIR graph of 3 layers (IF neurons; weights 8×1×5×5, "
+                + "20×1352, 10×20); reset by subtraction and v ≥ θ recorded in its metadata\n", "\(graph)")
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: nir)).prefix(8)) == HDF5File.signature)
+        // The npz holds the stored weights reordered: the conv kernel (C_out, C_in, k, k) from HWIO.
+        let (_, network) = try LayeredModelFile.read(path: model)
+        let exported = ExportedLayers(network: network, config: RunConfig())
+        let stored = network.layers[0].weights.array
+        // Channel 3, kernel row 2, column 4: exported (3, 0, 2, 4), stored tap 2 · 5 + 4 of 16 padded channels.
+        let exportedIndex: Int = 3 * 25 + 2 * 5 + 4
+        let storedIndex: Int = (2 * 5 + 4) * 16 + 3
+        #expect(exported.layers[0].weight[exportedIndex] == stored[storedIndex])
+        // A local layer followed by a conv layer has no NIR form: one line, nothing written.
+        let localRun = scratch.appendingPathComponent("local-conv").path
+        let trained = try PtrainProcess.run([
+            "train", "--layers",
+            #"[{"type": "local", "channels": 4, "kernel": 5, "stride": 2}, {"type": "conv", "channels": 4, "kernel": 3}]"#,
+            "--train-limit", "200", "--test-limit", "100", "--epochs", "1", "--data", try TestMNIST.located.get(),
+            "--out", localRun,
+        ])
+        #expect(trained.status == 0, "\(trained)")
+        let out = scratch.appendingPathComponent("local.nir").path
+        let refused = try Self.failure([localRun, "--format", "nir", "--out", out])
+        #expect(
+            refused.stderr
+                == "Error: \(out): layer 1 is a conv layer after a vector (a local layer's affine map): NIR has no "
+                + "node that turns a vector back into an image\n")
+        #expect(refused.status == 1 && !FileManager.default.fileExists(atPath: out))
+    }
+
+    /// Runs `check_layered_export.py` on the npz and nir exports of `source` with `images` recorded test images.
+    static func checkLayered(source: String, extra: [String] = [], images: Int, in scratch: URL) throws -> String {
+        let data = try TestMNIST.located.get()
+        let npz = scratch.appendingPathComponent("layers.npz").path
+        let nir = scratch.appendingPathComponent("layers.nir").path
+        let spikes = scratch.appendingPathComponent("layer-spikes.npz").path
+        let recording = ["--spikes", spikes, "--data", data, "--images", String(images)]
+        for (format, out, more) in [("npz", npz, []), ("nir", nir, recording)] {
+            let result = try PtrainProcess.run(["export", source, "--format", format, "--out", out] + extra + more)
+            guard result.status == 0 else { throw ExportTestFailure(description: "export failed: \(result)") }
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(python))
+        process.arguments = [
+            TestMNIST.packageRoot + "/Tests/Export/check_layered_export.py", "--npz", npz, "--nir", nir, "--spikes",
+            spikes, "--require", String(images),
+        ]
+        let output = scratch.appendingPathComponent("layered-check.txt")
+        try Data().write(to: output)
+        let handle = try FileHandle(forWritingTo: output)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        try handle.close()
+        let text = try String(contentsOf: output, encoding: .utf8)
+        #expect(process.terminationStatus == 0, "\(text)")
+        return text
+    }
+
+    @Test(
+        "a layered export read by numpy, h5py and nir.read: the simulated graph gives ptrain's counts on 1,000 images",
+        .enabled(if: python != nil, "set PTRAIN_NIR_PYTHON to a Python with nir, h5py and numpy"))
+    func outsideCheckLayered() throws {
+        let run = try Self.layeredRun.get()
+        let scratch = try PtrainProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let text = try Self.checkLayered(source: run.path, images: 1000, in: scratch)
+        print(text)
+        #expect(
+            text.contains(
+                "NIRGraph chain input → conv0 → neurons0 → flatten1 → fc1 → neurons1 → fc2 → neurons2 → output"),
+            "\(text)")
+        #expect(
+            text.contains(
+                "simulation (float64): 1000 of 1000 images give ptrain's output spike counts exactly, "
+                    + "1000 of 1000 its hidden spike counts"), "\(text)")
+        #expect(text.hasSuffix("layered export check passed\n"), "\(text)")
+    }
+
+    @Test(
+        "a leaky local → fc network's running average: LIF nodes and a dense Affine, checked by simulation",
+        .enabled(if: python != nil, "set PTRAIN_NIR_PYTHON to a Python with nir, h5py and numpy"))
+    func outsideCheckLayeredLocalLeakyAveraged() throws {
+        let scratch = try PtrainProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let run = scratch.appendingPathComponent("local")
+        let trained = try PtrainProcess.run([
+            "train", "--layers",
+            #"[{"type": "local", "channels": 4, "kernel": 5, "stride": 2, "padding": 2}, {"type": "fc", "units": 30}]"#,
+            "--seed", "7", "--train-limit", "1000", "--test-limit", "300", "--epochs", "1", "--tau-m", "20",
+            "--average-from", "1", "--reset", "zero", "--threads", "2", "--data", try TestMNIST.located.get(), "--out",
+            run.path,
+        ])
+        #expect(trained.status == 0, "\(trained)")
+        let text = try Self.checkLayered(source: run.path, extra: ["--averaged"], images: 300, in: scratch)
+        print(text)
+        #expect(text.contains("'neurons0': 'LIF'") && text.contains("'fc0': 'Affine'"), "\(text)")
+        #expect(text.contains("simulation (float64): 300 of 300 images give ptrain's output spike counts"), "\(text)")
+        #expect(text.hasSuffix("layered export check passed\n"), "\(text)")
+    }
 }

@@ -74,7 +74,7 @@ struct LayeredCLITests {
         #expect(
             predict.stderr
                 == "Error: \(run)/model.bin: a layered model (a 'layers' run's, issue #15), which this command does "
-                + "not read yet; 'ptrain eval' does\n", "\(predict.stderr)")
+                + "not read yet; 'ptrain eval', 'report' and 'export' do\n", "\(predict.stderr)")
         // The same directory again is another run's: refused, and nothing in it changes.
         let before = try Data(contentsOf: URL(fileURLWithPath: run + "/model.bin"))
         let again = try PtrainProcess.run([

@@ -5,12 +5,14 @@ public enum ExportError: Error, Equatable, CustomStringConvertible {
     case tooLargeForZip(entry: String, bytes: Int)
     /// The test images do not fit the network (spike trains were asked for).
     case dataMismatch(reason: String)
+    /// The network has a part the format cannot describe.
+    case notExportable(reason: String)
 
     public var description: String {
         switch self {
         case .tooLargeForZip(let entry, let bytes):
             return "\(entry) needs \(bytes) bytes, more than a zip archive without Zip64 can hold (4 GiB)"
-        case .dataMismatch(let reason):
+        case .dataMismatch(let reason), .notExportable(let reason):
             return reason
         }
     }

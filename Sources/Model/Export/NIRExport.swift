@@ -84,14 +84,18 @@ public enum NIRExport {
         node("Affine", [("weight", .float32(weight, shape: shape)), ("bias", .float32(bias))])
     }
 
-    /// `count` neurons of the spec's LIF (Eq. 5): IF without leak (λ = 1), LIF with τ = 1/(1 − λ), R = τ (float64).
-    static func neurons(count: Int, config: RunConfig) -> HDF5Object {
+    /// `count` neurons of the spec's LIF (Eq. 5): IF without leak (λ = 1), LIF with τ = 1/(1 − λ), R = τ (float64);
+    /// every parameter an array of `shape` (a layered network's (C, H, W)), or of `count` when it is nil.
+    static func neurons(count: Int, config: RunConfig, shape: [Int]? = nil) -> HDF5Object {
         let threshold = [Float](repeating: config.theta, count: count)
         let leak = config.leak
         guard leak < 1 else {
             return node(
                 "IF",
-                [("r", .float32([Float](repeating: 1, count: count))), ("v_threshold", .float32(threshold))])
+                [
+                    ("r", .float32([Float](repeating: 1, count: count), shape: shape)),
+                    ("v_threshold", .float32(threshold, shape: shape)),
+                ])
         }
         // τ and R in float64, so that a simulator's 1 − 1/τ rounds to exactly ptrain's float32 λ (tested in
         // ExportFormatTests); a float32 τ can miss it by an ulp.
@@ -99,11 +103,98 @@ public enum NIRExport {
         return node(
             "LIF",
             [
-                ("tau", .float64([Double](repeating: tau, count: count))),
-                ("r", .float64([Double](repeating: tau, count: count))),
-                ("v_leak", .float32([Float](repeating: 0, count: count))),
-                ("v_threshold", .float32(threshold)),
+                ("tau", .float64([Double](repeating: tau, count: count), shape: shape)),
+                ("r", .float64([Double](repeating: tau, count: count), shape: shape)),
+                ("v_leak", .float32([Float](repeating: 0, count: count), shape: shape)),
+                ("v_threshold", .float32(threshold, shape: shape)),
             ])
+    }
+
+    /// A layered network's graph (issue #15), in the same file layout: `input` (Input, shape (C, H, W) or (n)), then
+    /// per layer i (the hidden layers, then the output layer, last) its synapses and `neurons<i>` (IF or LIF, every
+    /// parameter of the layer's neuron shape), then `output`:
+    ///
+    /// - `conv`: `conv<i>` Conv2d — `input_shape` (H, W), `weight` (C_out, C_in, k, k), `stride` (s, s),
+    ///   `padding` (p, p), `dilation` (1, 1), `groups` 1, `bias` (C_out); neurons (C_out, H_out, W_out);
+    /// - `fc` and the output layer: after an image, `flatten<i>` Flatten (`start_dim` 0, `end_dim` −1,
+    ///   `input_type` (C, H, W)); then `fc<i>` Affine — `weight` (units, inputs C-major), `bias` (units);
+    /// - `local`: NIR has no locally connected node, so after a Flatten it is `fc<i>`, an Affine whose weight is the
+    ///   dense (C_out·H_out·W_out × C_in·H·W) matrix of its kernels at their receptive fields (zeros elsewhere) and
+    ///   whose bias is (C_out·H_out·W_out); its neurons are then a vector, so it must be followed by `fc` layers only.
+    ///
+    /// The metadata is the three-layer graph's (`metadataKeys`): the same neurons, reset, comparison, encoding
+    /// (input spikes of image samples in (C, H, W) order) and readout.
+    /// - Throws: `.notExportable` for a `local` layer followed by a `conv` layer (NIR cannot turn a vector back
+    ///   into an image).
+    public static func file(_ network: ExportedLayers, producerVersion: String) throws(ExportError) -> [UInt8] {
+        var nodes: [HDF5Link] = [
+            HDF5Link("input", node("Input", [("shape", .int64(network.inputShape.map(Int64.init)))]))
+        ]
+        var names = ["input"]
+        var current = network.inputShape
+        func add(_ name: String, _ object: HDF5Object) {
+            nodes.append(HDF5Link(name, object))
+            names.append(name)
+        }
+        for (i, layer) in network.layers.enumerated() {
+            switch layer.kind {
+            case .convolution(_, let stride, let padding):
+                guard current.count == 3 else {
+                    throw .notExportable(
+                        reason: "layer \(i) is a conv layer after a vector (a local layer's affine map): NIR has no "
+                            + "node that turns a vector back into an image")
+                }
+                add(
+                    "conv\(i)",
+                    node(
+                        "Conv2d",
+                        [
+                            ("input_shape", .int64([Int64(current[1]), Int64(current[2])])),
+                            ("weight", .float32(layer.weight, shape: layer.weightShape)),
+                            ("stride", .int64([Int64(stride), Int64(stride)])),
+                            ("padding", .int64([Int64(padding), Int64(padding)])),
+                            ("dilation", .int64([1, 1])), ("groups", .int64(1)),
+                            ("bias", .float32(layer.bias)),
+                        ]))
+            case .fullyConnected, .locallyConnected:
+                if current.count == 3 {
+                    add(
+                        "flatten\(i)",
+                        node(
+                            "Flatten",
+                            [
+                                ("start_dim", .int64(0)), ("end_dim", .int64(-1)),
+                                ("input_type", .int64(current.map(Int64.init))),
+                            ]))
+                }
+                let isLocal = layer.kind != .fullyConnected
+                let weight = isLocal ? layer.denseLocalWeight() : layer.weight
+                add("fc\(i)", affine(weight, shape: [layer.outputCount, layer.inputCount], bias: layer.bias))
+            }
+            // A local layer's neurons are the affine map's vector; a conv layer's keep their image shape.
+            if case .locallyConnected = layer.kind {
+                current = [layer.outputCount]
+            } else {
+                current = layer.outputShape
+            }
+            add(
+                "neurons\(i)",
+                neurons(
+                    count: layer.outputCount, config: network.config, shape: current.count == 3 ? current : nil))
+        }
+        add("output", node("Output", [("shape", .int64([Int64(network.outputs)]))]))
+        let edges = zip(names, names.dropFirst()).flatMap { [$0, $1] }
+        return HDF5File.encode(root: [
+            HDF5Link("version", .dataset(.string(layoutVersion))),
+            HDF5Link(
+                "node",
+                .group([
+                    HDF5Link("type", .dataset(.string("NIRGraph"))),
+                    HDF5Link("nodes", .group(nodes)),
+                    HDF5Link("edges", .dataset(.strings(edges, shape: [names.count - 1, 2]))),
+                    HDF5Link("metadata", .group(metadata(network.config, producerVersion: producerVersion))),
+                ])),
+        ])
     }
 
     /// The graph's metadata: what NIR's nodes cannot say, in `metadataKeys` order.

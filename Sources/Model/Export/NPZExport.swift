@@ -22,6 +22,29 @@ public enum NPZExport {
         ])
     }
 
+    /// A layered network (issue #15), in the layouts of `ExportedLayers` (PyTorch's):
+    ///
+    /// | key | type | shape |
+    /// |---|---|---|
+    /// | `input_shape` | int32 | (3,) (C, H, W) of image samples, (1,) (n) of vectors |
+    /// | `layer<i>_weight` | float32 | conv (C_out, C_in, k, k); local (C_out, H_out, W_out, C_in, k, k); fc and the output layer (units, inputs C-major) |
+    /// | `layer<i>_bias` | float32 | conv (C_out,); local (C_out, H_out, W_out); fc (units,) |
+    /// | `config` | `<U…` | (): the configuration JSON, its `layers` list the types, kernels, strides and paddings |
+    ///
+    /// Layers are numbered from 0, the output layer last (i = number of hidden layers).
+    public static func archive(_ network: ExportedLayers) -> ZipArchive {
+        var entries = [
+            entry(
+                "input_shape", NPYArray(shape: [network.inputShape.count], .int32(network.inputShape.map(Int32.init))))
+        ]
+        for (i, layer) in network.layers.enumerated() {
+            entries.append(entry("layer\(i)_weight", NPYArray(shape: layer.weightShape, .float32(layer.weight))))
+            entries.append(entry("layer\(i)_bias", NPYArray(shape: layer.biasShape, .float32(layer.bias))))
+        }
+        entries.append(entry("config", .scalar(network.config.jsonText())))
+        return ZipArchive(entries: entries)
+    }
+
     /// The `.npy` member `key` of an archive (`key.npy`, the name `numpy.load` strips back to `key`).
     public static func entry(_ key: String, _ array: NPYArray) -> ZipArchive.Entry {
         ZipArchive.Entry(name: key + ".npy", bytes: array.encoded())

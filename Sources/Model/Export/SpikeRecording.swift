@@ -94,7 +94,7 @@ public struct SpikeRecording: Sendable {
     }
 
     /// The encoder's per-step changes (`added`, `removed`) replayed into one 0/1 byte per input and step.
-    private static func unpack(
+    static func unpack(
         _ trains: SpikeEncoder.Output, steps: Int, inputs: Int, into raster: inout [UInt8], at sample: Int
     ) {
         var active = [UInt8](repeating: 0, count: inputs)

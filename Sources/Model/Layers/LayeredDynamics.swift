@@ -14,10 +14,11 @@ enum LayeredDynamics {
     /// Eq. 5 through every layer for sample `b`: T LIF steps; at step t the input spikes s_x(t) drive layer 1,
     /// whose spikes drive layer 2, …, up to the output. Writes each layer's averaged drive (`drive`), the free
     /// state's start V = ρ(drive) (`free`) and the output spike counts. Returns false if an output drive was not
-    /// finite.
+    /// finite. `observe`, when given, sees every layer's spikes of every step (layer, its stored spikes), after
+    /// that layer fired (what `ptrain export --spikes` records); it changes nothing.
     static func feedForward(
         layers: [LayeredNetwork.LayerView], state: LayeredState.View, sample b: Int, trains: SpikeEncoder.Output,
-        config: RunConfig
+        config: RunConfig, observe: ((_ layer: Int, _ spikes: UnsafePointer<Float>) -> Void)? = nil
     ) -> Bool {
         let input = state.inputSpikes(sample: b)
         input.update(repeating: 0, count: state.state.inputs)
@@ -45,6 +46,7 @@ enum LayeredDynamics {
                     potential: state.pointer(.potential, layer: l, sample: b), input: current,
                     inputSum: state.pointer(.drive, layer: l, sample: b), width: state.state.widths[l],
                     leak: config.leak, threshold: config.theta, reset: config.reset, spikes: spikes)
+                observe?(l, UnsafePointer(spikes))
                 below = UnsafePointer(spikes)
             }
             let outputSpikes = state.pointer(.spikes, layer: last, sample: b)

@@ -89,6 +89,7 @@ struct ExportCommand: Command {
 
     func run() throws(RuntimeError) {
         let checkpoint = try Self.checkpointPath(source, averaged: averaged)
+        if LayeredModel.isLayered(path: checkpoint) { return try exportLayered(checkpoint) }
         let model = try readModel(checkpoint, averaged: averaged)
         let kind: FileKind = format == .npz ? .zip : .hdf5
         try Self.requireReplaceable(out, kind: kind)
@@ -114,6 +115,77 @@ struct ExportCommand: Command {
         let position = model.checkpoint.map { " (after epoch \($0.cursor.completedEpochs))" } ?? ""
         Console.out("exported \(what) of \(checkpoint)\(position) to \(out): \(summary(exported))\n")
 
+        if let spikes, let recording {
+            let archive: [UInt8]
+            do {
+                archive = try recording.archive().encoded()
+            } catch {
+                throw .output("\(spikes): \(error)")
+            }
+            try Self.write(archive, to: spikes)
+            Console.out(
+                "wrote the input spike trains, spike counts and classes of the first \(recording.images) test "
+                    + "images (\(recording.timeSteps) steps) to \(spikes)\n")
+        }
+    }
+
+    /// `run` for a layered network's model file or checkpoint (issue #15): `ExportedLayers` as npz or as a NIR graph
+    /// of Conv2d, Flatten and Affine nodes, and with `--spikes` a `LayeredSpikeRecording`.
+    func exportLayered(_ checkpoint: String) throws(RuntimeError) {
+        let model: (config: RunConfig, network: LayeredNetwork, checkpoint: Checkpoint?)
+        do {
+            model = try LayeredModel.read(path: checkpoint, averaged: averaged)
+        } catch {
+            throw .checkpoint(error)
+        }
+        try Self.requireReplaceable(out, kind: format == .npz ? .zip : .hdf5)
+        if let spikes { try Self.requireReplaceable(spikes, kind: .zip) }
+        var recording: LayeredSpikeRecording?
+        if spikes != nil {
+            let directory = try wrapData { () throws(DataError) in try DataAccess.locateTestSet(explicit: data) }
+            let testSet = try wrapData { () throws(DataError) in try DataAccess.loadTestSet(directory: directory) }
+            if let recorded = model.checkpoint?.data {
+                do {
+                    try DataFingerprint.requireTestMatch(
+                        recorded: recorded, actual: DataFingerprint.testPart(of: testSet, config: model.config),
+                        path: checkpoint)
+                } catch {
+                    throw .checkpoint(.checkpoint(error))
+                }
+            }
+            do {
+                let fitted = try testSet.fitted(
+                    inputs: model.network.inputs, outputs: model.network.outputs, modelPath: checkpoint)
+                recording = try LayeredSpikeRecording(
+                    network: model.network, config: model.config, dataset: fitted, images: images)
+            } catch let error as CheckpointError {
+                throw .checkpoint(.checkpoint(error))
+            } catch {
+                throw .output("\(directory): \(error)")
+            }
+        }
+        let exported = ExportedLayers(network: model.network, config: model.config)
+        let bytes: [UInt8]
+        do {
+            switch format {
+            case .npz: bytes = try NPZExport.archive(exported).encoded()
+            case .nir: bytes = try NIRExport.file(exported, producerVersion: Ptrain.version)
+            }
+        } catch {
+            throw .output("\(out): \(error)")
+        }
+        try Self.write(bytes, to: out)
+        let what = averaged ? "the averaged weights" : "the network"
+        let position = model.checkpoint.map { " (after epoch \($0.cursor.completedEpochs))" } ?? ""
+        let shapes = exported.layers.map { $0.weightShape.map(String.init).joined(separator: "×") }
+        let neuron = model.config.leak < 1 ? "LIF" : "IF"
+        let contents =
+            format == .npz
+            ? "input_shape, layer0…\(exported.layers.count - 1) weight and bias (weights "
+                + shapes.joined(separator: ", ") + "; float32), config"
+            : "NIR graph of \(exported.layers.count) layers (\(neuron) neurons; weights "
+                + shapes.joined(separator: ", ") + "); reset by subtraction and v ≥ θ recorded in its metadata"
+        Console.out("exported \(what) of \(checkpoint)\(position) to \(out): \(contents)\n")
         if let spikes, let recording {
             let archive: [UInt8]
             do {
