@@ -17,6 +17,26 @@ public struct Distribution: Sendable {
         shardsByRank = (0..<communicator.size).map { communicator.ownedShards(of: shardCount, rank: $0) }
     }
 
+    /// A data-parallel split (layered networks, issue #15): no weight shards — every rank holds and updates the
+    /// whole network — and each rank owns one share of every batch's samples (`shares(of:)`), so shard r is
+    /// rank r's share.
+    public init(dataParallel communicator: any Communicator) {
+        self.communicator = communicator
+        shardsByRank = (0..<communicator.size).map { $0..<($0 + 1) }
+    }
+
+    /// `count` items (the samples of a batch or of a data set) split over the ranks: contiguous, in rank order,
+    /// the first `count % size` ranks one more; ranks beyond `count` get none. Fixed by `count` and the group
+    /// size alone.
+    public func shares(of count: Int) -> [Range<Int>] {
+        let base = count / size
+        let remainder = count % size
+        return (0..<size).map { r in
+            let start = r * base + min(r, remainder)
+            return start..<(start + base + (r < remainder ? 1 : 0))
+        }
+    }
+
     public var rank: Int { communicator.rank }
     public var size: Int { communicator.size }
     /// Rank 0 writes the run directory's shared files and prints progress.

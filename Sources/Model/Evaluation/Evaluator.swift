@@ -100,7 +100,7 @@ public struct Evaluator {
     /// Accuracy of both readouts and the spike readout's confusion matrix.
     public func evaluate(_ dataset: Dataset) -> Evaluation {
         let (spike, relaxed) = predictions(on: dataset)
-        return summary(dataset, spike: spike, relaxed: relaxed)
+        return Evaluation(dataset: dataset, outputs: network.outputs, spike: spike, relaxed: relaxed)
     }
 
     /// `evaluate` on one rank of a group: each rank classifies its share of the samples (contiguous, in rank
@@ -108,34 +108,16 @@ public struct Evaluator {
     /// single process computes, since every sample is classified by the same arithmetic.
     /// - Precondition: every rank holds the whole network (`Distribution.shareWeights(of:)`).
     public func evaluate(_ dataset: Dataset, distribution: Distribution) -> Evaluation {
-        let shares = (0..<distribution.size).map { rank in
-            dataset.count >= distribution.size
-                ? ShardPlan(total: dataset.count, count: distribution.size, granularity: 1).range(rank)
-                : (rank == 0 ? 0..<dataset.count : dataset.count..<dataset.count)
-        }
+        let shares = distribution.shares(of: dataset.count)
         let (spike, relaxed) = predictionBuffers(on: dataset, samples: shares[distribution.rank])
         let bytes = shares.map { ($0.lowerBound * 4)..<($0.upperBound * 4) }
         for buffer in [spike, relaxed] {
             buffer.withUnsafeMutableBytes { raw in distribution.communicator.allGather(raw.baseAddress!, ranges: bytes)
             }
         }
-        return summary(dataset, spike: spike.array.map(Int.init), relaxed: relaxed.array.map(Int.init))
-    }
-
-    private func summary(_ dataset: Dataset, spike: [Int], relaxed: [Int]) -> Evaluation {
-        var confusion = [[Int]](repeating: [Int](repeating: 0, count: network.outputs), count: network.outputs)
-        var spikeCorrect = 0
-        var relaxedCorrect = 0
-        for index in 0..<dataset.count {
-            let label = Int(dataset.labels[index])
-            if spike[index] == label { spikeCorrect += 1 }
-            if relaxed[index] == label { relaxedCorrect += 1 }
-            if label < network.outputs { confusion[label][spike[index]] += 1 }
-        }
-        let total = Double(max(dataset.count, 1))
         return Evaluation(
-            count: dataset.count, spikeAccuracy: Double(spikeCorrect) / total,
-            relaxedAccuracy: Double(relaxedCorrect) / total, confusion: confusion, spikePredictions: spike)
+            dataset: dataset, outputs: network.outputs, spike: spike.array.map(Int.init),
+            relaxed: relaxed.array.map(Int.init))
     }
 
     private func classify(sample: Int, of values: SampleValues, scratch: EvaluationScratch.View) -> (

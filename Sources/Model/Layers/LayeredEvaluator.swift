@@ -26,10 +26,38 @@ public struct LayeredEvaluator {
 
     /// Accuracy of both readouts and the spike readout's confusion matrix.
     public func evaluate(_ dataset: Dataset) -> Evaluation {
+        let (spike, relaxed) = predictionBuffers(on: dataset, samples: 0..<dataset.count)
+        return Evaluation(
+            dataset: dataset, outputs: network.outputs, spike: spike.array.prefix(dataset.count).map(Int.init),
+            relaxed: relaxed.array.prefix(dataset.count).map(Int.init))
+    }
+
+    /// `evaluate` on one rank of a group: each rank classifies its share of the samples (`Distribution.shares`),
+    /// the ranks all-gather the predictions, and every rank returns the evaluation a single process computes
+    /// (every sample is classified by the same arithmetic, its spikes keyed by its index).
+    /// - Precondition: every rank holds the same network (a layered run updates the whole network on every rank).
+    public func evaluate(_ dataset: Dataset, distribution: Distribution) -> Evaluation {
+        let shares = distribution.shares(of: dataset.count)
+        let (spike, relaxed) = predictionBuffers(on: dataset, samples: shares[distribution.rank])
+        let bytes = shares.map { ($0.lowerBound * 4)..<($0.upperBound * 4) }
+        for buffer in [spike, relaxed] {
+            buffer.withUnsafeMutableBytes { raw in distribution.communicator.allGather(raw.baseAddress!, ranges: bytes)
+            }
+        }
+        return Evaluation(
+            dataset: dataset, outputs: network.outputs, spike: spike.array.prefix(dataset.count).map(Int.init),
+            relaxed: relaxed.array.prefix(dataset.count).map(Int.init))
+    }
+
+    /// The spike and relaxed readouts' classes of `samples` (indices into `dataset`), at those indices of two
+    /// buffers of `dataset.count` entries (at least one); the other entries are 0.
+    func predictionBuffers(on dataset: Dataset, samples: Range<Int>) -> (AlignedBuffer<Int32>, AlignedBuffer<Int32>) {
         precondition(dataset.inputsPerSample == network.inputs, "dataset and network disagree on the inputs")
-        let count = dataset.count
-        let spike = AlignedBuffer<Int32>(count: max(count, 1))
-        let relaxed = AlignedBuffer<Int32>(count: max(count, 1))
+        precondition(samples.lowerBound >= 0 && samples.upperBound <= dataset.count, "samples outside the data set")
+        let spike = AlignedBuffer<Int32>(count: max(dataset.count, 1))
+        let relaxed = AlignedBuffer<Int32>(count: max(dataset.count, 1))
+        let count = samples.count
+        let first = samples.lowerBound
         let workers = (0..<pool.threadCount).map { _ in
             (
                 state: LayeredState(network: network, capacity: 1),
@@ -48,7 +76,7 @@ public struct LayeredEvaluator {
                         pool.run(tasks: tasks) { task, worker in
                             workers[worker].state.withView { view in
                                 workers[worker].trains.withUnsafeSamples { trains in
-                                    for sample in (task * chunk)..<min(count, (task + 1) * chunk) {
+                                    for sample in (first + task * chunk)..<(first + min(count, (task + 1) * chunk)) {
                                         // This is safe because each sample belongs to one task and each worker's
                                         // state and spike trains to one thread.
                                         encoder.encode(
@@ -80,20 +108,6 @@ public struct LayeredEvaluator {
                 }
             }
         }
-        let spikePredictions = (0..<count).map { Int(spike[$0]) }
-        let relaxedPredictions = (0..<count).map { Int(relaxed[$0]) }
-        var confusion = [[Int]](repeating: [Int](repeating: 0, count: outputs), count: outputs)
-        var spikeCorrect = 0
-        var relaxedCorrect = 0
-        for index in 0..<count {
-            let label = Int(dataset.labels[index])
-            if spikePredictions[index] == label { spikeCorrect += 1 }
-            if relaxedPredictions[index] == label { relaxedCorrect += 1 }
-            if label < outputs { confusion[label][spikePredictions[index]] += 1 }
-        }
-        let total = Double(max(count, 1))
-        return Evaluation(
-            count: count, spikeAccuracy: Double(spikeCorrect) / total, relaxedAccuracy: Double(relaxedCorrect) / total,
-            confusion: confusion, spikePredictions: spikePredictions)
+        return (spike, relaxed)
     }
 }

@@ -18,6 +18,11 @@ import Parallel
 /// weight's sum over the batch in sample order. So the result depends only on the configuration and the data,
 /// never on the pool's thread count.
 ///
+/// In a group of ranks (`Distribution(dataParallel:)`, docs/distributed.md) each rank runs steps 1–4 for its
+/// contiguous share of the batch (`Distribution.shares`), the ranks all-gather every sample's free and nudged
+/// states, input rates and outcome, and every rank runs the whole of step 5 — the same sums in the same order
+/// as one process, so the weights are bit-identical at any rank count and every rank holds all of them.
+///
 /// `@unchecked Sendable`: the pool's tasks write disjoint slices (a sample's states, a range of weight rows);
 /// biases are updated by the calling thread after the join; `trainBatch` is never called concurrently.
 public final class LayeredTrainer: @unchecked Sendable {
@@ -31,11 +36,14 @@ public final class LayeredTrainer: @unchecked Sendable {
     let finiteRows: AlignedBuffer<Int32>
     /// (layer, shard) of every update task.
     let updateTasks: [(layer: Int, rows: Range<Int>)]
+    /// The group that shares every batch's samples; nil in a single process.
+    let distribution: Distribution?
 
-    public init(config: RunConfig, network: LayeredNetwork, pool: WorkerPool) {
+    public init(config: RunConfig, network: LayeredNetwork, pool: WorkerPool, distribution: Distribution? = nil) {
         self.config = config
         self.network = network
         self.pool = pool
+        self.distribution = distribution
         encoder = SpikeEncoder(seed: config.seed, timeSteps: config.timeSteps, inputs: network.inputs)
         trains = SpikeTrainBuffers(capacity: config.batch, timeSteps: config.timeSteps, inputs: network.inputs)
         state = LayeredState(network: network, capacity: config.batch)
@@ -55,11 +63,13 @@ public final class LayeredTrainer: @unchecked Sendable {
         let indices = Array(samples)
         let outputs = network.outputs
         let last = network.layers.count - 1
+        let mine = distribution.map { $0.shares(of: batch)[$0.rank] } ?? 0..<batch
         network.withUnsafeLayers { layers in
             state.withView { view in
                 dataset.withUnsafeSamples { values in
                     trains.withUnsafeSamples { trains in
-                        pool.run(tasks: batch) { b, _ in
+                        pool.run(tasks: mine.count) { task, _ in
+                            let b = mine.lowerBound + task
                             // This is safe because task b writes only sample b's encoding and states.
                             encoder.encode(
                                 sample: indices[b], of: values, stream: .trainingSpikes, epoch: UInt64(epoch),
@@ -84,6 +94,7 @@ public final class LayeredTrainer: @unchecked Sendable {
                 }
             }
         }
+        if let distribution { shareSettledSamples(batch: batch, distribution: distribution) }
         var correct = 0
         for b in 0..<batch {
             let outcome = state.outcome.withUnsafeBufferPointer { $0[b] }
@@ -92,6 +103,28 @@ public final class LayeredTrainer: @unchecked Sendable {
         }
         try update(batch: batch, epoch: epoch, samples: indices)
         return correct
+    }
+
+    /// Copies every rank's share of steps 1–4 to every rank: per layer the free and nudged states, then the input
+    /// rates and the outcomes — all that step 5 reads (`update`), each a contiguous byte range per rank because
+    /// every block is sample-major.
+    private func shareSettledSamples(batch: Int, distribution: Distribution) {
+        let shares = distribution.shares(of: batch)
+        let communicator = distribution.communicator
+        func gather<Element>(_ buffer: AlignedBuffer<Element>, start: Int, width: Int) {
+            let size = MemoryLayout<Element>.stride
+            let ranges = shares.map {
+                ((start + $0.lowerBound * width) * size)..<((start + $0.upperBound * width) * size)
+            }
+            buffer.withUnsafeMutableBytes { raw in communicator.allGather(raw.baseAddress!, ranges: ranges) }
+        }
+        for l in state.widths.indices {
+            for field in [LayeredState.Field.free, .nudged] {
+                gather(state.floats, start: state.offsets[field.rawValue][l], width: state.widths[l])
+            }
+        }
+        gather(trains.rates, start: 0, width: network.inputs)
+        gather(state.outcome, start: 0, width: 1)
     }
 
     /// Steps 2–4 for sample `b`.

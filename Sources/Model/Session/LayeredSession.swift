@@ -12,6 +12,11 @@ import Parallel
 /// `best-model.bin` with `best.ckpt`, `averaged-model.bin` when the epoch was averaged, and `metrics.csv`. The
 /// checkpoints are format 1.4 files with the LAYR section (`CheckpointFormat`): a run continued from one
 /// trains exactly the batches an uninterrupted run would have, to the same bits.
+///
+/// In a group of ranks (`distribution`, made with `Distribution(dataParallel:)`) every rank trains its share of
+/// each batch's samples and holds the whole network after each update (`LayeredTrainer`); rank 0 alone locks
+/// the directory and writes every file, and the ranks agree on failures, stops and due checkpoints
+/// (`RankAgreement`), so a group's files are byte for byte those of one process.
 public struct LayeredSession {
     public let config: RunConfig
     public let data: TrainTestSets
@@ -21,6 +26,8 @@ public struct LayeredSession {
     /// The checkpoint the run continues from (a layered one, read with weights); nil for a fresh run.
     public let resumingFrom: Checkpoint?
     public let setup: RunSetup
+    /// The group the run is split over; nil in a single process.
+    public let distribution: Distribution?
 
     /// The model files of a layered run directory.
     public static let model = "model.bin"
@@ -30,7 +37,7 @@ public struct LayeredSession {
     public init(
         config: RunConfig, data: TrainTestSets, threads: Int, runDirectory: String,
         checkpoints: CheckpointPolicy = CheckpointPolicy(), resumingFrom checkpoint: Checkpoint? = nil,
-        setup: RunSetup? = nil
+        setup: RunSetup? = nil, distribution: Distribution? = nil
     ) {
         self.config = config
         self.data = data
@@ -39,6 +46,7 @@ public struct LayeredSession {
         self.checkpoints = checkpoints
         self.resumingFrom = checkpoint
         self.setup = setup ?? RunSetup(mode: checkpoint == nil ? .fresh : .continuing)
+        self.distribution = distribution
     }
 
     /// The input of a layered network fed with `dataset`: an image of `rows × columns × 1` for samples of shape
@@ -64,45 +72,60 @@ public struct LayeredSession {
     public func run(observer: any TrainingObserver, stopRequested: () -> Bool) throws(SessionError)
         -> TrainingSession.Outcome
     {
-        let data = try SessionData(self.data, config: config)
-        let (train, validation, test) = (data.train, data.validation, data.test)
-        let stack: LayerStack
-        do {
-            stack = try LayerStack(input: Self.inputShape(of: train), layers: config.layers, outputs: train.classCount)
-            try stack.requireFits(batch: config.batch, timeSteps: config.timeSteps)
-        } catch {
-            throw .invalidLayers("\(error.description) (the data's samples are \(Self.inputShape(of: train)))")
+        let agreement = RankAgreement(distribution: distribution)
+        // Every rank reads the data and the checkpoint itself; a failure on any rank stops all of them.
+        let (data, stack, start) = try agreement.everyRank {
+            () throws(SessionError) -> (SessionData, LayerStack, StartingState) in
+            let data = try SessionData(self.data, config: config)
+            let stack: LayerStack
+            do throws(LayerError) {
+                stack = try LayerStack(
+                    input: Self.inputShape(of: data.train), layers: config.layers, outputs: data.train.classCount)
+                try stack.requireFits(batch: config.batch, timeSteps: config.timeSteps)
+            } catch {
+                throw .invalidLayers("\(error.description) (the data's samples are \(Self.inputShape(of: data.train)))")
+            }
+            return (data, stack, try startingState(stack: stack, train: data.train))
         }
-        var (network, cursor, records, average) = try startingState(stack: stack, train: train)
+        let (train, validation, test) = (data.train, data.validation, data.test)
+        var (network, cursor, records, average) = start
         let fingerprint = DataFingerprint(train: data.used, test: test)
         let directory = RunDirectory(path: runDirectory)
-        // Locked for the whole run and checked before anything is written; a continued run's first writes wait
-        // for its first checkpoint, so a resume that fails before it leaves every file as it was.
-        let lock: DirectoryLock
-        do throws(RunDirectoryError) {
-            switch setup.mode {
-            case .fresh, .fork:
-                let claimed = try directory.claimForNewRun(overwrite: setup.overwrite)
-                lock = claimed.lock
-                if let movedTo = claimed.movedTo { observer.directoryMovedAside(from: runDirectory, to: movedTo) }
-            case .continuing:
-                lock = try directory.lock(purpose: "train")
-                directory.removeStaleTemporaries()
-            }
-        } catch {
-            throw .directory(error)
-        }
+        // Locked for the whole run (by rank 0 in a group) and checked before anything is written; a continued
+        // run's first writes wait for its first checkpoint, so a resume that fails before it leaves every file
+        // as it was.
+        var lock: DirectoryLock?
         defer { withExtendedLifetime(lock) {} }
-        var pendingStartWrites = try startWrites(
-            network: network, cursor: cursor, records: records, data: fingerprint, in: directory)
-        if setup.mode != .continuing {
-            try writeFiles(pendingStartWrites)
-            pendingStartWrites = []
+        var pendingStartWrites: [(path: String, bytes: [UInt8])] = []
+        try agreement.leaderOnly { () throws(SessionError) in
+            do throws(RunDirectoryError) {
+                switch setup.mode {
+                case .fresh, .fork:
+                    let claimed = try directory.claimForNewRun(overwrite: setup.overwrite)
+                    lock = claimed.lock
+                    if let movedTo = claimed.movedTo { observer.directoryMovedAside(from: runDirectory, to: movedTo) }
+                case .continuing:
+                    lock = try directory.lock(purpose: "train")
+                    directory.removeStaleTemporaries()
+                }
+            } catch {
+                throw .directory(error)
+            }
+            pendingStartWrites = try startWrites(
+                network: network, cursor: cursor, records: records, data: fingerprint, in: directory)
+            if setup.mode != .continuing {
+                try writeFiles(pendingStartWrites)
+                pendingStartWrites = []
+            }
         }
 
         let pool = WorkerPool(threadCount: threads)
-        let trainer = LayeredTrainer(config: config, network: network, pool: pool)
+        let trainer = LayeredTrainer(config: config, network: network, pool: pool, distribution: distribution)
         let evaluator = LayeredEvaluator(config: config, network: network, pool: pool)
+        func evaluate(_ set: Dataset, with evaluator: LayeredEvaluator) -> Evaluation {
+            if let distribution { return evaluator.evaluate(set, distribution: distribution) }
+            return evaluator.evaluate(set)
+        }
         observer.runStarted(
             config: config, threads: threads, runDirectory: runDirectory, trainSamples: train.count,
             testSamples: test.count)
@@ -110,15 +133,17 @@ public struct LayeredSession {
 
         var lastCheckpoint = DispatchTime.now().uptimeNanoseconds
         func saveLatest() throws(SessionError) -> String {
-            try writeFiles(pendingStartWrites)
-            pendingStartWrites = []
             let path = directory.file(RunDirectory.latest)
-            try write { () throws(FileWriteError) in
-                try Checkpoint(
-                    network: network, config: config, cursor: cursor, records: records, data: fingerprint,
-                    average: average
-                )
-                .write(to: path)
+            try agreement.leaderOnly { () throws(SessionError) in
+                try writeFiles(pendingStartWrites)
+                pendingStartWrites = []
+                try write { () throws(FileWriteError) in
+                    try Checkpoint(
+                        network: network, config: config, cursor: cursor, records: records, data: fingerprint,
+                        average: average
+                    )
+                    .write(to: path)
+                }
             }
             lastCheckpoint = DispatchTime.now().uptimeNanoseconds
             observer.checkpointWritten(path: path, cursor: cursor)
@@ -133,7 +158,7 @@ public struct LayeredSession {
             while cursor.samplesDone < order.count {
                 let batch = order[cursor.samplesDone..<min(cursor.samplesDone + config.batch, order.count)]
                 let correct: Int
-                do {
+                do throws(TrainingError) {
                     correct = try trainer.trainBatch(samples: batch, dataset: train, epoch: epoch)
                 } catch {
                     throw .diverged(epoch: epoch, batch: cursor.batchesDone + 1, detail: error.description)
@@ -149,25 +174,25 @@ public struct LayeredSession {
                 observer.batchFinished(
                     epoch: epoch, samplesDone: cursor.samplesDone, samplesTotal: order.count, correct: cursor.correct,
                     elapsedSeconds: cursor.trainSeconds)
-                if stopRequested() {
-                    return .interrupted(records: records, cursor: cursor, checkpoint: try saveLatest())
-                }
-                if cursor.samplesDone < order.count
+                let due =
+                    cursor.samplesDone < order.count
                     && checkpoints.isDue(
                         batchesDone: cursor.batchesDone, secondsSinceLast: seconds(since: lastCheckpoint))
-                {
-                    _ = try saveLatest()
+                let (stop, save) = agreement.votes(stop: stopRequested(), checkpointDue: due)
+                if stop {
+                    return .interrupted(records: records, cursor: cursor, checkpoint: try saveLatest())
                 }
+                if save { _ = try saveLatest() }
             }
 
             observer.evaluationStarted(epoch: epoch)
-            let evaluation = evaluator.evaluate(test)
+            let evaluation = evaluate(test, with: evaluator)
             var record = EpochRecord(
                 epoch: epoch, trainAccuracy: Double(cursor.correct) / Double(order.count),
                 testSpikeAccuracy: evaluation.spikeAccuracy, testRelaxedAccuracy: evaluation.relaxedAccuracy,
                 seconds: cursor.trainSeconds, samplesPerSecond: Double(order.count) / max(cursor.trainSeconds, 1e-9))
             if let validation {
-                let held = evaluator.evaluate(validation)
+                let held = evaluate(validation, with: evaluator)
                 record.validation = ReadoutAccuracy(spike: held.spikeAccuracy, relaxed: held.relaxedAccuracy)
             }
             var averaged: LayeredNetwork?
@@ -178,7 +203,7 @@ public struct LayeredSession {
                 mean.load(parameters: running.mean!)
                 let meanEvaluator = LayeredEvaluator(config: config, network: mean, pool: pool)
                 func accuracy(_ set: Dataset) -> ReadoutAccuracy {
-                    let result = meanEvaluator.evaluate(set)
+                    let result = evaluate(set, with: meanEvaluator)
                     return ReadoutAccuracy(spike: result.spikeAccuracy, relaxed: result.relaxedAccuracy)
                 }
                 record.averagedTest = accuracy(test)
@@ -187,15 +212,17 @@ public struct LayeredSession {
             }
             records.append(record)
             cursor = .start(epoch: epoch + 1, epochSamples: train.count)
-            try writeFiles(pendingStartWrites)
-            pendingStartWrites = []
+            try agreement.leaderOnly { () throws(SessionError) in
+                try writeFiles(pendingStartWrites)
+                pendingStartWrites = []
+            }
             try finishEpoch(
                 epoch, network: network, cursor: cursor, records: records, data: fingerprint, average: average,
                 averaged: averaged, directory: directory,
                 improved: EpochSelection.best(of: records)?.record.epoch == epoch, observer: observer)
             lastCheckpoint = DispatchTime.now().uptimeNanoseconds
             observer.epochFinished(record)
-            if cursor.epoch <= config.epochs && stopRequested() {
+            if cursor.epoch <= config.epochs && agreement.votes(stop: stopRequested(), checkpointDue: false).stop {
                 return .interrupted(records: records, cursor: cursor, checkpoint: directory.file(RunDirectory.latest))
             }
         }
@@ -204,9 +231,11 @@ public struct LayeredSession {
 
     /// The network, cursor, records and weight average the run starts from: a fresh network at epoch 1, or the
     /// checkpoint's (which must hold this network: the same layers, input and classes).
-    private func startingState(stack: LayerStack, train: Dataset) throws(SessionError) -> (
-        LayeredNetwork, TrainingCursor, [EpochRecord], WeightAveraging?
-    ) {
+    private typealias StartingState = (
+        network: LayeredNetwork, cursor: TrainingCursor, records: [EpochRecord], average: WeightAveraging?
+    )
+
+    private func startingState(stack: LayerStack, train: Dataset) throws(SessionError) -> StartingState {
         guard let checkpoint = resumingFrom else {
             let network = LayeredNetwork(stack: stack, outputs: train.classCount, seed: config.seed)
             let average = config.averageFrom > 0 ? WeightAveraging(firstEpoch: config.averageFrom) : nil
@@ -287,6 +316,20 @@ public struct LayeredSession {
         var checkpointPaths = [directory.file(RunDirectory.latest)]
         if checkpoints.keep > 0 { checkpointPaths.append(directory.file(RunDirectory.epochCheckpoint(epoch))) }
         if improved { checkpointPaths.append(directory.file(RunDirectory.best)) }
+        try RankAgreement(distribution: distribution).leaderOnly { () throws(SessionError) in
+            try writeEpochFiles(
+                network: network, cursor: cursor, records: records, data: data, average: average, averaged: averaged,
+                directory: directory, improved: improved, checkpointPaths: checkpointPaths)
+            directory.pruneEpochCheckpoints(after: epoch, keep: checkpoints.keep)
+        }
+        for path in checkpointPaths { observer.checkpointWritten(path: path, cursor: cursor) }
+    }
+
+    private func writeEpochFiles(
+        network: LayeredNetwork, cursor: TrainingCursor, records: [EpochRecord], data: DataFingerprint,
+        average: WeightAveraging?, averaged: LayeredNetwork?, directory: RunDirectory, improved: Bool,
+        checkpointPaths: [String]
+    ) throws(SessionError) {
         try write { () throws(FileWriteError) in
             let bytes = Checkpoint(
                 network: network, config: config, cursor: cursor, records: records, data: data, average: average
@@ -301,8 +344,6 @@ public struct LayeredSession {
             }
             try AtomicFile.write(text: MetricsTable.csv(records), to: directory.file(RunDirectory.metrics))
         }
-        directory.pruneEpochCheckpoints(after: epoch, keep: checkpoints.keep)
-        for path in checkpointPaths { observer.checkpointWritten(path: path, cursor: cursor) }
     }
 
     private func writeFiles(_ files: [(path: String, bytes: [UInt8])]) throws(SessionError) {

@@ -370,35 +370,16 @@ public struct TrainingSession {
         do { try body() } catch { throw .output(error.description) }
     }
 
-    /// `body` on every rank, its failure every rank's (in a group: a rank whose data or checkpoint differs must
-    /// not be the only one to stop).
     private func agreed<T>(_ body: () throws(SessionError) -> T) throws(SessionError) -> T {
-        guard let distribution else { return try body() }
-        var value: T?
-        var failure: SessionError?
-        do { value = try body() } catch { failure = error }
-        if let message = distribution.agree(on: failure?.description) { throw failure ?? .output(message) }
-        return value!
+        try RankAgreement(distribution: distribution).everyRank(body)
     }
 
-    /// Files only rank 0 writes (all of them in a single process); a failure stops every rank with its message.
     private func leaderWrite(_ body: () throws(SessionError) -> Void) throws(SessionError) {
-        guard let distribution else { return try body() }
-        var failure: String?
-        if distribution.isLeader {
-            do { try body() } catch { failure = error.description }
-        }
-        if let message = distribution.agree(on: failure) { throw .output(message) }
+        try RankAgreement(distribution: distribution).leaderOnly(body)
     }
 
-    /// Whether to stop and whether to write a checkpoint now, the same on every rank: a stop requested on any
-    /// rank (signals reach the ranks at different moments) stops all; rank 0's clock decides a due checkpoint.
     private func agreed(stop: Bool, checkpointDue: Bool) -> (stop: Bool, checkpointDue: Bool) {
-        guard let distribution else { return (stop, checkpointDue) }
-        let votes = distribution.communicator.allReduceMinimum([
-            stop ? 0 : 1, checkpointDue && distribution.isLeader ? 0 : 1,
-        ])
-        return (votes[0] == 0, votes[1] == 0)
+        RankAgreement(distribution: distribution).votes(stop: stop, checkpointDue: checkpointDue)
     }
 
     private func seconds(since start: UInt64) -> Double {
@@ -425,20 +406,6 @@ public enum SessionError: Error, Equatable, CustomStringConvertible {
         case .output(let reason): return reason
         }
     }
-}
-
-/// Test-set accuracy of a network by both readouts.
-public struct Evaluation: Sendable, Equatable {
-    /// Images evaluated.
-    public var count: Int
-    /// Fraction correct by output spike counts (ties broken by V^FF_y).
-    public var spikeAccuracy: Double
-    /// Fraction correct by relaxed output potentials.
-    public var relaxedAccuracy: Double
-    /// confusion[true][predicted] counts for the spike readout.
-    public var confusion: [[Int]]
-    /// The spike readout's class for every image, in the dataset's order (what `ptrain compare` pairs).
-    public var spikePredictions: [Int]
 }
 
 /// Evaluates the weights file `path` (written by `ptrain train`) on `dataset`.

@@ -215,8 +215,13 @@ struct TrainCommand: Command {
                 let prepared = try prepare()
                 return try prepared.map { prepared throws(RuntimeError) in
                     do throws(DistributionError) {
-                        let distribution = try Distribution(
-                            communicator: communicator, shardCount: prepared.start.config.resolvedShards)
+                        // A layered network is split by samples (each rank its share of every batch), the
+                        // three-layer network by its hidden shards (docs/distributed.md).
+                        let config = prepared.start.config
+                        let distribution =
+                            config.layers.isEmpty
+                            ? try Distribution(communicator: communicator, shardCount: config.resolvedShards)
+                            : Distribution(dataParallel: communicator)
                         return (prepared.start, prepared.data, distribution)
                     } catch {
                         throw .output("--distributed: \(ErrorHints.message(error))")
@@ -272,10 +277,7 @@ struct TrainCommand: Command {
         let setup = RunSetup(
             mode: start.mode, overwrite: overwrite, command: CommandLine.arguments,
             checkpointEvery: start.checkpointEvery)
-        // A layered network (`layers`, issue #15) trains in `LayeredSession`, in one process.
-        guard config.layers.isEmpty || distribution == nil else {
-            throw .output("--distributed: layered networks ('layers') train in one process for now (issue #15)")
-        }
+        // A layered network (`layers`, issue #15) trains in `LayeredSession`.
         InterruptSignal.install()
         let outcome: TrainingSession.Outcome
         do throws(SessionError) {
@@ -289,7 +291,8 @@ struct TrainCommand: Command {
             } else {
                 outcome = try LayeredSession(
                     config: config, data: limited, threads: threads, runDirectory: start.runDirectory,
-                    checkpoints: start.checkpoints, resumingFrom: start.checkpoint, setup: setup
+                    checkpoints: start.checkpoints, resumingFrom: start.checkpoint, setup: setup,
+                    distribution: distribution
                 )
                 .run(observer: progress, stopRequested: { InterruptSignal.requested })
             }
