@@ -55,6 +55,33 @@ struct MPITests {
         }
     }
 
+    @Test(
+        "a conv network on 2 and 3 ranks (each its share of every batch) writes one process's files", arguments: [2, 3])
+    func layeredRanksMatchOneProcess(ranks: Int) throws {
+        let arguments = [
+            "--layers", #"[{"type":"conv","channels":8,"kernel":5,"stride":2,"padding":2}]"#, "--lr1", "0.1", "--lr2",
+            "0.1", "--train-limit", "403", "--validation", "100", "--test-limit", "200", "--epochs", "2",
+            "--average-from", "1", "--checkpoint-every", "7", "--threads", "1", "--data", try CheckpointCLITests.data(),
+        ]
+        try CheckpointCLITests.withDirectory { scratch in
+            let reference = scratch.appendingPathComponent("single")
+            let single = try ChildProcess.run(["train"] + arguments + ["--out", reference.path], in: scratch)
+            #expect(single.status == 0, "\(single)")
+            let split = scratch.appendingPathComponent("ranks")
+            let result = try MPIRun.run(ranks: ranks, ["train"] + arguments + ["--out", split.path], in: scratch)
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout.contains("; \(ranks) ranks × 1 thread; writing \(split.path)\n"), "\(result)")
+            try CheckpointCLITests.expectSameRun(
+                reference, split, "\(ranks) ranks",
+                files: ["latest.ckpt", "best.ckpt", "epoch-0001.ckpt", "epoch-0002.ckpt"])
+            for name in ["model.bin", "best-model.bin", "averaged-model.bin"] {
+                #expect(
+                    try Data(contentsOf: reference.appendingPathComponent(name))
+                        == Data(contentsOf: split.appendingPathComponent(name)), "\(name)")
+            }
+        }
+    }
+
     @Test("a 2-rank checkpoint continues on 1 process, and a 1-process checkpoint on 2 ranks, bit for bit")
     func resumeAcrossRankCounts() throws {
         try CheckpointCLITests.withDirectory { scratch in
