@@ -1,3 +1,5 @@
+import Parallel
+
 /// Test-set accuracy of a network by both readouts.
 public struct Evaluation: Sendable, Equatable {
     /// Images evaluated.
@@ -31,5 +33,23 @@ extension Evaluation {
         self.init(
             count: dataset.count, spikeAccuracy: Double(spikeCorrect) / total,
             relaxedAccuracy: Double(relaxedCorrect) / total, confusion: confusion, spikePredictions: spike)
+    }
+}
+
+extension Distribution {
+    /// The evaluation of `dataset` from predictions that each rank computed for its share of the samples
+    /// (`shares(of: dataset.count)`), at those indices of `spike` and `relaxed` (at least `dataset.count`
+    /// entries, and at least one): the ranks all-gather both buffers, and every rank returns the same evaluation.
+    func gatheredEvaluation(
+        of dataset: Dataset, outputs: Int, spike: AlignedBuffer<Int32>, relaxed: AlignedBuffer<Int32>
+    ) -> Evaluation {
+        precondition(spike.count >= max(dataset.count, 1) && relaxed.count >= max(dataset.count, 1), "short buffers")
+        let bytes = shares(of: dataset.count).map { ($0.lowerBound * 4)..<($0.upperBound * 4) }
+        for buffer in [spike, relaxed] {
+            buffer.withUnsafeMutableBytes { raw in communicator.allGather(raw.baseAddress!, ranges: bytes) }
+        }
+        return Evaluation(
+            dataset: dataset, outputs: outputs, spike: spike.array.prefix(dataset.count).map(Int.init),
+            relaxed: relaxed.array.prefix(dataset.count).map(Int.init))
     }
 }

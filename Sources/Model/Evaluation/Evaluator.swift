@@ -21,7 +21,7 @@ public struct Evaluator {
     /// Predictions of both readouts for every sample of `dataset`.
     public func predictions(on dataset: Dataset) -> (spike: [Int], relaxed: [Int]) {
         let (spike, relaxed) = predictionBuffers(on: dataset, samples: 0..<dataset.count)
-        return (spike.array.map(Int.init), relaxed.array.map(Int.init))
+        return (spike.array.prefix(dataset.count).map(Int.init), relaxed.array.prefix(dataset.count).map(Int.init))
     }
 
     /// Both readouts' predictions and the output spike counts of every sample of `dataset` (`ptrain predict`).
@@ -29,7 +29,8 @@ public struct Evaluator {
         let counts = AlignedBuffer<Int32>(count: dataset.count * network.outputs)
         let (spike, relaxed) = predictionBuffers(on: dataset, samples: 0..<dataset.count, counts: counts)
         return Outputs(
-            spike: spike.array.map(Int.init), relaxed: relaxed.array.map(Int.init), classes: network.outputs,
+            spike: spike.array.prefix(dataset.count).map(Int.init),
+            relaxed: relaxed.array.prefix(dataset.count).map(Int.init), classes: network.outputs,
             spikeCounts: counts.array)
     }
 
@@ -48,7 +49,7 @@ public struct Evaluator {
     }
 
     /// Predictions for `samples` of `dataset`, spike readout first, then relaxed, at the samples' indices of
-    /// two buffers of `dataset.count` entries (entries outside `samples` stay 0); with `counts` (`dataset.count
+    /// two buffers of `dataset.count` entries, at least one (entries outside `samples` stay 0); with `counts` (`dataset.count
     /// × outputs` entries) also each sample's output spike counts.
     private func predictionBuffers(
         on dataset: Dataset, samples: Range<Int>, counts: AlignedBuffer<Int32>? = nil
@@ -57,8 +58,8 @@ public struct Evaluator {
         precondition(
             dataset.labels.allSatisfy { Int($0) < network.outputs }, "a label is past the network's outputs")
         precondition(samples.lowerBound >= 0 && samples.upperBound <= dataset.count, "samples outside the dataset")
-        let spike = AlignedBuffer<Int32>(count: dataset.count)
-        let relaxed = AlignedBuffer<Int32>(count: dataset.count)
+        let spike = AlignedBuffer<Int32>(count: max(dataset.count, 1))
+        let relaxed = AlignedBuffer<Int32>(count: max(dataset.count, 1))
         let count = samples.count
         let first = samples.lowerBound
         let scratches = (0..<pool.threadCount).map { _ in
@@ -110,14 +111,7 @@ public struct Evaluator {
     public func evaluate(_ dataset: Dataset, distribution: Distribution) -> Evaluation {
         let shares = distribution.shares(of: dataset.count)
         let (spike, relaxed) = predictionBuffers(on: dataset, samples: shares[distribution.rank])
-        let bytes = shares.map { ($0.lowerBound * 4)..<($0.upperBound * 4) }
-        for buffer in [spike, relaxed] {
-            buffer.withUnsafeMutableBytes { raw in distribution.communicator.allGather(raw.baseAddress!, ranges: bytes)
-            }
-        }
-        return Evaluation(
-            dataset: dataset, outputs: network.outputs, spike: spike.array.map(Int.init),
-            relaxed: relaxed.array.map(Int.init))
+        return distribution.gatheredEvaluation(of: dataset, outputs: network.outputs, spike: spike, relaxed: relaxed)
     }
 
     private func classify(sample: Int, of values: SampleValues, scratch: EvaluationScratch.View) -> (

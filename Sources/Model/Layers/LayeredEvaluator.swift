@@ -39,14 +39,7 @@ public struct LayeredEvaluator {
     public func evaluate(_ dataset: Dataset, distribution: Distribution) -> Evaluation {
         let shares = distribution.shares(of: dataset.count)
         let (spike, relaxed) = predictionBuffers(on: dataset, samples: shares[distribution.rank])
-        let bytes = shares.map { ($0.lowerBound * 4)..<($0.upperBound * 4) }
-        for buffer in [spike, relaxed] {
-            buffer.withUnsafeMutableBytes { raw in distribution.communicator.allGather(raw.baseAddress!, ranges: bytes)
-            }
-        }
-        return Evaluation(
-            dataset: dataset, outputs: network.outputs, spike: spike.array.prefix(dataset.count).map(Int.init),
-            relaxed: relaxed.array.prefix(dataset.count).map(Int.init))
+        return distribution.gatheredEvaluation(of: dataset, outputs: network.outputs, spike: spike, relaxed: relaxed)
     }
 
     /// The spike and relaxed readouts' classes of `samples` (indices into `dataset`), at those indices of two

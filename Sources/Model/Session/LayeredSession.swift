@@ -98,19 +98,7 @@ public struct LayeredSession {
         defer { withExtendedLifetime(lock) {} }
         var pendingStartWrites: [(path: String, bytes: [UInt8])] = []
         try agreement.leaderOnly { () throws(SessionError) in
-            do throws(RunDirectoryError) {
-                switch setup.mode {
-                case .fresh, .fork:
-                    let claimed = try directory.claimForNewRun(overwrite: setup.overwrite)
-                    lock = claimed.lock
-                    if let movedTo = claimed.movedTo { observer.directoryMovedAside(from: runDirectory, to: movedTo) }
-                case .continuing:
-                    lock = try directory.lock(purpose: "train")
-                    directory.removeStaleTemporaries()
-                }
-            } catch {
-                throw .directory(error)
-            }
+            lock = try directory.claim(for: setup, observer: observer)
             pendingStartWrites = try startWrites(
                 network: network, cursor: cursor, records: records, data: fingerprint, in: directory)
             if setup.mode != .continuing {

@@ -166,3 +166,26 @@ extension TrainingCursor {
             && epochSamples == other.epochSamples && correct == other.correct
     }
 }
+
+extension RunDirectory {
+    /// The directory claimed and locked for a training session as `setup` says: a new run (fresh or a fork)
+    /// claims it (`claimForNewRun`: an old run is moved aside when `setup.overwrite` allows it, and `observer`
+    /// told where), a continued run locks it and removes the temporaries a killed writer left. The lock is held
+    /// until the returned value is released.
+    func claim(for setup: RunSetup, observer: any TrainingObserver) throws(SessionError) -> DirectoryLock {
+        do throws(RunDirectoryError) {
+            switch setup.mode {
+            case .fresh, .fork:
+                let claimed = try claimForNewRun(overwrite: setup.overwrite)
+                if let movedTo = claimed.movedTo { observer.directoryMovedAside(from: path, to: movedTo) }
+                return claimed.lock
+            case .continuing:
+                let lock = try lock(purpose: "train")
+                removeStaleTemporaries()
+                return lock
+            }
+        } catch {
+            throw .directory(error)
+        }
+    }
+}

@@ -94,19 +94,7 @@ public struct TrainingSession {
         defer { withExtendedLifetime(lock) {} }
         var startWrites: [(path: String, bytes: [UInt8])] = []
         try leaderWrite { () throws(SessionError) in
-            do throws(RunDirectoryError) {
-                switch setup.mode {
-                case .fresh, .fork:
-                    let claimed = try directory.claimForNewRun(overwrite: setup.overwrite)
-                    lock = claimed.lock
-                    if let movedTo = claimed.movedTo { observer.directoryMovedAside(from: runDirectory, to: movedTo) }
-                case .continuing:
-                    lock = try directory.lock(purpose: "train")
-                    directory.removeStaleTemporaries()
-                }
-            } catch {
-                throw .directory(error)
-            }
+            lock = try directory.claim(for: setup, observer: observer)
             startWrites = try self.startWrites(
                 network: network, cursor: cursor, records: records, data: fingerprint, in: directory)
             if case .continuing = setup.mode { return }
