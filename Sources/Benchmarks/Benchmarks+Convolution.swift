@@ -2,21 +2,30 @@ import Parallel
 
 extension Benchmarks {
     /// The convolution kernels (issue #15) on the layers of a layered MNIST network: a first layer of 28 × 28 × 1
-    /// inputs, 5 × 5 kernels, stride 1, padding 2, 32 output channels (a 28 × 28 × 32 output), shared and locally
-    /// connected; and two fully connected layers on the kernels' `fc` path: `configs/conv-32.json`'s output layer
+    /// inputs, 5 × 5 kernels, stride 1, padding 2, 32 output channels (a 28 × 28 × 32 output), and a second layer
+    /// of 14 × 14 × 32 inputs, 5 × 5 kernels, stride 2, 32 channels (the transpose training runs: feedback goes
+    /// only into hidden layers, whose inputs have many channels), shared and locally connected; and two fully connected layers on the kernels' `fc` path: `configs/conv-32.json`'s output layer
     /// (14 × 14 × 32 = 6,272 inputs → 16, the 10 classes padded) and 784 → 1,000 (1,008 padded). Dense inputs (no
     /// zero skipped) so that the flop count is the shape's; the `hidden` field of each row is the output channel
     /// count. Single thread; GFLOP/s against `peak`.
     public static func convolutionKernels(peak: Double) -> [KernelResult] {
         var results: [KernelResult] = []
         let cases: [(ConvolutionGeometry, name: String, shape: String)] =
-            [ConvolutionGeometry.Sharing.shared, .local].map { sharing in
-                (
-                    ConvolutionGeometry(
-                        inputRows: 28, inputColumns: 28, inputChannels: 1, kernelRows: 5, kernelColumns: 5, stride: 1,
-                        padding: 2, outputChannels: 32, sharing: sharing),
-                    sharing == .shared ? "conv" : "local", "28×28×1 → 28×28×32, 5×5, pad 2"
-                )
+            [ConvolutionGeometry.Sharing.shared, .local].flatMap { sharing in
+                [
+                    (
+                        ConvolutionGeometry(
+                            inputRows: 28, inputColumns: 28, inputChannels: 1, kernelRows: 5, kernelColumns: 5,
+                            stride: 1, padding: 2, outputChannels: 32, sharing: sharing),
+                        sharing == .shared ? "conv" : "local", "28×28×1 → 28×28×32, 5×5, pad 2"
+                    ),
+                    (
+                        ConvolutionGeometry(
+                            inputRows: 14, inputColumns: 14, inputChannels: 32, kernelRows: 5, kernelColumns: 5,
+                            stride: 2, padding: 2, outputChannels: 32, sharing: sharing),
+                        sharing == .shared ? "conv" : "local", "14×14×32 → 7×7×32, 5×5, stride 2, pad 2 (layer 2)"
+                    ),
+                ]
             }
             + [(6272, 16, "6272 → 16 (conv-32's output layer)"), (784, 1008, "784 → 1000")].map {
                 inputs, units, shape in
@@ -43,8 +52,8 @@ extension Benchmarks {
                 for ox in 0..<g.outputColumns {
                     for ky in 0..<g.kernelRows {
                         for kx in 0..<g.kernelColumns {
-                            let y = oy + ky - g.padding
-                            let x = ox + kx - g.padding
+                            let y = oy * g.stride + ky - g.padding
+                            let x = ox * g.stride + kx - g.padding
                             if y >= 0 && y < g.inputRows && x >= 0 && x < g.inputColumns { taps += 1 }
                         }
                     }

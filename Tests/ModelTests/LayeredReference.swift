@@ -165,7 +165,7 @@ struct LayeredReference {
         let scale = 1 / (2 * Double(config.beta) * Double(images.count))
         for l in 0...last {
             let g = layers[l].geometry
-            let rate = Double(l == last ? config.lr2 : config.lr1) * scale
+            let rate = Double(l == last ? config.lr2 : config.hiddenLearningRate(layer: l)) * scale
             var weights = layers[l].weights
             var bias = layers[l].bias
             for b in images.indices {

@@ -43,8 +43,11 @@ struct LayeredTrainingTests {
         return (Dataset(name: "binary", rows: 6, columns: 6, pixels: pixels, labels: labels, classCount: 3), images)
     }
 
-    static func referenceCase(_ layers: [LayerSpecification]) throws -> (maximumError: Double, largestChange: Double) {
+    static func referenceCase(
+        _ layers: [LayerSpecification], lrLayers: [Float] = []
+    ) throws -> (maximumError: Double, largestChange: Double) {
         var config = RunConfig()
+        config.lrLayers = lrLayers
         config.batch = 2
         config.timeSteps = 3
         config.kFree = 2
@@ -88,6 +91,40 @@ struct LayeredTrainingTests {
         ])
         #expect(change > 1e-3, "the batch changed no weight: \(change)")
         #expect(error < 1e-5, "largest difference from the reference \(error)")
+    }
+
+    @Test("lrLayers: each hidden layer learns at its own rate (the reference takes the same rates)")
+    func perLayerRatesMatchReference() throws {
+        let (error, change) = try Self.referenceCase(
+            [.locallyConnected(channels: 2, kernel: 3, stride: 2, padding: 0), .fullyConnected(units: 4)],
+            lrLayers: [0.3, 0.02])
+        #expect(change > 1e-3, "the batch changed no weight: \(change)")
+        #expect(error < 1e-5, "largest difference from the reference \(error)")
+    }
+
+    @Test("lrLayers: [lr1, lr1] trains bit for bit as lr1 alone; a rate of 0 leaves that layer as it was")
+    func perLayerRatesReplaceLr1() throws {
+        let (data, _) = Self.binaryImages(count: 40, seed: 5)
+        let layers: [LayerSpecification] = [
+            .convolution(channels: 2, kernel: 3, stride: 1, padding: 1), .fullyConnected(units: 8),
+        ]
+        func trained(_ rates: [Float]) throws -> [[Float]] {
+            var config = RunConfig()
+            config.batch = 4
+            config.timeSteps = 4
+            config.lr1 = 0.1
+            config.lrLayers = rates
+            let (network, _) = try Self.train(layers, config: config, train: data, test: data, threads: 2, epochs: 1)
+            return network.layers.map { $0.weights.array + $0.bias.array }
+        }
+        let plain = try trained([])
+        #expect(try trained([0.1, 0.1]) == plain)
+        let frozen = try trained([0, 0.1])
+        let stack = try LayerStack(input: ActivationShape(rows: 6, columns: 6, channels: 1), layers: layers, outputs: 3)
+        let initial = LayeredNetwork(stack: stack, outputs: 3, seed: RunConfig().seed)
+        #expect(frozen[0] == initial.layers[0].weights.array + initial.layers[0].bias.array)
+        #expect(frozen[1] != initial.layers[1].weights.array + initial.layers[1].bias.array)
+        #expect(frozen[0] != plain[0])
     }
 
     @Test("a conv network's weights and predictions are bit-identical at 1, 2 and 3 threads")

@@ -387,3 +387,72 @@ extension RunConfigTests {
         ) { try config.validate(source: "x") }
     }
 }
+
+/// The `lrLayers` key (issue #15): one learning rate per layer of `layers`, a JSON list in a file, the same list or
+/// comma-separated numbers on the command line, written to `config.json` only when given.
+extension RunConfigTests {
+    @Test("lrLayers: a file's list, --lr-layers as a list or as commas, the same configuration; written only when set")
+    func layerRates() throws {
+        let file = try decodeFile(#"{"layers": \#(Self.twoLayers), "lrLayers": [0.2, 0.05]}"#)
+        #expect(file.lrLayers == [0.2, 0.05])
+        #expect(file.hiddenLearningRate(layer: 0) == 0.2 && file.hiddenLearningRate(layer: 1) == 0.05)
+        for text in ["0.2,0.05", "[0.2, 0.05]", " 0.2 , 0.05 "] {
+            var overridden = RunConfig()
+            overridden.layers = Self.twoLayerList
+            try overridden.override(key: "lrLayers", value: text, source: "--lr-layers")
+            #expect(overridden == file, "\(text)")
+        }
+        #expect(file.jsonText().contains("  \"lr2\": 0.05,\n  \"lrLayers\": [0.2, 0.05],\n  \"lrDecay\": 1.0,\n"))
+        var plain = file
+        plain.lrLayers = []
+        #expect(!plain.jsonText().contains("lrLayers"))
+        #expect(plain.hiddenLearningRate(layer: 1) == plain.lr1)
+        #expect(try decodeFile(#"{"layers": \#(Self.twoLayers), "lrLayers": [1, 0]}"#).lrLayers == [1, 0])
+    }
+
+    @Test(
+        "lrLayers: a bad value names the source and the key",
+        arguments: [
+            (
+                #"{"layers": [{"type": "fc", "units": 10}], "lrLayers": [0.1, 0.2]}"#,
+                "configs/x.json: key 'lrLayers' = [0.1, 0.2] is out of range (allowed: one rate per layer of layers (1))"
+            ),
+            (
+                #"{"lrLayers": [0.1]}"#,
+                "configs/x.json: key 'lrLayers' = [0.1] is out of range "
+                    + "(allowed: [] without layers (the network of hidden has lr1 and lr2))"
+            ),
+            (
+                #"{"layers": [{"type": "fc", "units": 10}], "lrLayers": [-0.1]}"#,
+                "configs/x.json: key 'lrLayers' = [-0.1] is out of range (allowed: finite numbers >= 0)"
+            ),
+            (
+                #"{"layers": [{"type": "fc", "units": 10}], "lrLayers": 0.1}"#,
+                "configs/x.json: key 'lrLayers' must be a JSON list of learning rates, e.g. [0.2, 0.05]"
+            ),
+            (
+                #"{"layers": [{"type": "fc", "units": 10}], "lrLayers": ["0.1"]}"#,
+                "configs/x.json: key 'lrLayers' must be a JSON list of learning rates, e.g. [0.2, 0.05]"
+            ),
+        ])
+    func badLayerRates(json: String, message: String) {
+        do {
+            _ = try decodeFile(json)
+            Issue.record("accepted \(json)")
+        } catch {
+            #expect(error.description == message)
+        }
+    }
+
+    @Test("--lr-layers refuses text that is not numbers, naming the flag")
+    func badLayerRateOverrides() {
+        var config = RunConfig()
+        for text in ["fast", "0.1,,0.2", "0x1p-3", "0.1;0.2"] {
+            #expect(
+                throws: ConfigError.wrongType(
+                    path: "--lr-layers", key: "lrLayers", expected: "a JSON list of learning rates, e.g. [0.2, 0.05]")
+            ) { try config.override(key: "lrLayers", value: text, source: "--lr-layers") }
+        }
+        #expect(config.lrLayers.isEmpty)
+    }
+}

@@ -191,6 +191,10 @@ private func sparse(_ count: Int, _ random: inout SplitMix64) -> [Float] {
 /// Geometries that exercise stride, padding, several input and output channel vectors, and both sharings.
 private let geometries: [ConvolutionGeometry] = [
     (5, 6, 3, 3, 2, 1, 0, 16), (7, 7, 2, 3, 3, 2, 1, 32), (4, 5, 1, 2, 2, 2, 1, 16), (6, 4, 4, 5, 3, 1, 2, 48),
+    // Rows wide enough for the forward kernel's blocks of four interior positions, with edges on both sides:
+    // stride 2 with a pair and a single channel vector (and 6 input channels: a block of four and two single ones
+    // in the transpose), stride 1 with two blocks.
+    (9, 14, 6, 3, 3, 2, 1, 48), (8, 12, 1, 5, 5, 1, 2, 32),
     // Fully connected (a 1 × 1 image): one output vector (four chains) and three (one chain each).
     (1, 1, 37, 1, 1, 1, 0, 16), (1, 1, 50, 1, 1, 1, 0, 48),
 ].flatMap { s in

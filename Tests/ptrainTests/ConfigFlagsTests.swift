@@ -12,7 +12,9 @@ struct ConfigFlagsTests {
         #expect(
             RunConfig.keys.map(\.flag) == [
                 "name", "hidden", "layers", "batch", "epochs", "time-steps", "theta", "tau-m", "dt", "reset",
-                "k-free", "k-pos", "eps", "nudge", "beta", "eta-c", "rule", "lr1", "lr2", "lr-decay", "alpha", "seed",
+                "k-free", "k-pos", "eps", "nudge", "beta", "eta-c", "rule", "lr1", "lr2", "lr-layers", "lr-decay",
+                "alpha",
+                "seed",
                 "shards", "train-limit", "test-limit", "validation", "validation-split", "average-from",
                 "average-every",
             ])

@@ -23,9 +23,9 @@ extension RunConfig: Decodable {
                 let suggestion = closestName(to: name, among: RunConfig.keys.map(\.name))
                 throw ConfigError.unknownKey(path: source, key: name, suggestion: suggestion)
             }
-            if case .layerList(let assign) = key.fileValue {
+            if case .list(let expected, let assign) = key.fileValue {
                 guard let items = try? container.decode([LayerJSON].self, forKey: codingKey) else {
-                    throw ConfigError.wrongType(path: source, key: name, expected: RunConfig.layerListExpected)
+                    throw ConfigError.wrongType(path: source, key: name, expected: expected)
                 }
                 try assign(&self, items, source)
                 continue

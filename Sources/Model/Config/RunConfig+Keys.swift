@@ -28,9 +28,10 @@ public struct ConfigKey: Sendable {
         case text
         /// A number or null, passed to `assign` as its decimal text (`null` for null).
         case number
-        /// A list of layers (`layers`), passed to the closure as decoded items; `assign` takes the same list as
-        /// JSON text.
-        case layerList(@Sendable (inout RunConfig, [LayerJSON], _ source: String) throws(ConfigError) -> Void)
+        /// A JSON list (`layers`, `lrLayers`), passed to the closure as decoded items; `assign` takes the same
+        /// list as JSON text. `expected` is what `wrongType` says a value that is not a list must be.
+        case list(
+            expected: String, @Sendable (inout RunConfig, [LayerJSON], _ source: String) throws(ConfigError) -> Void)
     }
 }
 
@@ -57,6 +58,8 @@ extension RunConfig {
         .choice("rule", "synaptic rule: stdp | eqprop", \.rule),
         .float("lr1", "learning rate η1 of W1, b1", \.lr1, positive: false),
         .float("lr2", "learning rate η2 of W2, b2", \.lr2, positive: false),
+        .rateList(
+            "lrLayers", "learning rate of each layer of layers (replacing lr1; lr2 stays the output's)", \.lrLayers),
         .unitFloat(
             "lrDecay", "learning-rate factor per epoch: lr · lrDecay^(epoch − 1)", \.lrDecay,
             allowZero: false),
@@ -78,7 +81,7 @@ extension RunConfig {
     /// Keys that `config.json` leaves out while they hold their default value (added after 1.1 checkpoints: a
     /// configuration that does not use them keeps the bytes, and the configuration hash, it always had).
     static let writtenOnlyWhenSet: Set<String> = [
-        "layers", "reset", "validation", "validationSplit", "averageFrom", "averageEvery",
+        "layers", "lrLayers", "reset", "validation", "validationSplit", "averageFrom", "averageEvery",
     ]
 
     /// The most logical shards any configuration may ask for.
@@ -100,6 +103,13 @@ extension RunConfig {
             }
         }
         guard combinations else { return }
+        if !lrLayers.isEmpty && lrLayers.count != layers.count {
+            throw .outOfRange(
+                path: source, key: "lrLayers", value: RunConfig.key(named: "lrLayers")!.render(self),
+                allowed: layers.isEmpty
+                    ? "[] without layers (the network of hidden has lr1 and lr2)"
+                    : "one rate per layer of layers (\(layers.count))")
+        }
         let maximum = Network.maximumShards(hidden: hidden)
         if shards > maximum {
             throw .outOfRange(

@@ -44,7 +44,7 @@ extension ConfigKey {
     ) -> ConfigKey {
         ConfigKey(
             name: name, valueName: "JSON", summary: summary,
-            fileValue: .layerList { config, items, source throws(ConfigError) in
+            fileValue: .list(expected: RunConfig.layerListExpected) { config, items, source throws(ConfigError) in
                 config[keyPath: path] = try RunConfig.layerSpecifications(items, source: source)
             },
             assign: { config, text, source throws(ConfigError) in
@@ -69,5 +69,62 @@ private func sizesInRange(_ layer: LayerSpecification) -> Bool {
         .convolution(let channels, let kernel, let stride, let padding):
         return sizes.contains(channels) && sizes.contains(kernel) && sizes.contains(stride)
             && (0...LayerSpecification.maximumSize).contains(padding)
+    }
+}
+
+extension RunConfig {
+    /// What `wrongType` says an `lrLayers` value that is not a list of numbers must be.
+    static let rateListExpected = "a JSON list of learning rates, e.g. [0.2, 0.05]"
+
+    /// The learning rate of hidden layer `index` (0 the first) of a layered network: `lrLayers[index]` where
+    /// given, else `lr1`. (The output layer's is `lr2`.)
+    ///
+    /// - Precondition: `lrLayers` is empty or holds `index` (`validate` checks one rate per layer).
+    public func hiddenLearningRate(layer index: Int) -> Float {
+        lrLayers.isEmpty ? lr1 : lrLayers[index]
+    }
+}
+
+extension ConfigKey {
+    /// A list of learning rates (`lrLayers`): a JSON list of numbers in a file, the same list or the numbers
+    /// separated by commas on the command line (`--lr-layers 0.2,0.05`); empty by default.
+    static func rateList(
+        _ name: String, _ summary: String, _ path: WritableKeyPath<RunConfig, [Float]> & Sendable
+    ) -> ConfigKey {
+        @Sendable func rates(_ texts: [String], source: String) throws(ConfigError) -> [Float] {
+            var rates: [Float] = []
+            for text in texts {
+                guard let value = DecimalNumber.float(text) else {
+                    throw .wrongType(path: source, key: name, expected: RunConfig.rateListExpected)
+                }
+                rates.append(value)
+            }
+            return rates
+        }
+        return ConfigKey(
+            name: name, valueName: "X,X…", summary: summary,
+            fileValue: .list(expected: RunConfig.rateListExpected) { config, items, source throws(ConfigError) in
+                var texts: [String] = []
+                for item in items {
+                    switch item {
+                    case .integer(let value): texts.append(String(value))
+                    case .number(let value): texts.append(String(value))
+                    default: throw .wrongType(path: source, key: name, expected: RunConfig.rateListExpected)
+                    }
+                }
+                config[keyPath: path] = try rates(texts, source: source)
+            },
+            assign: { config, text, source throws(ConfigError) in
+                var body = Substring(text.trimmingCharacters(in: .whitespaces))
+                if body.hasPrefix("[") && body.hasSuffix("]") { body = body.dropFirst().dropLast() }
+                let texts = body.split(separator: ",", omittingEmptySubsequences: false).map {
+                    $0.trimmingCharacters(in: .whitespaces)
+                }
+                config[keyPath: path] = body.isEmpty ? [] : try rates(texts, source: source)
+            },
+            render: { "[" + $0[keyPath: path].map(\.description).joined(separator: ", ") + "]" },
+            check: { config in
+                config[keyPath: path].allSatisfy { $0.isFinite && $0 >= 0 } ? nil : "finite numbers >= 0"
+            })
     }
 }

@@ -86,6 +86,9 @@ public struct RunConfig: Equatable, Sendable {
     public var lr1: Float = 0.05
     /// Learning rate η2 of W2 and b2.
     public var lr2: Float = 0.05
+    /// The learning rate of each layer of `layers`, in order (issue #15: what deeper networks need); empty (the
+    /// default) gives every layer `lr1`. The output layer keeps `lr2`.
+    public var lrLayers: [Float] = []
     /// Learning-rate decay per epoch (a lever of the spec): epoch e trains with lr · lrDecay^(e − 1).
     /// 1 keeps the rates constant (the paper's setting).
     public var lrDecay: Float = 1

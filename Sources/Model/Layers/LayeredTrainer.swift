@@ -170,7 +170,9 @@ public final class LayeredTrainer: @unchecked Sendable {
         let scale = config.learningRateFactor(epoch: epoch) / (strength * Float(batch))
         let last = network.layers.count - 1
         let eqprop = config.rule == .eqprop
-        let rates = network.layers.indices.map { ($0 == last ? config.lr2 : config.lr1) * scale }
+        let rates = network.layers.indices.map {
+            ($0 == last ? config.lr2 : config.hiddenLearningRate(layer: $0)) * scale
+        }
         network.withUnsafeLayers { layers in
             state.withView { view in
                 trains.rates.withUnsafeBufferPointer { inputRates in

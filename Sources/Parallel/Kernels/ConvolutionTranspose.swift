@@ -30,11 +30,20 @@ extension Kernels {
             return
         }
         // This is safe because (oy, ox) is checked to be inside the output before `signal` is read at it, and the
-        // weight and output indices stay below weightCount and inputCount by the geometry's arithmetic.
+        // weight and output indices stay below weightCount and inputCount by the geometry's arithmetic (a block
+        // of four input channels is taken only where i + 4 ≤ inputChannels).
         for iy in 0..<g.inputRows {
             for ix in 0..<g.inputColumns {
-                for i in 0..<g.inputChannels {
-                    var sum = Vector(repeating: 0)
+                var i = 0
+                while i < g.inputChannels {
+                    let four = i &+ 4 <= g.inputChannels
+                    // Four input channels of one pixel see the same output positions through the same taps: four
+                    // independent chains share each signal vector (one chain waits on the FMA latency; `ptrain
+                    // bench`, row "conv transpose (feedback)"). Each input's chain is the documented one.
+                    var s0 = Vector(repeating: 0)
+                    var s1 = Vector(repeating: 0)
+                    var s2 = Vector(repeating: 0)
+                    var s3 = Vector(repeating: 0)
                     for ky in 0..<g.kernelRows {
                         let ty = iy &+ g.padding &- ky
                         guard ty >= 0 && ty % g.stride == 0 && ty / g.stride < g.outputRows else { continue }
@@ -48,11 +57,25 @@ extension Kernels {
                                 + ((ky &* g.kernelColumns &+ kx) &* g.inputChannels &+ i) &* channels
                             let values = signal + (oy &* g.outputColumns &+ ox) &* channels
                             for v in 0..<vectors {
-                                sum = sum.addingProduct(load16(row + v &* lanes), load16(values + v &* lanes))
+                                let value = load16(values + v &* lanes)
+                                let w = row + v &* lanes
+                                s0 = s0.addingProduct(load16(w), value)
+                                if four {
+                                    s1 = s1.addingProduct(load16(w + channels), value)
+                                    s2 = s2.addingProduct(load16(w + 2 &* channels), value)
+                                    s3 = s3.addingProduct(load16(w + 3 &* channels), value)
+                                }
                             }
                         }
                     }
-                    out[(iy &* g.inputColumns &+ ix) &* g.inputChannels &+ i] = laneSum(sum)
+                    let target = out + ((iy &* g.inputColumns &+ ix) &* g.inputChannels &+ i)
+                    target[0] = laneSum(s0)
+                    if four {
+                        target[1] = laneSum(s1)
+                        target[2] = laneSum(s2)
+                        target[3] = laneSum(s3)
+                    }
+                    i &+= four ? 4 : 1
                 }
             }
         }
