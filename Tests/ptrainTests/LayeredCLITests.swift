@@ -68,13 +68,28 @@ struct LayeredCLITests {
         let png = try Data(contentsOf: URL(fileURLWithPath: figures + "/weights.png"))
         #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
         #expect(png.count > 24 && png[16..<24] == Data([0, 0, 0, 110, 0, 0, 0, 110]))
-        // Commands that read three-layer models refuse a layered one by name, for now.
-        let predict = try PtrainProcess.run(["predict", "--checkpoint", run + "/model.bin", "--data", data])
-        #expect(predict.status != 0)
+        // predict writes the CSV of a three-layer model: its spike classes give the accuracy the run measured.
+        let csv = scratch.appendingPathComponent("predictions.csv").path
+        let predict = try PtrainProcess.run([
+            "predict", "--checkpoint", run + "/model.bin", "--data", data, "--limit", "500", "--threads", "2",
+            "--out", csv,
+        ])
+        #expect(predict.status == 0, "\(predict)")
+        let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
+        #expect(rows.count == 501)
+        #expect(rows[0] == "index,label,spike_class,relaxed_class" + (0..<10).map { ",count_\($0)" }.joined())
+        let fields = rows.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(fields.allSatisfy { $0.count == 14 })
+        let correct = fields.filter { $0[1] == $0[2] }.count
+        #expect(Double(correct) / 500 == records[1].testSpikeAccuracy, "\(correct) of 500")
+        #expect(fields.map { Int($0[2])! } == evaluation.spikePredictions)
+        // Commands that read three-layer models only refuse a layered one by name.
+        let average = try PtrainProcess.run(["average", run, "--epochs", "1...2"])
+        #expect(average.status != 0)
         #expect(
-            predict.stderr
-                == "Error: \(run)/model.bin: a layered model (a 'layers' run's, issue #15), which this command does "
-                + "not read yet; 'ptrain eval', 'report' and 'export' do\n", "\(predict.stderr)")
+            average.stderr
+                == "Error: \(run)/epoch-0001.ckpt: a layered model (a 'layers' run's, issue #15), which this command "
+                + "does not read yet; 'ptrain eval', 'predict', 'report' and 'export' do\n", "\(average.stderr)")
         // The same directory again is another run's: refused, and nothing in it changes.
         let before = try Data(contentsOf: URL(fileURLWithPath: run + "/model.bin"))
         let again = try PtrainProcess.run([

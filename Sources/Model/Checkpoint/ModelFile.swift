@@ -69,7 +69,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
         case .noAverage(let path, let reason): return "\(path): no averaged weights: \(reason)"
         case .layered(let path):
             return "\(path): a layered model (a 'layers' run's, issue #15), which this command does not read yet; "
-                + "'ptrain eval', 'report' and 'export' do"
+                + "'ptrain eval', 'predict', 'report' and 'export' do"
         case .checkpoint(let error): return error.description
         case .weights(let error): return error.description
         case .layeredModel(let error): return error.description

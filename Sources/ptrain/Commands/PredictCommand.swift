@@ -62,13 +62,35 @@ struct PredictCommand: Command {
             throw .missingFile(path: checkpoint, role: "checkpoint")
         }
         if let out { try Self.requireReplaceable(out) }
-        let model = try readModel(checkpoint, averaged: averaged)
-        let directory = try wrapData { () throws(DataError) in try DataAccess.locateTestSet(explicit: data) }
-        let samples = try wrapData { () throws(DataError) in try DataAccess.loadSamples(path: directory) }
-        let images = try fit(samples.dataset.prefix(limit), to: model.network, modelPath: checkpoint)
-        let outputs = Evaluator(
-            config: model.config, network: model.network, pool: WorkerPool(threadCount: threads)
-        ).outputs(on: images)
+        let outputs: Evaluator.Outputs
+        let images: Dataset
+        let samples: (dataset: Dataset, labelled: Bool)
+        if LayeredModel.isLayered(path: checkpoint) {
+            // A layered network (issue #15): the same CSV from `LayeredEvaluator`.
+            let model: (config: RunConfig, network: LayeredNetwork, checkpoint: Checkpoint?)
+            do {
+                model = try LayeredModel.read(path: checkpoint, averaged: averaged)
+            } catch {
+                throw .checkpoint(error)
+            }
+            samples = try Self.testSamples(data)
+            do {
+                images = try samples.dataset.prefix(limit).fitted(
+                    inputs: model.network.inputs, outputs: model.network.outputs, modelPath: checkpoint)
+            } catch {
+                throw .checkpoint(.checkpoint(error))
+            }
+            outputs = LayeredEvaluator(
+                config: model.config, network: model.network, pool: WorkerPool(threadCount: threads)
+            ).outputs(on: images)
+        } else {
+            let model = try readModel(checkpoint, averaged: averaged)
+            samples = try Self.testSamples(data)
+            images = try fit(samples.dataset.prefix(limit), to: model.network, modelPath: checkpoint)
+            outputs = Evaluator(
+                config: model.config, network: model.network, pool: WorkerPool(threadCount: threads)
+            ).outputs(on: images)
+        }
         let text = Self.csv(outputs, labels: samples.labelled ? images.labels : nil)
         guard let out else {
             Console.out(text)
@@ -79,6 +101,12 @@ struct PredictCommand: Command {
         } catch {
             throw .output(error.description)
         }
+    }
+
+    /// The test images of `--data` (or the default search), labelled or not.
+    static func testSamples(_ data: String?) throws(RuntimeError) -> (dataset: Dataset, labelled: Bool) {
+        let directory = try wrapData { () throws(DataError) in try DataAccess.locateTestSet(explicit: data) }
+        return try wrapData { () throws(DataError) in try DataAccess.loadSamples(path: directory) }
     }
 
     /// The CSV text: a header, then one row per image; the label field is empty for unlabelled samples
