@@ -83,13 +83,11 @@ struct LayeredCLITests {
         let correct = fields.filter { $0[1] == $0[2] }.count
         #expect(Double(correct) / 500 == records[1].testSpikeAccuracy, "\(correct) of 500")
         #expect(fields.map { Int($0[2])! } == evaluation.spikePredictions)
-        // Commands that read three-layer models only refuse a layered one by name.
-        let average = try PtrainProcess.run(["average", run, "--epochs", "1...2"])
-        #expect(average.status != 0)
-        #expect(
-            average.stderr
-                == "Error: \(run)/epoch-0001.ckpt: a layered model (a 'layers' run's, issue #15), which this command "
-                + "does not read yet; 'ptrain eval', 'predict', 'report' and 'export' do\n", "\(average.stderr)")
+        // compare pairs the run with itself: the same accuracy, no discordant image.
+        let compare = try PtrainProcess.run(["compare", run, run, "--data", data, "--threads", "2"])
+        #expect(compare.status == 0, "\(compare)")
+        let accuracy = String(format: "%.2f", 100 * records[1].testSpikeAccuracy)
+        #expect(compare.stdout.contains(" | \(accuracy)% | \(accuracy)% | 0 | 0 | "), "\(compare.stdout)")
         // The same directory again is another run's: refused, and nothing in it changes.
         let before = try Data(contentsOf: URL(fileURLWithPath: run + "/model.bin"))
         let again = try PtrainProcess.run([
@@ -101,6 +99,39 @@ struct LayeredCLITests {
             again.stderr.contains(", mnist-800, 1-layer network, seed 1, 2 of 2 epochs done); resume it with "),
             "\(again.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: run + "/model.bin")) == before)
+    }
+
+    @Test("average of a layered run's epochs 2…3 is the run's own averaged-model.bin byte for byte")
+    func averagesALayeredRun() throws {
+        let scratch = try PtrainProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let data = try TestMNIST.located.get()
+        let run = scratch.appendingPathComponent("run").path
+        let train = try PtrainProcess.run([
+            "train", "--data", data, "--layers", Self.conv, "--epochs", "3", "--train-limit", "600",
+            "--test-limit", "200", "--average-from", "2", "--threads", "2", "--out", run,
+        ])
+        #expect(train.status == 0, "\(train)")
+        let average = try PtrainProcess.run(["average", run, "--epochs", "2...3"])
+        #expect(average.status == 0, "\(average)")
+        #expect(
+            average.stdout
+                == "averaged the weights of 2 checkpoints (epochs 2–3) into \(run)/average-e2-3.bin\nEvaluate with: "
+                + "ptrain eval --checkpoint \(run)/average-e2-3.bin\n")
+        let mean = try Data(contentsOf: URL(fileURLWithPath: run + "/average-e2-3.bin"))
+        #expect(mean == (try Data(contentsOf: URL(fileURLWithPath: run + "/averaged-model.bin"))))
+        // Not over a file of another kind, nor over a run's own files.
+        let text = scratch.appendingPathComponent("notes.txt").path
+        try Data("mine\n".utf8).write(to: URL(fileURLWithPath: text))
+        let refused = try PtrainProcess.run(["average", run, "--epochs", "2...3", "--out", text])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.hasPrefix("Error: \(text): "), "\(refused.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: text)) == Data("mine\n".utf8))
+        let own = try PtrainProcess.run(["average", run, "--epochs", "2...3", "--out", run + "/model.bin"])
+        #expect(
+            own.stderr
+                == "Error: \(run)/model.bin: is one of a run's own files; the averaged weights go to another file "
+                + "(--out)\n")
     }
 
     @Test("train --resume continues a layered run in place: 1 + 1 epochs give the bytes of 2")

@@ -58,8 +58,8 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     case weights(WeightsFileError)
     /// The averaged weights were asked for and the file has none.
     case noAverage(path: String, reason: String)
-    /// A layered network's model file or checkpoint, which this command does not read yet (`eval`, `report` and
-    /// `export` do).
+    /// A layered network's model file or checkpoint where a three-layer network was expected (every command
+    /// that reads models reads `LayeredModel` first; this reader is the three-layer one).
     case layered(path: String)
     /// A layered model file that cannot be read.
     case layeredModel(LayeredModelError)
@@ -68,8 +68,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .noAverage(let path, let reason): return "\(path): no averaged weights: \(reason)"
         case .layered(let path):
-            return "\(path): a layered model (a 'layers' run's, issue #15), which this command does not read yet; "
-                + "'ptrain eval', 'predict', 'report' and 'export' do"
+            return "\(path): a layered model (a 'layers' run's, issue #15), where a three-layer network was expected"
         case .checkpoint(let error): return error.description
         case .weights(let error): return error.description
         case .layeredModel(let error): return error.description

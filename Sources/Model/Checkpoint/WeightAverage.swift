@@ -14,6 +14,34 @@ public enum WeightAverage {
     ///   that of the first file that records one (files without a fingerprint, written before ptrain recorded
     ///   it, are averaged with any).
     public static func average(_ paths: [String]) throws(WeightAverageError) -> (config: RunConfig, network: Network) {
+        let (checkpoint, mean) = try mean(of: paths, layered: false)
+        let network = Network(
+            inputs: checkpoint.inputs, hidden: checkpoint.hidden, outputs: checkpoint.outputs,
+            shards: checkpoint.config.resolvedShards)
+        network.load(canonicalParameters: mean)
+        return (checkpoint.config, network)
+    }
+
+    /// `average` of a layered run's checkpoints (issue #15): the same mean of every parameter, as a layered
+    /// network (`LayeredModelFile` writes it; `eval`, `predict` and `export` read it).
+    public static func averageLayered(
+        _ paths: [String]
+    ) throws(WeightAverageError) -> (config: RunConfig, network: LayeredNetwork) {
+        let (checkpoint, mean) = try mean(of: paths, layered: true)
+        guard let layeredInput = checkpoint.layeredInput,
+            let stack = try? LayerStack(
+                input: layeredInput, layers: checkpoint.config.layers, outputs: checkpoint.outputs)
+        else { throw .mismatch(path: paths.last!, reason: "its layers do not fit its input") }
+        let network = LayeredNetwork(stack: stack, outputs: checkpoint.outputs)
+        network.load(parameters: mean)
+        return (checkpoint.config, network)
+    }
+
+    /// The last checkpoint of `paths` and the mean of all their parameters; every file must hold a layered
+    /// network when `layered`, a three-layer one otherwise.
+    private static func mean(
+        of paths: [String], layered: Bool
+    ) throws(WeightAverageError) -> (last: Checkpoint, mean: [Float]) {
         guard let first = paths.first else { throw .noFiles }
         var average = WeightAveraging(firstEpoch: 1)
         var reference: Checkpoint?
@@ -26,7 +54,12 @@ public enum WeightAverage {
             } catch {
                 throw .unreadable(.checkpoint(error))
             }
-            guard !checkpoint.isLayered else { throw .unreadable(.layered(path: path)) }
+            if checkpoint.isLayered != layered {
+                throw .mismatch(
+                    path: path,
+                    reason: layered
+                        ? "it holds a three-layer network, not layers" : "it holds a layered network (not one run)")
+            }
             guard let parameters = checkpoint.parameters else { throw .mismatch(path: path, reason: "no weights") }
             if let data = checkpoint.data {
                 if let recordedData, recordedData.data != data {
@@ -39,7 +72,7 @@ public enum WeightAverage {
             }
             if let reference {
                 guard checkpoint.inputs == reference.inputs, checkpoint.hidden == reference.hidden,
-                    checkpoint.outputs == reference.outputs
+                    checkpoint.outputs == reference.outputs, parameters.count == reference.parameters?.count
                 else {
                     throw .mismatch(
                         path: path,
@@ -57,13 +90,7 @@ public enum WeightAverage {
             average.add(parameters)
             last = checkpoint
         }
-        let mean = average.mean!
-        let checkpoint = last!
-        let network = Network(
-            inputs: checkpoint.inputs, hidden: checkpoint.hidden, outputs: checkpoint.outputs,
-            shards: checkpoint.config.resolvedShards)
-        network.load(canonicalParameters: mean)
-        return (checkpoint.config, network)
+        return (last!, average.mean!)
     }
 }
 
