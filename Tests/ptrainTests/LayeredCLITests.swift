@@ -251,7 +251,7 @@ struct LayeredCLITests {
         #expect(usage.status != 0 && usage.stderr.contains("'--layer'"), "\(usage.stderr)")
     }
 
-    @Test("model files: a damaged byte and a three-layer weights.bin are refused with one line naming the file")
+    @Test("model files: a damaged byte, a three-layer weights.bin, a cut layer and trailing bytes are refused")
     func modelFilesAreChecked() throws {
         let scratch = try PtrainProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -277,5 +277,23 @@ struct LayeredCLITests {
         #expect(throws: LayeredModelError(path: classic, reason: "not a layered ptrain model (no PTRAINL1 header)")) {
             try LayeredModelFile.read(path: classic)
         }
+        // A file whose CRC-32 is right but whose structure is not: a layer cut short, bytes after the last layer.
+        let good = LayeredModelFile.encode(network: network, config: config)
+        func resealed(_ body: [UInt8]) -> [UInt8] {
+            var bytes = body
+            withUnsafeBytes(of: CRC32.checksum(body).littleEndian) { bytes += $0 }
+            return bytes
+        }
+        let body = Array(good.dropLast(4))
+        #expect(throws: LayeredModelError(path: "m", reason: "truncated in layer 2")) {
+            try LayeredModelFile.decode(resealed(Array(body.dropLast(8))), path: "m")
+        }
+        #expect(throws: LayeredModelError(path: "m", reason: "3 bytes after the last layer")) {
+            try LayeredModelFile.decode(resealed(body + [1, 2, 3]), path: "m")
+        }
+        #expect(throws: LayeredModelError(path: "m", reason: "truncated in its configuration")) {
+            try LayeredModelFile.decode(resealed(Array(body.prefix(20))), path: "m")
+        }
+        #expect(try LayeredModelFile.decode(resealed(body), path: "m").1.parameters() == network.parameters())
     }
 }

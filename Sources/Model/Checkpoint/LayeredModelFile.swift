@@ -18,22 +18,22 @@ public enum LayeredModelFile {
     /// The file's bytes.
     public static func encode(network: LayeredNetwork, config: RunConfig) -> [UInt8] {
         var bytes = magic
-        func u32(_ value: Int) { withUnsafeBytes(of: UInt32(value).littleEndian) { bytes += $0 } }
-        func u64(_ value: Int) { withUnsafeBytes(of: UInt64(value).littleEndian) { bytes += $0 } }
         let json = Array(config.jsonText().utf8)
-        u32(json.count)
+        bytes.appendLittleEndian(UInt32(json.count))
         bytes += json
         let input = network.stack.input
-        for value in [input.rows, input.columns, input.channels, input.isImage ? 1 : 0, network.outputs] { u32(value) }
+        for value in [input.rows, input.columns, input.channels, input.isImage ? 1 : 0, network.outputs] {
+            bytes.appendLittleEndian(UInt32(value))
+        }
         for layer in network.layers {
             for buffer in [layer.weights, layer.bias] {
-                u64(buffer.count)
+                bytes.appendLittleEndian(UInt64(buffer.count))
                 buffer.withUnsafeBufferPointer { floats in
-                    for value in floats { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes += $0 } }
+                    for value in floats { bytes.appendLittleEndian(value.bitPattern) }
                 }
             }
         }
-        withUnsafeBytes(of: CRC32.checksum(bytes).littleEndian) { bytes += $0 }
+        bytes.appendLittleEndian(CRC32.checksum(bytes))
         return bytes
     }
 
@@ -60,31 +60,34 @@ public enum LayeredModelFile {
         guard bytes.count >= magic.count + 4, Array(bytes.prefix(magic.count)) == magic else {
             throw fail("not a layered ptrain model (no PTRAINL1 header)")
         }
-        let body = bytes.prefix(bytes.count - 4)
-        let stored = bytes.suffix(4).enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * $1.offset) }
-        guard CRC32.checksum(body) == stored else { throw fail("damaged (its CRC-32 does not match)") }
-        var offset = magic.count
-        func integer(_ width: Int) throws(LayeredModelError) -> Int {
-            guard offset + width <= body.count else { throw fail("truncated at byte \(offset)") }
-            var value: UInt64 = 0
-            for k in 0..<width { value |= UInt64(body[body.startIndex + offset + k]) << (8 * k) }
-            offset += width
-            guard value <= UInt64(Int32.max) * 64 else { throw fail("a size of \(value) at byte \(offset - width)") }
+        var crc = ByteReader(bytes: bytes, offset: bytes.count - 4)
+        guard CRC32.checksum(bytes.prefix(bytes.count - 4)) == crc.uint32() else {
+            throw fail("damaged (its CRC-32 does not match)")
+        }
+        // Everything between the magic and the CRC-32.
+        var reader = ByteReader(bytes: bytes, offset: magic.count, end: bytes.count - 4)
+        func size(_ value: UInt64?, at offset: Int) throws(LayeredModelError) -> Int {
+            guard let value else { throw fail("truncated at byte \(offset)") }
+            guard value <= UInt64(Int32.max) * 64 else { throw fail("a size of \(value) at byte \(offset)") }
             return Int(value)
         }
-        let jsonLength = try integer(4)
-        guard offset + jsonLength <= body.count else { throw fail("truncated in its configuration") }
-        let json = Data(body[(body.startIndex + offset)..<(body.startIndex + offset + jsonLength)])
-        offset += jsonLength
+        func u32() throws(LayeredModelError) -> Int {
+            let at = reader.offset
+            return try size(reader.uint32().map(UInt64.init), at: at)
+        }
+        func u64() throws(LayeredModelError) -> Int {
+            let at = reader.offset
+            return try size(reader.uint64(), at: at)
+        }
+        let jsonLength = try u32()
+        guard let jsonBytes = reader.bytes(jsonLength) else { throw fail("truncated in its configuration") }
         let config: RunConfig
         do {
-            config = try RunConfig.decode(json, source: "\(path) (configuration)")
+            config = try RunConfig.decode(Data(jsonBytes), source: "\(path) (configuration)")
         } catch {
             throw fail("its configuration: \(error.description)")
         }
-        let (rows, columns, channels, isImage, outputs) = (
-            try integer(4), try integer(4), try integer(4), try integer(4), try integer(4)
-        )
+        let (rows, columns, channels, isImage, outputs) = (try u32(), try u32(), try u32(), try u32(), try u32())
         let input = ActivationShape(rows: rows, columns: columns, channels: channels, isImage: isImage == 1)
         let stack: LayerStack
         do {
@@ -94,30 +97,24 @@ public enum LayeredModelFile {
         }
         guard outputs >= 1 && outputs <= Network.maximumOutputs else { throw fail("\(outputs) outputs") }
         // Each parameter takes at least 4 bytes: a network larger than the file is refused before it is allocated.
-        guard stack.totalParameters <= (body.count - offset) / 4 else {
+        guard stack.totalParameters <= reader.remaining / 4 else {
             throw fail("its layers need at least \(stack.totalParameters) parameters, more than the file holds")
         }
         let network = LayeredNetwork(stack: stack, outputs: outputs)
         for (l, layer) in network.layers.enumerated() {
             for buffer in [layer.weights, layer.bias] {
-                let count = try integer(8)
+                let count = try u64()
                 guard count == buffer.count else {
                     throw fail("layer \(l) stores \(count) values where its shape needs \(buffer.count)")
                 }
-                guard offset + 4 * count <= body.count else { throw fail("truncated in layer \(l)") }
+                guard count <= reader.remaining / 4 else { throw fail("truncated in layer \(l)") }
                 buffer.withUnsafeMutableBufferPointer { floats in
-                    for j in 0..<count {
-                        let at = body.startIndex + offset + 4 * j
-                        let bits =
-                            UInt32(body[at]) | UInt32(body[at + 1]) << 8 | UInt32(body[at + 2]) << 16
-                            | UInt32(body[at + 3]) << 24
-                        floats[j] = Float(bitPattern: bits)
-                    }
+                    // Every read succeeds: count ≤ remaining / 4 was checked above.
+                    for j in 0..<count { floats[j] = Float(bitPattern: reader.uint32() ?? 0) }
                 }
-                offset += 4 * count
             }
         }
-        guard offset == body.count else { throw fail("\(body.count - offset) bytes after the last layer") }
+        guard reader.remaining == 0 else { throw fail("\(reader.remaining) bytes after the last layer") }
         return (config, network)
     }
 }
