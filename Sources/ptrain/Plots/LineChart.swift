@@ -29,7 +29,10 @@ struct LineChart {
 
     func render() -> String {
         var svg = SVG(width: width, height: height)
-        let legendWidth = series.count > 1 ? 150.0 : 0
+        // The legend's swatch, gap and labels (13 px text, about 7 px a character: `layer 0 channels = 16, 3 seeds`
+        // needs 210 px, more than the 150 that fit `H = 4500` and `selected, relaxed`).
+        let longestLabel = series.map(\.label.count).max() ?? 0
+        let legendWidth = series.count > 1 ? max(150.0, 40 + 7 * Double(longestLabel)) : 0
         let left = 78.0
         let right = 24.0 + legendWidth
         let top = caption == nil ? 48.0 : 62.0
@@ -57,8 +60,14 @@ struct LineChart {
         func px(_ x: Double) -> Double { left + (transform(x) - (tx0 - pad)) / ((tx1 + pad) - (tx0 - pad)) * plotWidth }
         func py(_ y: Double) -> Double { top + (1 - (y - yMin) / max(yMax - yMin, 1e-12)) * plotHeight }
 
-        svg.text(title, x: left + plotWidth / 2, y: 28, size: 17, anchor: .middle, weight: "bold")
-        if let caption { svg.text(caption, x: left + plotWidth / 2, y: 48, size: 12, anchor: .middle, fill: "#555") }
+        // Centred over the plot, but never running off the left edge (bold 17 px text: about 9.6 px a character,
+        // 12 px: about 6.6).
+        let titleX = max(left + plotWidth / 2, 8 + 4.8 * Double(title.count))
+        svg.text(title, x: titleX, y: 28, size: 17, anchor: .middle, weight: "bold")
+        if let caption {
+            let captionX = max(left + plotWidth / 2, 8 + 3.3 * Double(caption.count))
+            svg.text(caption, x: captionX, y: 48, size: 12, anchor: .middle, fill: "#555")
+        }
         // Grid and y ticks.
         for tick in yTicks {
             svg.line(x1: left, y1: py(tick), x2: left + plotWidth, y2: py(tick), stroke: "#e3e3e3")
