@@ -58,6 +58,28 @@ func fit(_ test: Dataset, to network: Network, modelPath: String) throws(Runtime
     }
 }
 
+/// `test` as the layered network from `modelPath` classifies it (`Dataset.fitted`), its mismatch as a checkpoint
+/// error.
+func fit(_ test: Dataset, to network: LayeredNetwork, modelPath: String) throws(RuntimeError) -> Dataset {
+    do {
+        return try test.fitted(inputs: network.inputs, outputs: network.outputs, modelPath: modelPath)
+    } catch {
+        throw .checkpoint(.checkpoint(error))
+    }
+}
+
+/// The layered model file or checkpoint at `path` (`LayeredModel.read`, with `averaged` its running weight
+/// average), its failure as a runtime error: `readModel` for a layered network (issue #15).
+func readLayeredModel(_ path: String, averaged: Bool = false) throws(RuntimeError) -> (
+    config: RunConfig, network: LayeredNetwork, checkpoint: Checkpoint?
+) {
+    do {
+        return try LayeredModel.read(path: path, averaged: averaged)
+    } catch {
+        throw .checkpoint(error)
+    }
+}
+
 /// The checkpoint or weights file at `path` (`ModelFile.read`, with `averaged` its running weight average), its
 /// failure as a runtime error: what `eval`, `predict`, `compare` and `export` read first.
 func readModel(_ path: String, averaged: Bool = false) throws(RuntimeError) -> (

@@ -112,19 +112,8 @@ struct CompareCommand: Command {
     private func evaluate(_ run: ComparedSide.Run, on test: Dataset) throws(RuntimeError) -> Evaluation {
         if LayeredModel.isLayered(path: run.bestPath) {
             // A layered run (issue #15): its best.ckpt by its layers.
-            let model: (config: RunConfig, network: LayeredNetwork, checkpoint: Checkpoint?)
-            do {
-                model = try LayeredModel.read(path: run.bestPath)
-            } catch {
-                throw .checkpoint(error)
-            }
-            let fitted: Dataset
-            do {
-                fitted = try test.fitted(
-                    inputs: model.network.inputs, outputs: model.network.outputs, modelPath: run.bestPath)
-            } catch {
-                throw .checkpoint(.checkpoint(error))
-            }
+            let model = try readLayeredModel(run.bestPath)
+            let fitted = try fit(test, to: model.network, modelPath: run.bestPath)
             return LayeredEvaluator.evaluate(
                 network: model.network, config: model.config, dataset: fitted, threads: threads)
         }

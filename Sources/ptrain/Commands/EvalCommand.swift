@@ -83,22 +83,11 @@ extension EvalCommand {
     /// `run` for a layered network's model file or checkpoint (issue #15): the same checks and report, by
     /// `LayeredEvaluator`.
     func evaluateLayered() throws(RuntimeError) {
-        let model: (config: RunConfig, network: LayeredNetwork, checkpoint: Checkpoint?)
-        do {
-            model = try LayeredModel.read(path: checkpoint, averaged: averaged)
-        } catch {
-            throw .checkpoint(error)
-        }
+        let model = try readLayeredModel(checkpoint, averaged: averaged)
         let directory = try wrapData { () throws(DataError) in try DataAccess.locateTestSet(explicit: data) }
         let testSet = try wrapData { () throws(DataError) in try DataAccess.loadTestSet(directory: directory) }
         try requireSameData(model.checkpoint, config: model.config, testSet: testSet)
-        let test: Dataset
-        do {
-            test = try testSet.prefix(testLimit).fitted(
-                inputs: model.network.inputs, outputs: model.network.outputs, modelPath: checkpoint)
-        } catch {
-            throw .checkpoint(.checkpoint(error))
-        }
+        let test = try fit(testSet.prefix(testLimit), to: model.network, modelPath: checkpoint)
         var config = model.config
         if let timeSteps { config.timeSteps = timeSteps }
         let evaluation = LayeredEvaluator.evaluate(

@@ -132,12 +132,7 @@ struct ExportCommand: Command {
     /// `run` for a layered network's model file or checkpoint (issue #15): `ExportedLayers` as npz or as a NIR graph
     /// of Conv2d, Flatten and Affine nodes, and with `--spikes` a `LayeredSpikeRecording`.
     func exportLayered(_ checkpoint: String) throws(RuntimeError) {
-        let model: (config: RunConfig, network: LayeredNetwork, checkpoint: Checkpoint?)
-        do {
-            model = try LayeredModel.read(path: checkpoint, averaged: averaged)
-        } catch {
-            throw .checkpoint(error)
-        }
+        let model = try readLayeredModel(checkpoint, averaged: averaged)
         try Self.requireReplaceable(out, kind: format == .npz ? .zip : .hdf5)
         if let spikes { try Self.requireReplaceable(spikes, kind: .zip) }
         var recording: LayeredSpikeRecording?

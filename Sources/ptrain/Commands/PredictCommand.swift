@@ -67,19 +67,9 @@ struct PredictCommand: Command {
         let samples: (dataset: Dataset, labelled: Bool)
         if LayeredModel.isLayered(path: checkpoint) {
             // A layered network (issue #15): the same CSV from `LayeredEvaluator`.
-            let model: (config: RunConfig, network: LayeredNetwork, checkpoint: Checkpoint?)
-            do {
-                model = try LayeredModel.read(path: checkpoint, averaged: averaged)
-            } catch {
-                throw .checkpoint(error)
-            }
+            let model = try readLayeredModel(checkpoint, averaged: averaged)
             samples = try Self.testSamples(data)
-            do {
-                images = try samples.dataset.prefix(limit).fitted(
-                    inputs: model.network.inputs, outputs: model.network.outputs, modelPath: checkpoint)
-            } catch {
-                throw .checkpoint(.checkpoint(error))
-            }
+            images = try fit(samples.dataset.prefix(limit), to: model.network, modelPath: checkpoint)
             outputs = LayeredEvaluator(
                 config: model.config, network: model.network, pool: WorkerPool(threadCount: threads)
             ).outputs(on: images)
