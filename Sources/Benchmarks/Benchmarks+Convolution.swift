@@ -84,6 +84,27 @@ extension Benchmarks {
                                         geometry: g, out: feedback.start)
                                 }
                                 record("\(name) transpose (feedback)", flops, seconds: transpose, shape)
+                                if g.isFullyConnected {
+                                    // What relaxation runs for the output layer: the same bits from a column copy
+                                    // of the weights, made once per batch (not timed here).
+                                    let columns = AlignedBuffer<Float>(
+                                        count: Kernels.feedbackColumnsCount(
+                                            inputs: g.inputChannels, channels: g.outputChannels))
+                                    columns.withUnsafeMutableBufferPointer { columns in
+                                        Kernels.copyToFeedbackColumns(
+                                            weights: UnsafePointer(weights.start), inputs: g.inputChannels,
+                                            channels: g.outputChannels, columns: columns.start)
+                                        let fromColumns = time {
+                                            Kernels.fullyConnectedFeedback(
+                                                signal: UnsafePointer(output.start),
+                                                columns: UnsafePointer(columns.start), inputs: g.inputChannels,
+                                                channels: g.outputChannels, out: feedback.start)
+                                        }
+                                        record(
+                                            "\(name) feedback from columns", flops, seconds: fromColumns,
+                                            shape + ", relaxation's path")
+                                    }
+                                }
                                 let update = time {
                                     Kernels.convolutionWeightCorrelation(
                                         pre: input.start, post: UnsafePointer(output.start), batch: batch, scale: 1e-6,

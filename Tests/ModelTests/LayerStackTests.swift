@@ -79,10 +79,10 @@ struct LayerStackTests {
         let error = #expect(throws: LayerError.self) {
             try layers.requireFits(batch: 10, timeSteps: 20, available: 64 << 30)
         }
-        // Layer 1 alone: 10¹² weights (+ 10⁶ biases), twice, in float32.
+        // Layer 1 alone: 10¹² weights (+ 10⁶ biases), twice, in float32; the output layer three times.
         #expect(
             error?.description
-                == "layers: the network needs 7458.37 GiB (layer 1 alone 7451.52 GiB), more than the 64.00 GiB of "
+                == "layers: the network needs 7458.41 GiB (layer 1 alone 7451.52 GiB), more than the 64.00 GiB of "
                 + "memory this machine has")
         try Self.stack(#"[{"type": "fc", "units": 100}]"#).requireFits(batch: 10, timeSteps: 20, available: 1 << 30)
     }

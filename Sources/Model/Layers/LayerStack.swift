@@ -117,9 +117,10 @@ public struct LayerStack: Sendable, Equatable {
             4, saturatingSum(saturating(2, parameterCounts[index]), saturating(batch, padded, 5 + timeSteps)))
     }
 
-    /// Bytes of the whole network in training (every layer, the output layer's parameters twice).
+    /// Bytes of the whole network in training (every layer, the output layer's parameters three times: the
+    /// weights, their running average and the column copy that relaxation's feedback reads).
     public func bytes(batch: Int, timeSteps: Int) -> Int {
-        shapes.indices.reduce(saturating(8, outputParameters)) {
+        shapes.indices.reduce(saturating(12, outputParameters)) {
             saturatingSum($0, bytes(layer: $1, batch: batch, timeSteps: timeSteps))
         }
     }

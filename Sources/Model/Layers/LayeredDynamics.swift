@@ -75,9 +75,16 @@ enum LayeredDynamics {
             let above = layers[l + 1]
             let total = state.pointer(.total, layer: l, sample: b)
             // Top-down: the synapses into layer l + 1, transposed, carry ρ(V_{l+1}) back (symmetric feedback).
-            Kernels.convolutionTranspose(
-                signal: state.pointer(field, layer: l + 1, sample: b), weights: above.weights.start,
-                geometry: above.layer.geometry, out: total)
+            let signal = state.pointer(field, layer: l + 1, sample: b)
+            if let columns = above.feedbackColumns {
+                let geometry = above.layer.geometry
+                Kernels.fullyConnectedFeedback(
+                    signal: signal, columns: columns, inputs: geometry.inputChannels,
+                    channels: geometry.outputChannels, out: total)
+            } else {
+                Kernels.convolutionTranspose(
+                    signal: signal, weights: above.weights.start, geometry: above.layer.geometry, out: total)
+            }
             // Bottom-up: layer 1's drive r_x·W_1 + b_1 is fixed (the time-averaged feed-forward drive); a deeper
             // layer's comes from the relaxing layer below.
             let bottomUp: UnsafePointer<Float>

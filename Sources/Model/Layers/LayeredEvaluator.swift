@@ -80,7 +80,7 @@ public struct LayeredEvaluator {
         let encoder = SpikeEncoder(seed: config.seed, timeSteps: config.timeSteps, inputs: network.inputs)
         let outputs = network.outputs
         let last = network.layers.count - 1
-        network.withUnsafeLayers { layers in
+        network.withUnsafeLayers(feedback: true) { layers in
             dataset.withUnsafeSamples { values in
                 spike.withUnsafeMutableBufferPointer { spike in
                     relaxed.withUnsafeMutableBufferPointer { relaxed in

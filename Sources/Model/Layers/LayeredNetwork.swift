@@ -149,16 +149,39 @@ extension LayeredNetwork {
         package let layer: LayerWeights
         package let weights: UnsafeMutableBufferPointer<Float>
         package let bias: UnsafeMutableBufferPointer<Float>
+        /// The output layer's weights copied into columns (`Kernels.copyToFeedbackColumns`) when
+        /// `withUnsafeLayers(feedback: true)` asked for them and the layer has at most 16 outputs; nil otherwise.
+        /// Relaxation sends the output's feedback through them (`Kernels.fullyConnectedFeedback`, the same bits
+        /// as the row-major transpose).
+        package let feedbackColumns: UnsafePointer<Float>?
     }
 
     /// Calls `body` with every layer's weights and biases (hidden layers, then the output layer); they are valid
-    /// only inside `body` and must not escape it.
-    package func withUnsafeLayers<Result>(_ body: ([LayerView]) -> Result) -> Result {
+    /// only inside `body` and must not escape it. With `feedback`, the output layer's view also carries a column
+    /// copy of its weights, made once on entry: `body` must then not change those weights (relaxation reads
+    /// them; the update, which writes them, asks for none).
+    package func withUnsafeLayers<Result>(feedback: Bool = false, _ body: ([LayerView]) -> Result) -> Result {
         AlignedBuffer.withUnsafeMutableBufferPointers(layers.flatMap { [$0.weights, $0.bias] }) { buffers in
-            body(
+            func views(_ columns: UnsafePointer<Float>?) -> [LayerView] {
                 layers.indices.map {
-                    LayerView(layer: layers[$0], weights: buffers[2 * $0], bias: buffers[2 * $0 + 1])
-                })
+                    LayerView(
+                        layer: layers[$0], weights: buffers[2 * $0], bias: buffers[2 * $0 + 1],
+                        feedbackColumns: $0 == layers.count - 1 ? columns : nil)
+                }
+            }
+            let geometry = layers[layers.count - 1].geometry
+            // Only for one vector of outputs (K ≤ 16 classes): with more, the row-major transpose is the faster
+            // (`ptrain bench`, rows "fc transpose (feedback)" and "fc feedback from columns", 784 → 1000).
+            guard feedback && geometry.outputChannels <= 16 else { return body(views(nil)) }
+            let count = Kernels.feedbackColumnsCount(inputs: geometry.inputChannels, channels: geometry.outputChannels)
+            return withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { columns in
+                // This is safe because the output layer's weights hold inputChannels × outputChannels floats
+                // (a fully connected geometry) and `columns` the count the kernel needs.
+                Kernels.copyToFeedbackColumns(
+                    weights: buffers[2 * (layers.count - 1)].baseAddress!, inputs: geometry.inputChannels,
+                    channels: geometry.outputChannels, columns: columns.baseAddress!)
+                return body(views(UnsafePointer(columns.baseAddress!)))
+            }
         }
     }
 }

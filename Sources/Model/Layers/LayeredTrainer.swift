@@ -64,7 +64,7 @@ public final class LayeredTrainer: @unchecked Sendable {
         let outputs = network.outputs
         let last = network.layers.count - 1
         let mine = distribution.map { $0.shares(of: batch)[$0.rank] } ?? 0..<batch
-        network.withUnsafeLayers { layers in
+        network.withUnsafeLayers(feedback: true) { layers in
             state.withView { view in
                 dataset.withUnsafeSamples { values in
                     trains.withUnsafeSamples { trains in
