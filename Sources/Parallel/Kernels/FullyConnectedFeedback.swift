@@ -34,8 +34,8 @@ extension Kernels {
     /// in ascending order from zero, then the lanes are added by `laneSum`'s tree ((j, j + 8), then (j, j + 4),
     /// (j, j + 2), (0, 1)). Here sixteen inputs are computed together: lane j's chain of all sixteen is one
     /// vector (a column load times the broadcast signal), and the tree adds whole vectors, so no lanes are
-    /// shuffled (the row-major form spends most of its time reducing within each input's vector; `ptrain bench`,
-    /// row "fc transpose (feedback)", 6272 → 16, is this kernel).
+    /// shuffled (the row-major form spends most of its time reducing within each input's vector: `ptrain bench`,
+    /// rows "fc transpose (feedback)" and "fc feedback from columns", 6272 → 16).
     ///
     /// - Precondition: `signal` holds `channels` floats, `columns` `feedbackColumnsCount(inputs:channels:)`, `out`
     ///   `inputs`; `channels` is a multiple of 16.
