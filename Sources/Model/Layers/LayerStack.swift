@@ -118,7 +118,8 @@ public struct LayerStack: Sendable, Equatable {
     }
 
     /// Bytes of the whole network in training (every layer, the output layer's parameters three times: the
-    /// weights, their running average and the column copy that relaxation's feedback reads).
+    /// weights, their running average and the column copy that relaxation's feedback reads — made only for
+    /// outputs of at most 16 classes, counted for every output, so above 16 classes this is an upper bound).
     public func bytes(batch: Int, timeSteps: Int) -> Int {
         shapes.indices.reduce(saturating(12, outputParameters)) {
             saturatingSum($0, bytes(layer: $1, batch: batch, timeSteps: timeSteps))
