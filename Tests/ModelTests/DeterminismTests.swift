@@ -20,10 +20,11 @@ struct DeterminismTests {
         return Dataset(name: "synthetic", rows: 8, columns: 8, pixels: pixels, labels: labels)
     }()
 
-    func train(threads: Int, shards: Int, hidden: Int = 150) throws -> [Float] {
+    func train(threads: Int, shards: Int, hidden: Int = 150, shift: Int = 0) throws -> [Float] {
         var config = RunConfig()
         config.hidden = hidden
         config.shards = shards
+        config.shift = shift
         let network = Network(inputs: 64, hidden: hidden, shards: config.resolvedShards, seed: config.seed)
         let trainer = Trainer(config: config, network: network, pool: WorkerPool(threadCount: threads))
         let order = EpochOrder.permutation(count: Self.dataset.count, seed: config.seed, epoch: 1)

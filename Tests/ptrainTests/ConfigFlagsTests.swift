@@ -16,7 +16,7 @@ struct ConfigFlagsTests {
                 "alpha",
                 "seed",
                 "shards", "train-limit", "test-limit", "validation", "validation-split", "average-from",
-                "average-every",
+                "average-every", "shift",
             ])
     }
 

@@ -58,6 +58,12 @@ struct ProgressFormatTests {
             line
                 == "run mnist-800: hidden 800, batch 10, 20 epochs, T 20, tau-m 20.0, rule stdp, nudge centered, seed 1; "
                 + "60000 train / 10000 test images; 8 threads; writing runs/mnist-800-h800-s1")
+        config.shift = 2
+        #expect(
+            ProgressFormat.runStartLine(
+                config: config, threads: 1, runDirectory: "r", trainSamples: 50000, testSamples: 10000
+            ).contains(
+                "nudge centered, seed 1, training images moved up to 2 px; 50000 train / 10000 test images; 1 thread"))
     }
 
     @Test func summaryTableMarksTheFirstBestSpikeAccuracy() {

@@ -76,12 +76,16 @@ extension RunConfig {
             "averageFrom", "also evaluate the mean weights of epochs N… (0: off)",
             \.averageFrom, 0...100_000),
         .choice("averageEvery", "when the average takes the weights in: epoch | batch", \.averageEvery),
+        .int(
+            "shift", "move each training image by up to N pixels each way, per sample and epoch (0: off)", \.shift,
+            0...1_000),
     ]
 
     /// Keys that `config.json` leaves out while they hold their default value (added after 1.1 checkpoints: a
     /// configuration that does not use them keeps the bytes, and the configuration hash, it always had).
     static let writtenOnlyWhenSet: Set<String> = [
         "layers", "lrLayers", "reset", "validation", "validationSplit", "averageFrom", "averageEvery",
+        "shift",
     ]
 
     /// The most logical shards any configuration may ask for.

@@ -115,8 +115,18 @@ public struct RunConfig: Equatable, Sendable {
     /// Whether the average takes the weights at the end of every epoch (the default) or after every batch, from
     /// the first batch of epoch `averageFrom` on.
     public var averageEvery: AverageEvery = .epoch
+    /// Data augmentation: every training image is moved by up to `shift` pixels along each side, a fresh random
+    /// move per sample and epoch (`ImageShift`); validation and test images are not moved. 0 (the default): off.
+    /// Not in the paper.
+    public var shift: Int = 0
 
     public init() {}
+
+    /// The translation of this configuration's training images of layout `image`; nil when `shift` is 0.
+    /// - Precondition: `image` is an image larger than `shift` along each side (`SessionData` checks it).
+    public func imageShift(image: ActivationShape) -> ImageShift? {
+        ImageShift(maximum: shift, seed: seed, image: image)
+    }
 
     /// The leak factor λ = exp(−dt/τ_m), or 1 without leak.
     public var leak: Float {

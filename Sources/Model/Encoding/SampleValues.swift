@@ -31,19 +31,44 @@ extension Dataset {
 
 extension SpikeEncoder {
     /// Encodes sample `index` of `samples` into `output`, keyed by that index: `encode(pixels:…)` for bytes,
-    /// `encode(intensities:…)` for floats.
-    /// - Precondition: `index` is in `0..<samples.count` and `samples.inputs` is the encoder's input count.
+    /// `encode(intensities:…)` for floats. With a `shift`, the sample is first moved by its offset for
+    /// (`epoch`, `index`) (`ImageShift.move`), then encoded with the same key.
+    /// - Precondition: `index` is in `0..<samples.count`, `samples.inputs` is the encoder's input count (and
+    ///   the shift's).
     public func encode(
-        sample index: Int, of samples: SampleValues, stream: CounterRNG.Stream, epoch: UInt64, into output: Output
+        sample index: Int, of samples: SampleValues, stream: CounterRNG.Stream, epoch: UInt64,
+        shift: ImageShift? = nil, into output: Output
     ) {
         precondition(index >= 0 && index < samples.count, "sample \(index) of \(samples.count)")
         let range = (index * samples.inputs)..<((index + 1) * samples.inputs)
+        let offset = shift?.offset(epoch: epoch, sample: UInt64(index)) ?? (0, 0)
+        guard let shift, offset != (0, 0) else {
+            switch samples.storage {
+            case .bytes(let all):
+                encode(pixels: all.extracting(range), stream: stream, epoch: epoch, sample: UInt64(index), into: output)
+            case .intensities(let all):
+                encode(
+                    intensities: all.extracting(range), stream: stream, epoch: epoch, sample: UInt64(index),
+                    into: output)
+            }
+            return
+        }
+        precondition(shift.inputs == samples.inputs, "a shift of \(shift.inputs) values for \(samples.inputs)")
         switch samples.storage {
         case .bytes(let all):
-            encode(pixels: all.extracting(range), stream: stream, epoch: epoch, sample: UInt64(index), into: output)
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: samples.inputs) { moved in
+                shift.move(all.extracting(range), by: offset, into: moved, zero: 0)
+                encode(
+                    pixels: UnsafeBufferPointer(moved), stream: stream, epoch: epoch, sample: UInt64(index),
+                    into: output)
+            }
         case .intensities(let all):
-            encode(
-                intensities: all.extracting(range), stream: stream, epoch: epoch, sample: UInt64(index), into: output)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: samples.inputs) { moved in
+                shift.move(all.extracting(range), by: offset, into: moved, zero: 0)
+                encode(
+                    intensities: UnsafeBufferPointer(moved), stream: stream, epoch: epoch, sample: UInt64(index),
+                    into: output)
+            }
         }
     }
 }

@@ -64,6 +64,7 @@ public final class LayeredTrainer: @unchecked Sendable {
         let outputs = network.outputs
         let last = network.layers.count - 1
         let mine = distribution.map { $0.shares(of: batch)[$0.rank] } ?? 0..<batch
+        let shift = config.imageShift(image: LayeredSession.inputShape(of: dataset))
         network.withUnsafeLayers(feedback: true) { layers in
             state.withView { view in
                 dataset.withUnsafeSamples { values in
@@ -73,7 +74,7 @@ public final class LayeredTrainer: @unchecked Sendable {
                             // This is safe because task b writes only sample b's encoding and states.
                             encoder.encode(
                                 sample: indices[b], of: values, stream: .trainingSpikes, epoch: UInt64(epoch),
-                                into: trains[b])
+                                shift: shift, into: trains[b])
                             guard
                                 LayeredDynamics.feedForward(
                                     layers: layers, state: view, sample: b, trains: trains[b], config: config)

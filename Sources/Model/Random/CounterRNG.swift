@@ -14,6 +14,8 @@ public enum CounterRNG {
         case validationSplit = 6
         /// The initial weights of a layered network (issue #15), one stream per layer (`index`).
         case layerWeights = 7
+        /// The translation of each training image (`shift`, `ImageShift`): one number per (epoch, sample).
+        case imageShift = 8
     }
 
     /// SplitMix64 finaliser.

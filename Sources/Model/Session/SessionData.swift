@@ -30,6 +30,14 @@ struct SessionData {
         guard train.classCount == test.classCount else {
             throw .invalidData("the training set has \(train.classCount) classes, the test set \(test.classCount)")
         }
+        if config.shift > 0 {
+            let image = LayeredSession.inputShape(of: train)
+            guard image.isImage && config.shift < min(image.rows, image.columns) else {
+                throw .invalidData(
+                    "shift \(config.shift) moves images, and needs samples of more than \(config.shift) rows and "
+                        + "columns; the training samples have shape \(train.shape)")
+            }
+        }
         guard config.batch <= train.count else {
             throw .invalidData("batch \(config.batch) is larger than the training set (\(train.count) images)")
         }

@@ -110,12 +110,14 @@ public final class Trainer: @unchecked Sendable {
         precondition(
             dataset.inputsPerSample == network.inputs,
             "dataset has \(dataset.inputsPerSample) inputs per sample, network \(network.inputs)")
+        let shift = config.imageShift(image: LayeredSession.inputShape(of: dataset))
         dataset.withUnsafeSamples { values in
             trains.withUnsafeSamples { trains in
                 pool.run(tasks: samples.count) { b, _ in
                     // This is safe because each task writes only sample b's slices of the encoding buffers.
                     encoder.encode(
-                        sample: samples[b], of: values, stream: .trainingSpikes, epoch: UInt64(epoch), into: trains[b])
+                        sample: samples[b], of: values, stream: .trainingSpikes, epoch: UInt64(epoch), shift: shift,
+                        into: trains[b])
                 }
             }
         }

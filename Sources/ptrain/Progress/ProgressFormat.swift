@@ -59,7 +59,8 @@ public enum ProgressFormat {
         let network = config.layers.isEmpty ? "hidden \(config.hidden)" : "layers \(Self.layerSummary(config.layers))"
         return "run \(config.name): \(network), batch \(config.batch), \(config.epochs) epochs, "
             + "T \(config.timeSteps), \(leak), rule \(config.rule.rawValue), nudge \(config.nudge.rawValue), "
-            + "seed \(config.seed); \(trainSamples) train / \(testSamples) test images; "
+            + "seed \(config.seed)" + (config.shift > 0 ? ", training images moved up to \(config.shift) px" : "")
+            + "; \(trainSamples) train / \(testSamples) test images; "
             + "\(workers); writing \(runDirectory)"
     }
 
