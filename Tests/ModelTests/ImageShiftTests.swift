@@ -102,7 +102,7 @@ struct ImageShiftTests {
                 #expect(
                     throws: SessionError.invalidData(
                         "shift 4 moves images, and needs samples of more than 4 rows and columns; the training "
-                            + "samples have shape \(shape)")
+                            + "samples of \(name) have shape \(shape)")
                 ) { try session.run(observer: ResumeTests.Recorder()) }
                 #expect(!FileManager.default.fileExists(atPath: scratch + "/" + name))
             }

@@ -30,6 +30,23 @@ struct OwnDataCLITests {
 
     static func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
 
+    @Test("--shift on samples that are vectors: one line naming the file and its shape, exit 1, nothing written")
+    func shiftNeedsImages() throws {
+        let scratch = try PtrainProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let npz = scratch.appendingPathComponent("k3.npz").path
+        try SyntheticData(classes: 3, shape: [16], train: 60, test: 30, seed: 31).writeNPZ(
+            to: npz, float: true, compressed: false)
+        let run = scratch.appendingPathComponent("run").path
+        let result = try PtrainProcess.run(["train", "--data", npz, "--out", run, "--hidden", "8", "--shift", "1"])
+        #expect(result.status == 1)
+        #expect(
+            result.stderr
+                == "Error: training stopped: invalid data: shift 1 moves images, and needs samples of more than 1 "
+                + "rows and columns; the training samples of k3.npz: x_train have shape [16]\n", "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: run))
+    }
+
     @Test("K = 3, 16 inputs, float32 .npz: trains, evaluates, predicts K counts, reports without weights.png")
     func threeClassesOfVectors() throws {
         let scratch = try PtrainProcess.temporaryDirectory()

@@ -35,7 +35,7 @@ struct SessionData {
             guard image.isImage && config.shift < min(image.rows, image.columns) else {
                 throw .invalidData(
                     "shift \(config.shift) moves images, and needs samples of more than \(config.shift) rows and "
-                        + "columns; the training samples have shape \(train.shape)")
+                        + "columns; the training samples of \(train.name) have shape \(train.shape)")
             }
         }
         guard config.batch <= train.count else {
