@@ -25,6 +25,17 @@ struct RunConfigTests {
         #expect(paper.nudge == .direct && paper.etaC == 0.5)
         let beyond = try RunConfig.load(path: Self.configsDirectory + "/beyond-4500.json")
         #expect(beyond.validation == 10_000 && beyond.averageFrom == 6)
+        // The augmented configurations are the runs of docs/results.md made by flags: `beyond-4500.json --shift 1
+        // --epochs 20` and `conv-32.json --shift 1`, only the name differs (a run's name never enters its arithmetic).
+        var shifted = beyond
+        shifted.shift = 1
+        shifted.epochs = 20
+        shifted.name = "shift-4500"
+        #expect(try RunConfig.load(path: Self.configsDirectory + "/shift-4500.json") == shifted)
+        var conv = try RunConfig.load(path: Self.configsDirectory + "/conv-32.json")
+        conv.shift = 1
+        conv.name = "conv-32-shift"
+        #expect(try RunConfig.load(path: Self.configsDirectory + "/conv-32-shift.json") == conv)
         #expect(standard.validation == 0)
         let smoke = try RunConfig.load(path: Self.configsDirectory + "/smoke.json")
         #expect(smoke.hidden == 100 && smoke.trainLimit == 3000 && smoke.testLimit == 1000)
